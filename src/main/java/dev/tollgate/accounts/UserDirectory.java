@@ -1,0 +1,82 @@
+package dev.tollgate.accounts;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import dev.tollgate.accounts.store.AccountStore;
+import dev.tollgate.accounts.store.UserEntity;
+import dev.tollgate.platform.ProblemException;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+
+/** Administration of users: list, change roles and tier, suspend. */
+@ApplicationScoped
+public class UserDirectory {
+
+    private static final Logger LOG = Logger.getLogger(UserDirectory.class);
+
+    private final AccountStore store;
+
+    UserDirectory(AccountStore store) {
+        this.store = store;
+    }
+
+    public record Page(List<UserView> users, long total) {
+    }
+
+    /** What an admin may change; {@code null} fields are left as they are. */
+    public record UserChange(List<Role> roles, Boolean suspended, Tier plan) {
+    }
+
+    public Page list(String emailContains, Role role, int skip, int limit) {
+        String roleId = role == null ? null : role.id();
+        return QuarkusTransaction.requiringNew().call(() -> new Page(
+                store.users(emailContains, roleId, skip, limit).stream().map(UserEntity::view).toList(),
+                store.countUsers(emailContains, roleId)));
+    }
+
+    public UserView get(UUID id) {
+        return QuarkusTransaction.requiringNew().call(() -> store.user(id).map(UserEntity::view)
+                .orElseThrow(() -> ProblemException.notFound("No user with id " + id + ".")));
+    }
+
+    /**
+     * Applies an admin's change. Suspending ends all of the user's logins at once. An admin cannot suspend
+     * themselves or drop their own admin role (that could leave nobody to undo it).
+     */
+    public UserView update(UUID actingAdmin, UUID id, UserChange change) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            UserEntity user = store.user(id)
+                    .orElseThrow(() -> ProblemException.notFound("No user with id " + id + "."));
+            Instant now = Instant.now();
+            if (change.roles() != null) {
+                if (change.roles().isEmpty()) {
+                    throw ProblemException.invalid("roles", "must name at least one role");
+                }
+                if (id.equals(actingAdmin) && !change.roles().contains(Role.ADMIN)) {
+                    throw ProblemException.conflict("You cannot remove your own admin role.");
+                }
+                user.setRoleList(change.roles().stream().distinct().sorted().map(Role::id).toList());
+            }
+            if (change.plan() != null) {
+                user.plan = change.plan().id();
+            }
+            if (change.suspended() != null && change.suspended() != user.suspended) {
+                if (id.equals(actingAdmin) && change.suspended()) {
+                    throw ProblemException.conflict("You cannot suspend yourself.");
+                }
+                user.suspended = change.suspended();
+                if (user.suspended) {
+                    store.revokeSessionsOf(id, null, "suspended", now);
+                }
+                LOG.infof("User %s %s by admin %s", id, user.suspended ? "suspended" : "reinstated", actingAdmin);
+            }
+            user.updatedAt = now;
+            return user.view();
+        });
+    }
+}

@@ -1,0 +1,125 @@
+package dev.tollgate.platform.web;
+
+import java.util.Locale;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
+
+import dev.tollgate.platform.ProblemException;
+import dev.tollgate.platform.Problems;
+import dev.tollgate.platform.RequestIds;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.HttpException;
+
+/**
+ * Router-level behaviour for every request, before and around the REST layer:
+ * <ol>
+ * <li>request id: {@code X-Request-ID} echoed if sane, generated otherwise, put in the logging MDC;</li>
+ * <li>{@code X-Process-Time} (milliseconds) on every response;</li>
+ * <li>body size limit under {@code /api} (413);</li>
+ * <li>problem+json for everything the REST layer does not answer itself: unknown routes (404), failures raised
+ * by Vert.x or the security layer (401/403/413/...), and unexpected errors (500).</li>
+ * </ol>
+ */
+@ApplicationScoped
+class HttpPipeline {
+
+    private static final Logger LOG = Logger.getLogger(HttpPipeline.class);
+
+    private final long apiMaxBodySize;
+
+    HttpPipeline(HttpConfig config) {
+        this.apiMaxBodySize = config.apiMaxBodySize().asLongValue();
+    }
+
+    void install(@Observes Router router) {
+        router.route().order(-10_000).handler(this::tagRequest).failureHandler(this::failure);
+        router.route("/api/*").order(-9_000).handler(this::limitBody);
+        router.route("/api/*").order(-8_999).handler(BodyHandler.create(false).setBodyLimit(apiMaxBodySize));
+        router.route().order(Integer.MAX_VALUE - 1).handler(this::notFound);
+    }
+
+    private void tagRequest(RoutingContext context) {
+        long started = System.nanoTime();
+        String incoming = context.request().getHeader(RequestIds.HEADER);
+        String requestId = RequestIds.isSane(incoming) ? incoming : RequestIds.generate();
+        context.put(RequestIds.CONTEXT_KEY, requestId);
+        MDC.put(RequestIds.MDC_KEY, requestId);
+        HttpServerResponse response = context.response();
+        response.putHeader(RequestIds.HEADER, requestId);
+        context.addHeadersEndHandler(ignored -> response.putHeader("X-Process-Time",
+                String.format(Locale.ROOT, "%.2f", (System.nanoTime() - started) / 1_000_000.0)));
+        context.next();
+    }
+
+    private void limitBody(RoutingContext context) {
+        String length = context.request().getHeader("Content-Length");
+        if (length != null) {
+            long declared;
+            try {
+                declared = Long.parseLong(length.trim());
+            } catch (NumberFormatException e) {
+                respond(context, Problems.ofStatus(400, "The Content-Length header is not a number."));
+                return;
+            }
+            if (declared > apiMaxBodySize) {
+                respond(context, tooLarge());
+                return;
+            }
+        }
+        context.next();
+    }
+
+    private ProblemException tooLarge() {
+        return Problems.ofStatus(413, "The request body is larger than the limit of " + apiMaxBodySize + " bytes.");
+    }
+
+    private void notFound(RoutingContext context) {
+        respond(context, Problems.ofStatus(404, "No resource at " + context.request().method() + " "
+                + context.request().path() + "."));
+    }
+
+    private void failure(RoutingContext context) {
+        if (context.response().ended()) {
+            return;
+        }
+        if (context.response().headWritten()) {
+            context.response().reset();
+            return;
+        }
+        Throwable failure = context.failure();
+        ProblemException problem;
+        if (failure instanceof ProblemException p) {
+            problem = p;
+        } else if (failure instanceof AuthenticationFailedException || failure instanceof UnauthorizedException) {
+            problem = ProblemException.unauthorized("A valid access token is required.");
+        } else if (failure instanceof ForbiddenException) {
+            problem = ProblemException.forbidden("You are not allowed to do this.");
+        } else if (failure instanceof HttpException http) {
+            problem = http.getStatusCode() == 413
+                    ? tooLarge()
+                    : Problems.ofStatus(http.getStatusCode(),
+                            http.getPayload() != null ? http.getPayload() : Problems.title(http.getStatusCode()) + ".");
+        } else if (failure == null && context.statusCode() >= 400) {
+            int status = context.statusCode();
+            problem = status == 413 ? tooLarge() : Problems.ofStatus(status, Problems.title(status) + ".");
+        } else {
+            LOG.errorf(failure, "Unhandled error on %s %s", context.request().method(), context.request().path());
+            problem = Problems.ofStatus(500, "An unexpected error occurred; quote the request id when reporting it.");
+        }
+        respond(context, problem);
+    }
+
+    private static void respond(RoutingContext context, ProblemException problem) {
+        Problems.write(context, problem);
+    }
+}
