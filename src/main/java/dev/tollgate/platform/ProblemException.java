@@ -3,6 +3,7 @@ package dev.tollgate.platform;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * A failure to report to the client as an RFC 9457 {@code application/problem+json} body. Thrown by control-plane
@@ -75,9 +76,7 @@ public class ProblemException extends RuntimeException {
     public static ProblemException invalid(List<FieldError> errors) {
         Map<String, Object> extensions = new LinkedHashMap<>();
         extensions.put("errors", errors);
-        String detail = errors.size() == 1
-                ? errors.get(0).field() + ": " + errors.get(0).message()
-                : "The request has " + errors.size() + " invalid fields.";
+        String detail = errors.stream().map(e -> e.field() + ": " + e.message()).collect(Collectors.joining("; "));
         return new ProblemException(422, "Unprocessable Content", detail, extensions, Map.of());
     }
 

@@ -14,11 +14,13 @@ import dev.tollgate.platform.RequestIds;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.HttpException;
+import io.vertx.ext.web.impl.RoutingContextInternal;
 
 /**
  * Router-level behaviour for every request, before and around the REST layer:
@@ -36,15 +38,18 @@ class HttpPipeline {
     private static final Logger LOG = Logger.getLogger(HttpPipeline.class);
 
     private final long apiMaxBodySize;
+    private final BodyHandler streamedBodyLimit;
 
     HttpPipeline(HttpConfig config) {
         this.apiMaxBodySize = config.apiMaxBodySize().asLongValue();
+        this.streamedBodyLimit = BodyHandler.create(false).setBodyLimit(apiMaxBodySize);
     }
 
     void install(@Observes Router router) {
         router.route().order(-10_000).handler(this::tagRequest).failureHandler(this::failure);
         router.route("/api/*").order(-9_000).handler(this::limitBody);
-        router.route("/api/*").order(-8_999).handler(BodyHandler.create(false).setBodyLimit(apiMaxBodySize));
+        router.route("/api/*").order(-8_999).handler(this::limitStreamedBody);
+        router.route("/api/*").order(-8_998).handler(this::ensureStreamedBodyPresent);
         router.route().order(Integer.MAX_VALUE - 1).handler(this::notFound);
     }
 
@@ -77,6 +82,28 @@ class HttpPipeline {
             }
         }
         context.next();
+    }
+
+    /** A body without a declared length is read here, failing with 413 as soon as it passes the limit. */
+    private void limitStreamedBody(RoutingContext context) {
+        if (isStreamed(context)) {
+            streamedBodyLimit.handle(context);
+        } else {
+            context.next();
+        }
+    }
+
+    /** The REST layer waits for body data unless a read body is present, so an empty one must be present too. */
+    private void ensureStreamedBodyPresent(RoutingContext context) {
+        if (isStreamed(context) && context.body().buffer() == null) {
+            ((RoutingContextInternal) context).setBody(Buffer.buffer());
+        }
+        context.next();
+    }
+
+    private static boolean isStreamed(RoutingContext context) {
+        return context.request().getHeader("Content-Length") == null
+                && context.request().headers().contains("Transfer-Encoding", "chunked", true);
     }
 
     private ProblemException tooLarge() {
