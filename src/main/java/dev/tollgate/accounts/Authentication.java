@@ -50,7 +50,7 @@ public class Authentication {
         String hash = passwords.hash(password);
         return Users.uniquely(() -> {
             UserEntity user = Users.newUser(email, username, hash, List.of(role.id()));
-            Users.ensureUnique(store, user);
+            Users.ensureUnique(store, user.id, user.email, user.usernameKey);
             store.persist(user);
             store.flush();
             LOG.infof("Registered user %s (%s)", user.id, role.id());

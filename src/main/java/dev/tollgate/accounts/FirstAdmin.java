@@ -34,7 +34,7 @@ class FirstAdmin {
             String email = config.email().orElse(config.username() + "@tollgate.local");
             UserEntity user = Users.newUser(email, config.username(), hash,
                     List.of(Role.ADMIN.id(), Role.CONSUMER.id(), Role.PROVIDER.id()));
-            Users.ensureUnique(store, user);
+            Users.ensureUnique(store, user.id, user.email, user.usernameKey);
             store.persist(user);
             return user;
         });

@@ -54,16 +54,18 @@ public class Profiles {
         }
         String passwordHash = newHash;
         return Users.uniquely(() -> {
+            String email = change.email() == null ? null : Users.normalizeEmail(change.email());
+            String usernameKey = change.username() == null ? null : change.username().toLowerCase(Locale.ROOT);
+            Users.ensureUnique(store, userId, email, usernameKey);
             UserEntity user = store.user(userId).orElseThrow(() -> ProblemException.notFound("No such user."));
             Instant now = Instant.now();
             if (change.username() != null) {
                 user.username = change.username();
-                user.usernameKey = change.username().toLowerCase(Locale.ROOT);
+                user.usernameKey = usernameKey;
             }
-            if (change.email() != null) {
-                user.email = Users.normalizeEmail(change.email());
+            if (email != null) {
+                user.email = email;
             }
-            Users.ensureUnique(store, user);
             if (passwordHash != null) {
                 user.passwordHash = passwordHash;
                 store.revokeSessionsOf(userId, currentSession, "password_changed", now);

@@ -4,10 +4,14 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
+import java.util.concurrent.Callable;
+
+import org.hibernate.exception.ConstraintViolationException;
 
 import dev.tollgate.accounts.store.AccountStore;
 import dev.tollgate.accounts.store.UserEntity;
 import dev.tollgate.platform.ProblemException;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /** Rules about users shared by registration, profile edits and administration. */
 final class Users {
@@ -35,23 +39,26 @@ final class Users {
         return email.trim().toLowerCase(Locale.ROOT);
     }
 
-    /** 409 if another user has the e-mail address or (case-insensitively) the username. */
-    static void ensureUnique(AccountStore store, UserEntity user) {
-        if (store.emailTaken(user.email, user.id)) {
+    /**
+     * 409 if another user has the (normalized) e-mail address or the lower-cased username; {@code null} values are
+     * not checked. Call before changing a managed entity, so the check's query cannot flush a duplicate.
+     */
+    static void ensureUnique(AccountStore store, UUID userId, String email, String usernameKey) {
+        if (email != null && store.emailTaken(email, userId)) {
             throw ProblemException.conflict("The e-mail address is already registered.");
         }
-        if (store.usernameTaken(user.usernameKey, user.id)) {
+        if (usernameKey != null && store.usernameTaken(usernameKey, userId)) {
             throw ProblemException.conflict("The username is already taken.");
         }
     }
 
     /** Runs a write and turns a unique-index violation (a concurrent duplicate) into the same 409. */
-    static <T> T uniquely(java.util.concurrent.Callable<T> write) {
+    static <T> T uniquely(Callable<T> write) {
         try {
-            return io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().call(write);
+            return QuarkusTransaction.requiringNew().call(write);
         } catch (RuntimeException e) {
             for (Throwable t = e; t != null; t = t.getCause()) {
-                if (t instanceof org.hibernate.exception.ConstraintViolationException) {
+                if (t instanceof ConstraintViolationException) {
                     throw ProblemException.conflict("The e-mail address or username is already taken.");
                 }
             }

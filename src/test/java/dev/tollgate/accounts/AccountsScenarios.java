@@ -75,6 +75,33 @@ abstract class AccountsScenarios {
     }
 
     @Test
+    void concurrent_registrations_of_one_username_create_exactly_one_account() throws Exception {
+        String username = Api.uniqueName("race");
+        int attempts = 8;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(attempts);
+        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+        java.util.List<java.util.concurrent.Future<Integer>> results = new java.util.ArrayList<>();
+        for (int i = 0; i < attempts; i++) {
+            int n = i;
+            results.add(pool.submit(() -> {
+                start.await();
+                return given().contentType(ContentType.JSON)
+                        .body(Map.of("email", username + n + "@example.com", "username", username,
+                                "password", Api.PASSWORD))
+                        .post("/api/v1/auth/register").statusCode();
+            }));
+        }
+        start.countDown();
+        java.util.List<Integer> statuses = new java.util.ArrayList<>();
+        for (java.util.concurrent.Future<Integer> result : results) {
+            statuses.add(result.get(60, java.util.concurrent.TimeUnit.SECONDS));
+        }
+        pool.shutdown();
+        assertThat(statuses).containsOnly(201, 409);
+        assertThat(statuses).filteredOn(s -> s == 201).hasSize(1);
+    }
+
+    @Test
     void refresh_rotates_and_the_old_refresh_token_stops_working() {
         User user = Api.registerConsumer();
         JsonPath next = refresh(user.refreshToken()).then().statusCode(200)
