@@ -119,6 +119,9 @@ class PlatformBehaviourTest {
                     "/api/v1/admin/users/{id}", "/health", "/.well-known/jwks.json"}) {
                 assertThat(openapi).as(path).contains("\"" + path + "\"");
             }
+            // schemas use the names that are on the wire (snake_case), not the Java ones
+            assertThat(openapi).contains("\"refresh_token\"", "\"access_token\"", "\"created_at\"")
+                    .doesNotContain("\"refreshToken\"", "\"accessToken\"");
             given().redirects().follow(true).get("/docs").then().statusCode(200)
                     .body(containsString("swagger"));
         }

@@ -16,6 +16,7 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 
 import dev.tollgate.platform.ProblemException;
@@ -30,6 +31,8 @@ import io.quarkus.security.UnauthorizedException;
 class ProblemMappers {
 
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+    /** Same strategy as {@code quarkus.jackson.property-naming-strategy}. */
+    private static final PropertyNamingStrategies.NamingBase WIRE_NAMES = (PropertyNamingStrategies.NamingBase) PropertyNamingStrategies.SNAKE_CASE;
 
     @ServerExceptionMapper
     Response problem(ProblemException problem, UriInfo uri) {
@@ -111,10 +114,10 @@ class ProblemMappers {
     }
 
     private static String fieldName(ConstraintViolation<?> violation) {
-        // property paths look like "register.request.email": keep the last node
+        // property paths look like "refresh.body.refreshToken": keep the last node, named as it is on the wire
         String path = violation.getPropertyPath().toString();
         int dot = path.lastIndexOf('.');
-        return dot >= 0 ? path.substring(dot + 1) : path;
+        return WIRE_NAMES.translate(dot >= 0 ? path.substring(dot + 1) : path);
     }
 
     private static Response render(ProblemException problem, UriInfo uri) {
