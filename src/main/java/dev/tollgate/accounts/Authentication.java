@@ -13,12 +13,12 @@ import org.jboss.logging.Logger;
 import dev.tollgate.accounts.internal.AccessTokens;
 import dev.tollgate.accounts.internal.LoginThrottle;
 import dev.tollgate.accounts.internal.PasswordHasher;
-import dev.tollgate.accounts.internal.SecretTokens;
 import dev.tollgate.accounts.store.AccountStore;
 import dev.tollgate.accounts.store.LoginSessionEntity;
 import dev.tollgate.accounts.store.RefreshTokenEntity;
 import dev.tollgate.accounts.store.UserEntity;
 import dev.tollgate.platform.ProblemException;
+import dev.tollgate.platform.Secrets;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /**
@@ -93,7 +93,7 @@ public class Authentication {
     /** Exchanges a refresh token for a new pair; the presented token can never be used again. */
     public TokenPair refresh(String refreshToken) {
         Instant now = Instant.now();
-        String hash = SecretTokens.sha256Hex(refreshToken);
+        String hash = Secrets.sha256Hex(refreshToken);
         record Outcome(TokenPair pair, UUID reusedSession) {
         }
         Outcome outcome = QuarkusTransaction.requiringNew().call(() -> {
@@ -145,11 +145,11 @@ public class Authentication {
     }
 
     private TokenPair issue(UserEntity user, UUID sessionId, Instant now) {
-        String refresh = SecretTokens.generate("rt_");
+        String refresh = Secrets.generate("rt_");
         RefreshTokenEntity token = new RefreshTokenEntity();
         token.id = UUID.randomUUID();
         token.sessionId = sessionId;
-        token.tokenHash = SecretTokens.sha256Hex(refresh);
+        token.tokenHash = Secrets.sha256Hex(refresh);
         token.createdAt = now;
         token.expiresAt = now.plus(config.refreshTokenTtl());
         store.persist(token);

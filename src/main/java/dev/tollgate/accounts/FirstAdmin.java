@@ -8,9 +8,9 @@ import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 import dev.tollgate.accounts.internal.PasswordHasher;
-import dev.tollgate.accounts.internal.SecretTokens;
 import dev.tollgate.accounts.store.AccountStore;
 import dev.tollgate.accounts.store.UserEntity;
+import dev.tollgate.platform.Secrets;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.StartupEvent;
 
@@ -25,7 +25,7 @@ class FirstAdmin {
 
     void ensure(@Observes StartupEvent event, AccountStore store, PasswordHasher passwords, AdminConfig config) {
         boolean generated = config.password().isEmpty();
-        String password = config.password().orElseGet(SecretTokens::password);
+        String password = config.password().orElseGet(Secrets::password);
         String hash = passwords.hash(password);
         UserEntity admin = QuarkusTransaction.requiringNew().call(() -> {
             if (store.anyUserWithRole(Role.ADMIN.id())) {

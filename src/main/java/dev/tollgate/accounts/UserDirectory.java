@@ -10,6 +10,7 @@ import org.jboss.logging.Logger;
 
 import dev.tollgate.accounts.store.AccountStore;
 import dev.tollgate.accounts.store.UserEntity;
+import dev.tollgate.platform.ChangeFeed;
 import dev.tollgate.platform.ProblemException;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
@@ -19,10 +20,15 @@ public class UserDirectory {
 
     private static final Logger LOG = Logger.getLogger(UserDirectory.class);
 
-    private final AccountStore store;
+    /** Change topic of the account data the gateway enforces: tiers and suspensions. */
+    public static final String TOPIC = "accounts";
 
-    UserDirectory(AccountStore store) {
+    private final AccountStore store;
+    private final ChangeFeed changes;
+
+    UserDirectory(AccountStore store, ChangeFeed changes) {
         this.store = store;
+        this.changes = changes;
     }
 
     public record Page(List<UserView> users, long total) {
@@ -62,14 +68,16 @@ public class UserDirectory {
                 }
                 user.setRoleList(change.roles().stream().distinct().sorted().map(Role::id).toList());
             }
-            if (change.plan() != null) {
+            if (change.plan() != null && !change.plan().id().equals(user.plan)) {
                 user.plan = change.plan().id();
+                changes.changed(TOPIC);
             }
             if (change.suspended() != null && change.suspended() != user.suspended) {
                 if (id.equals(actingAdmin) && change.suspended()) {
                     throw ProblemException.conflict("You cannot suspend yourself.");
                 }
                 user.suspended = change.suspended();
+                changes.changed(TOPIC);
                 if (user.suspended) {
                     store.revokeSessionsOf(id, null, "suspended", now);
                 }

@@ -6,12 +6,10 @@ import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 
-import org.hibernate.exception.ConstraintViolationException;
-
 import dev.tollgate.accounts.store.AccountStore;
 import dev.tollgate.accounts.store.UserEntity;
 import dev.tollgate.platform.ProblemException;
-import io.quarkus.narayana.jta.QuarkusTransaction;
+import dev.tollgate.platform.Transactions;
 
 /** Rules about users shared by registration, profile edits and administration. */
 final class Users {
@@ -54,15 +52,6 @@ final class Users {
 
     /** Runs a write and turns a unique-index violation (a concurrent duplicate) into the same 409. */
     static <T> T uniquely(Callable<T> write) {
-        try {
-            return QuarkusTransaction.requiringNew().call(write);
-        } catch (RuntimeException e) {
-            for (Throwable t = e; t != null; t = t.getCause()) {
-                if (t instanceof ConstraintViolationException) {
-                    throw ProblemException.conflict("The e-mail address or username is already taken.");
-                }
-            }
-            throw e;
-        }
+        return Transactions.uniquely(write, "The e-mail address or username is already taken.");
     }
 }

@@ -45,6 +45,12 @@ public class AccountStore {
                 .setParameter("key", usernameKey).setParameter("except", except).getSingleResult() > 0;
     }
 
+    /** Users who are suspended or above the free tier. */
+    public List<UserEntity> notableUsers() {
+        return session.createSelectionQuery("from UserEntity where suspended = true or plan <> 'free'",
+                UserEntity.class).getResultList();
+    }
+
     public boolean anyUserWithRole(String role) {
         return countUsers(null, role) > 0;
     }

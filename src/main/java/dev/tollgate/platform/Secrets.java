@@ -1,4 +1,4 @@
-package dev.tollgate.accounts.internal;
+package dev.tollgate.platform;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -8,11 +8,11 @@ import java.util.Base64;
 import java.util.HexFormat;
 
 /** Random opaque secrets and their SHA-256 digests (what we store instead of the secret). */
-public final class SecretTokens {
+public final class Secrets {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private SecretTokens() {
+    private Secrets() {
     }
 
     /** {@code prefix} followed by 256 random bits, base64url. */

@@ -1,0 +1,324 @@
+package dev.tollgate.catalog;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import dev.tollgate.catalog.store.ApiEntity;
+import dev.tollgate.catalog.store.CatalogStore;
+import dev.tollgate.gateway.GatewayConfig;
+import dev.tollgate.gateway.Upstream;
+import dev.tollgate.platform.ChangeFeed;
+import dev.tollgate.platform.NetworkAddresses;
+import dev.tollgate.platform.ProblemException;
+import dev.tollgate.platform.ProblemException.FieldError;
+import dev.tollgate.platform.Transactions;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+
+/**
+ * Providers' APIs: publish, read, change, pause, resume and delete. Every change is in force on the gateway when the
+ * call returns (this node) or within a second (other nodes), through the {@code catalog} change topic.
+ */
+@ApplicationScoped
+public class ApiCatalog {
+
+    private static final Logger LOG = Logger.getLogger(ApiCatalog.class);
+
+    public static final String TOPIC = "catalog";
+    static final Pattern SLUG = Pattern.compile("[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?");
+    private static final Pattern TAG = Pattern.compile("[A-Za-z0-9][A-Za-z0-9 ._+-]{0,31}");
+    private static final int DEFAULT_TIMEOUT_MS = 30_000;
+
+    /** Fields of an API; on update, {@code null} means unchanged. */
+    public record ApiDraft(String name, String slug, String description, String baseUrl, String version,
+            String category, List<String> tags, String visibility, Integer timeoutMs) {
+    }
+
+    private final CatalogStore store;
+    private final ChangeFeed changes;
+    private final Plans plans;
+    private final ApiAccess access;
+    private final boolean allowPrivateUpstreams;
+
+    ApiCatalog(CatalogStore store, ChangeFeed changes, Plans plans, ApiAccess access, GatewayConfig gateway) {
+        this.store = store;
+        this.access = access;
+        this.changes = changes;
+        this.plans = plans;
+        this.allowPrivateUpstreams = gateway.allowPrivateUpstreams();
+    }
+
+    public ApiView create(UUID ownerId, ApiDraft draft) {
+        List<FieldError> errors = new ArrayList<>();
+        require(errors, "name", draft.name());
+        require(errors, "description", draft.description());
+        require(errors, "base_url", draft.baseUrl());
+        validate(errors, draft);
+        if (!errors.isEmpty()) {
+            throw ProblemException.invalid(errors);
+        }
+        return uniquely(() -> {
+            Instant now = Instant.now();
+            ApiEntity api = new ApiEntity();
+            api.id = UUID.randomUUID();
+            api.ownerId = ownerId;
+            api.name = draft.name().trim();
+            if (draft.slug() != null) {
+                if (store.slugTaken(draft.slug(), api.id)) {
+                    throw ProblemException.conflict("The slug '" + draft.slug() + "' is taken.");
+                }
+                api.slug = draft.slug();
+            } else {
+                api.slug = freeSlug(slugOf(api.name), api.id);
+            }
+            api.description = draft.description().trim();
+            api.baseUrl = draft.baseUrl().trim();
+            api.version = draft.version() == null ? "1.0" : draft.version().trim();
+            api.category = blankToNull(draft.category());
+            api.tags = joinTags(draft.tags());
+            api.visibility = draft.visibility() == null ? "private" : draft.visibility();
+            api.status = "active";
+            api.timeoutMs = draft.timeoutMs() == null ? DEFAULT_TIMEOUT_MS : draft.timeoutMs();
+            api.createdAt = now;
+            api.updatedAt = now;
+            store.persist(api);
+            store.flush();
+            plans.createDefault(api.id, now);
+            changes.changed(TOPIC);
+            LOG.infof("API %s (%s) published by %s", api.id, api.slug, ownerId);
+            return view(api, true);
+        });
+    }
+
+    public List<ApiView> mine(UUID ownerId) {
+        return QuarkusTransaction.requiringNew()
+                .call(() -> store.apisOf(ownerId, false).stream().map(a -> view(a, true)).toList());
+    }
+
+    /** Public APIs of a user, as anyone may see them. */
+    public List<ApiView> publicApisOf(UUID ownerId) {
+        return QuarkusTransaction.requiringNew()
+                .call(() -> store.apisOf(ownerId, true).stream().map(a -> view(a, false)).toList());
+    }
+
+    /** Owner and admins see everything; others see public APIs without their upstream, and 404 otherwise. */
+    public ApiView get(UUID id, Actor actor) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            ApiEntity api = access.visible(id, actor);
+            return view(api, ApiAccess.mayManage(api, actor));
+        });
+    }
+
+    /** 404 unless the API exists and the actor may see it; 403 unless they may manage it. */
+    public ApiView requireManaged(UUID id, Actor actor) {
+        return QuarkusTransaction.requiringNew().call(() -> view(access.managed(id, actor), true));
+    }
+
+    public ApiView update(UUID id, Actor actor, ApiDraft draft) {
+        List<FieldError> errors = new ArrayList<>();
+        validate(errors, draft);
+        if (!errors.isEmpty()) {
+            throw ProblemException.invalid(errors);
+        }
+        return uniquely(() -> {
+            ApiEntity api = access.managed(id, actor);
+            if (draft.slug() != null && !draft.slug().equals(api.slug) && store.slugTaken(draft.slug(), api.id)) {
+                throw ProblemException.conflict("The slug '" + draft.slug() + "' is taken.");
+            }
+            if (draft.name() != null) {
+                api.name = draft.name().trim();
+            }
+            if (draft.slug() != null) {
+                api.slug = draft.slug();
+            }
+            if (draft.description() != null) {
+                api.description = draft.description().trim();
+            }
+            if (draft.baseUrl() != null) {
+                api.baseUrl = draft.baseUrl().trim();
+            }
+            if (draft.version() != null) {
+                api.version = draft.version().trim();
+            }
+            if (draft.category() != null) {
+                api.category = blankToNull(draft.category());
+            }
+            if (draft.tags() != null) {
+                api.tags = joinTags(draft.tags());
+            }
+            if (draft.visibility() != null) {
+                api.visibility = draft.visibility();
+            }
+            if (draft.timeoutMs() != null) {
+                api.timeoutMs = draft.timeoutMs();
+            }
+            api.updatedAt = Instant.now();
+            changes.changed(TOPIC);
+            return view(api, true);
+        });
+    }
+
+    public ApiView setPaused(UUID id, Actor actor, boolean paused) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            ApiEntity api = access.managed(id, actor);
+            String status = paused ? "paused" : "active";
+            if (!status.equals(api.status)) {
+                api.status = status;
+                api.updatedAt = Instant.now();
+                changes.changed(TOPIC);
+                LOG.infof("API %s (%s) %s by %s", api.id, api.slug, paused ? "paused" : "resumed", actor.userId());
+            }
+            return view(api, true);
+        });
+    }
+
+    /** Deletes the API with its plans and subscriptions; its recorded usage stays. */
+    public void delete(UUID id, Actor actor) {
+        QuarkusTransaction.requiringNew().run(() -> {
+            ApiEntity api = access.managed(id, actor);
+            store.deleteApi(api);
+            changes.changed(TOPIC);
+            LOG.infof("API %s (%s) deleted by %s", api.id, api.slug, actor.userId());
+        });
+    }
+
+    /** The ids among {@code ids} that name no API. */
+    public Set<UUID> unknown(Collection<UUID> ids) {
+        Set<UUID> known = QuarkusTransaction.requiringNew()
+                .call(() -> store.apis(new HashSet<>(ids)).stream().map(a -> a.id).collect(Collectors.toSet()));
+        Set<UUID> unknown = new LinkedHashSet<>(ids);
+        unknown.removeAll(known);
+        return unknown;
+    }
+
+    /** Slug and name of each of these APIs that still exists. */
+    public Map<UUID, ApiView> summaries(Collection<UUID> ids) {
+        return QuarkusTransaction.requiringNew().call(() -> store.apis(new HashSet<>(ids)).stream()
+                .collect(Collectors.toMap(a -> a.id, a -> view(a, false))));
+    }
+
+    static ApiView view(ApiEntity api, boolean owner) {
+        return new ApiView(api.id, api.ownerId, api.name, api.slug, api.description, owner ? api.baseUrl : null,
+                api.version, api.category, api.tagList(), api.visibility, api.status, owner ? api.timeoutMs : null,
+                "/gw/" + api.slug, api.createdAt, api.updatedAt);
+    }
+
+    private void validate(List<FieldError> errors, ApiDraft draft) {
+        length(errors, "name", draft.name(), 100);
+        if (draft.slug() != null && !SLUG.matcher(draft.slug()).matches()) {
+            errors.add(new FieldError("slug", "must be 1 to 64 of a-z, 0-9 and '-', not starting or ending with '-'"));
+        }
+        if (draft.description() != null && draft.description().length() > 2000) {
+            errors.add(new FieldError("description", "must be at most 2000 characters"));
+        }
+        if (draft.baseUrl() != null && !draft.baseUrl().isBlank()) {
+            String problem = upstreamProblem(draft.baseUrl());
+            if (problem != null) {
+                errors.add(new FieldError("base_url", problem));
+            }
+        }
+        length(errors, "version", draft.version(), 32);
+        if (draft.category() != null && draft.category().length() > 64) {
+            errors.add(new FieldError("category", "must be at most 64 characters"));
+        }
+        if (draft.tags() != null) {
+            if (draft.tags().size() > 20) {
+                errors.add(new FieldError("tags", "must be at most 20 tags"));
+            } else if (!draft.tags().stream().allMatch(t -> t != null && TAG.matcher(t).matches())) {
+                errors.add(new FieldError("tags", "each tag must be 1 to 32 letters, digits, spaces or ._+-"));
+            }
+        }
+        if (draft.visibility() != null && !draft.visibility().equals("public")
+                && !draft.visibility().equals("private")) {
+            errors.add(new FieldError("visibility", "must be public or private"));
+        }
+        if (draft.timeoutMs() != null && (draft.timeoutMs() < 100 || draft.timeoutMs() > 300_000)) {
+            errors.add(new FieldError("timeout_ms", "must be 100 to 300000"));
+        }
+    }
+
+    /** Why the URL cannot be an upstream, or null. Names that do not resolve yet are accepted. */
+    String upstreamProblem(String baseUrl) {
+        if (baseUrl.length() > 2000) {
+            return "must be at most 2000 characters";
+        }
+        Upstream upstream;
+        try {
+            upstream = Upstream.parse(baseUrl);
+        } catch (IllegalArgumentException e) {
+            return e.getMessage() == null || e.getMessage().contains("Illegal character")
+                    ? "is not a valid URL"
+                    : e.getMessage();
+        }
+        if (allowPrivateUpstreams) {
+            return null;
+        }
+        try {
+            for (InetAddress address : InetAddress.getAllByName(upstream.host())) {
+                if (NetworkAddresses.isInternal(address)) {
+                    return "points at an internal address (" + address.getHostAddress()
+                            + "); upstreams must be public unless TOLLGATE_ALLOW_PRIVATE_UPSTREAMS=true";
+                }
+            }
+        } catch (UnknownHostException e) {
+            return null;
+        }
+        return null;
+    }
+
+    private static void require(List<FieldError> errors, String field, String value) {
+        if (value == null || value.isBlank()) {
+            errors.add(new FieldError(field, "is required"));
+        }
+    }
+
+    private static void length(List<FieldError> errors, String field, String value, int max) {
+        if (value != null && (value.isBlank() || value.length() > max)) {
+            errors.add(new FieldError(field, "must be 1 to " + max + " characters"));
+        }
+    }
+
+    static String slugOf(String name) {
+        String slug = name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-+|-+$", "");
+        if (slug.length() > 48) {
+            slug = slug.substring(0, 48).replaceAll("-+$", "");
+        }
+        return slug.isEmpty() ? "api" : slug;
+    }
+
+    private String freeSlug(String base, UUID id) {
+        String slug = base;
+        for (int n = 2; store.slugTaken(slug, id); n++) {
+            slug = base + "-" + n;
+        }
+        return slug;
+    }
+
+    private static String joinTags(List<String> tags) {
+        return tags == null ? "" : tags.stream().map(String::trim).distinct().collect(Collectors.joining(","));
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.trim();
+    }
+
+    private static <T> T uniquely(Callable<T> write) {
+        return Transactions.uniquely(write, "That name or slug was just taken; try again.");
+    }
+}

@@ -1,0 +1,17 @@
+package dev.tollgate.catalog;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/**
+ * An API as shown over the API. {@code base_url} and {@code timeout_ms} are shown to its owner and admins only:
+ * others call it through {@code gateway_url}.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ApiView(UUID id, UUID ownerId, String name, String slug, String description, String baseUrl,
+        String version, String category, List<String> tags, String visibility, String status, Integer timeoutMs,
+        String gatewayUrl, Instant createdAt, Instant updatedAt) {
+}

@@ -1,0 +1,118 @@
+package dev.tollgate.catalog.store;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.hibernate.Session;
+
+/** Database access for APIs, plans and subscriptions. Callers own the transaction. */
+@ApplicationScoped
+public class CatalogStore {
+
+    private final Session session;
+
+    CatalogStore(Session session) {
+        this.session = session;
+    }
+
+    public void persist(Object entity) {
+        session.persist(entity);
+    }
+
+    public void flush() {
+        session.flush();
+    }
+
+    // --- APIs -------------------------------------------------------------------------------------
+
+    public Optional<ApiEntity> api(UUID id) {
+        return Optional.ofNullable(session.find(ApiEntity.class, id));
+    }
+
+    public Optional<ApiEntity> apiBySlug(String slug) {
+        return session.createSelectionQuery("from ApiEntity where slug = :slug", ApiEntity.class)
+                .setParameter("slug", slug).uniqueResultOptional();
+    }
+
+    public boolean slugTaken(String slug, UUID except) {
+        return session.createSelectionQuery("select count(*) from ApiEntity where slug = :slug and id <> :except",
+                Long.class).setParameter("slug", slug).setParameter("except", except).getSingleResult() > 0;
+    }
+
+    public List<ApiEntity> apisOf(UUID ownerId, boolean publicOnly) {
+        return session.createSelectionQuery("from ApiEntity where ownerId = :owner"
+                + (publicOnly ? " and visibility = 'public'" : "") + " order by createdAt, id", ApiEntity.class)
+                .setParameter("owner", ownerId).getResultList();
+    }
+
+    public List<ApiEntity> allApis() {
+        return session.createSelectionQuery("from ApiEntity", ApiEntity.class).getResultList();
+    }
+
+    public List<ApiEntity> apis(Collection<UUID> ids) {
+        return ids.isEmpty()
+                ? List.of()
+                : session.createSelectionQuery("from ApiEntity where id in :ids",
+                        ApiEntity.class).setParameter("ids", ids).getResultList();
+    }
+
+    public void deleteApi(ApiEntity api) {
+        session.createMutationQuery("delete from SubscriptionEntity where apiId = :api").setParameter("api", api.id)
+                .executeUpdate();
+        session.createMutationQuery("delete from PlanEntity where apiId = :api").setParameter("api", api.id)
+                .executeUpdate();
+        session.remove(api);
+    }
+
+    // --- plans ------------------------------------------------------------------------------------
+
+    public Optional<PlanEntity> plan(UUID apiId, UUID planId) {
+        PlanEntity plan = session.find(PlanEntity.class, planId);
+        return plan != null && plan.apiId.equals(apiId) ? Optional.of(plan) : Optional.empty();
+    }
+
+    public List<PlanEntity> plansOf(UUID apiId) {
+        return session.createSelectionQuery("from PlanEntity where apiId = :api order by createdAt, id",
+                PlanEntity.class).setParameter("api", apiId).getResultList();
+    }
+
+    public List<PlanEntity> allPlans() {
+        return session.createSelectionQuery("from PlanEntity", PlanEntity.class).getResultList();
+    }
+
+    public void remove(Object entity) {
+        session.remove(entity);
+    }
+
+    // --- subscriptions ----------------------------------------------------------------------------
+
+    public Optional<SubscriptionEntity> subscription(UUID id) {
+        return Optional.ofNullable(session.find(SubscriptionEntity.class, id));
+    }
+
+    public Optional<SubscriptionEntity> activeSubscription(UUID consumerId, UUID apiId) {
+        return session.createSelectionQuery("from SubscriptionEntity where activeKey = :key", SubscriptionEntity.class)
+                .setParameter("key", SubscriptionEntity.activeKey(consumerId, apiId)).uniqueResultOptional();
+    }
+
+    public List<SubscriptionEntity> subscriptionsOf(UUID consumerId, boolean activeOnly) {
+        return session.createSelectionQuery("from SubscriptionEntity where consumerId = :consumer"
+                + (activeOnly ? " and status = 'active'" : "") + " order by createdAt, id", SubscriptionEntity.class)
+                .setParameter("consumer", consumerId).getResultList();
+    }
+
+    public List<SubscriptionEntity> activeSubscriptions() {
+        return session.createSelectionQuery("from SubscriptionEntity where status = 'active'",
+                SubscriptionEntity.class).getResultList();
+    }
+
+    public long activeSubscriptionsOnPlan(UUID planId) {
+        return session.createSelectionQuery(
+                "select count(*) from SubscriptionEntity where planId = :plan and status = 'active'", Long.class)
+                .setParameter("plan", planId).getSingleResult();
+    }
+}

@@ -1,0 +1,21 @@
+package dev.tollgate.gateway;
+
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * One API as the gateway sees it: where to send calls, whether it is paused, its plans and the active subscription of
+ * each consumer. Immutable; replaced as a whole when anything about the API changes.
+ */
+public record ApiRoute(UUID id, String slug, UUID ownerId, Upstream upstream, boolean paused, int timeoutMillis,
+        Map<UUID, PlanRule> plans, Map<UUID, Subscription> subscriptionsByConsumer) {
+
+    public ApiRoute {
+        plans = Map.copyOf(plans);
+        subscriptionsByConsumer = Map.copyOf(subscriptionsByConsumer);
+    }
+
+    /** A consumer's active subscription to this API. */
+    public record Subscription(UUID id, UUID consumerId, UUID planId) {
+    }
+}

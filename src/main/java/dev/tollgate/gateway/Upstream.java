@@ -1,0 +1,36 @@
+package dev.tollgate.gateway;
+
+import java.net.URI;
+import java.util.Locale;
+
+/** Where an API's calls go: parsed once from its {@code base_url} when the snapshot is built. */
+public record Upstream(String host, int port, boolean ssl, String basePath) {
+
+    /**
+     * @throws IllegalArgumentException when the URL is not an absolute http(s) URL with a host
+     */
+    public static Upstream parse(String baseUrl) {
+        URI uri = URI.create(baseUrl.trim());
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https")) {
+            throw new IllegalArgumentException("must be an http or https URL");
+        }
+        if (uri.getHost() == null || uri.getHost().isEmpty()) {
+            throw new IllegalArgumentException("must name a host");
+        }
+        if (uri.getRawQuery() != null || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
+            throw new IllegalArgumentException("must not have a query, fragment or user info");
+        }
+        boolean ssl = scheme.equals("https");
+        int port = uri.getPort() > 0 ? uri.getPort() : ssl ? 443 : 80;
+        String path = uri.getRawPath() == null ? "" : uri.getRawPath();
+        while (path.endsWith("/")) {
+            path = path.substring(0, path.length() - 1);
+        }
+        String host = uri.getHost();
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        return new Upstream(host, port, ssl, path);
+    }
+}

@@ -1,0 +1,10 @@
+package dev.tollgate.gateway;
+
+/**
+ * Where the gateway hands usage events. Called on an event loop: must not block. Implemented by metering.
+ */
+public interface UsageSink {
+
+    /** Accepts the event or, when its queue is full, counts and reports the loss and returns {@code false}. */
+    boolean offer(UsageEvent event);
+}

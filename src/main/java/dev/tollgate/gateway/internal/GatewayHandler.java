@@ -1,0 +1,174 @@
+package dev.tollgate.gateway.internal;
+
+import java.util.List;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import dev.tollgate.gateway.GatewayConfig;
+import dev.tollgate.gateway.GatewayState;
+import dev.tollgate.gateway.UsageEvent;
+import dev.tollgate.gateway.UsageSink;
+import dev.tollgate.platform.ProblemException;
+import dev.tollgate.platform.Problems;
+import dev.tollgate.platform.RequestIds;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * The one entry point of the gateway, {@code ANY /gw/{slug}/{path…}}. Each call runs, in order:
+ * <ol>
+ * <li>request id and {@code X-Process-Time} (the platform's router handler, before this one);</li>
+ * <li>{@link RouteResolution}: the API by slug (404);</li>
+ * <li>{@link KeyAuthentication}: the API key, its expiry and its owner's suspension (401);</li>
+ * <li>{@link AvailabilityCheck}: paused APIs (503);</li>
+ * <li>{@link AccessCheck}: key scope, subscription and plan (403);</li>
+ * <li>{@link RateLimiting}: the plan's rate limit and the tier's hourly cap (429, rate-limit headers);</li>
+ * <li>{@link QuotaEnforcement}: the plan's monthly quota (429, quota headers);</li>
+ * <li>{@link UpstreamProxy}: the call itself, streamed both ways (502/504);</li>
+ * <li>one {@link UsageEvent} to the {@link UsageSink} once the response is done, for every call that got as far as
+ * a known API and key.</li>
+ * </ol>
+ * Steps 2–7 read the in-memory {@link GatewayState} only; nothing here touches the database or blocks.
+ */
+@ApplicationScoped
+class GatewayHandler implements Handler<RoutingContext> {
+
+    static final String PREFIX = "/gw/";
+
+    private final GatewayState state;
+    private final UsageSink usage;
+    private final List<GatewayProcessor> processors;
+    private final UpstreamProxy proxy;
+    private final HttpClient client;
+    private final Vertx vertx;
+    private final GatewayLimits limits;
+    private long evictionTimer = -1;
+
+    GatewayHandler(GatewayState state, UsageSink usage, GatewayLimits limits, GatewayConfig config, Vertx vertx) {
+        this.state = state;
+        this.usage = usage;
+        this.vertx = vertx;
+        this.limits = limits;
+        this.processors = List.of(new RouteResolution(), new KeyAuthentication(), new AvailabilityCheck(),
+                new AccessCheck(), limits.rateLimiting, limits.quotas);
+        this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setKeepAliveTimeout(60)
+                .setTcpNoDelay(true).setPipelining(false).setDecompressionSupported(false)
+                .setMaxInitialLineLength(8192).setVerifyHost(true),
+                new PoolOptions().setHttp1MaxSize(config.maxConnectionsPerUpstream()).setMaxWaitQueueSize(-1));
+        this.proxy = new UpstreamProxy(vertx, client, config.allowPrivateUpstreams(),
+                config.connectTimeout().toMillis());
+    }
+
+    void install(@Observes Router router) {
+        router.route(PREFIX + "*").order(-1_000).handler(this);
+        evictionTimer = vertx.setPeriodic(60_000, ignored -> limits.evictEnded(System.currentTimeMillis()));
+    }
+
+    @Override
+    public void handle(RoutingContext context) {
+        HttpServerRequest request = context.request();
+        request.pause();
+        long started = System.nanoTime();
+        String uri = request.uri();
+        int slugEnd = slugEnd(uri);
+        String slug = slugEnd <= PREFIX.length() ? "" : uri.substring(PREFIX.length(), slugEnd);
+        String pathAndQuery = slugEnd >= uri.length()
+                ? "/"
+                : uri.charAt(slugEnd) == '?'
+                        ? "/" + uri.substring(slugEnd)
+                        : uri.substring(slugEnd);
+        if (slug.isEmpty()) {
+            reject(context, null, Problems.ofStatus(404, "Name an API: /gw/{slug}/{path}."), started);
+            return;
+        }
+        if (hasDotSegment(pathAndQuery)) {
+            reject(context, null, Problems.ofStatus(400, "The path must not contain '.' or '..' segments."),
+                    started);
+            return;
+        }
+        CallContext call = new CallContext(slug, request::getHeader, System.currentTimeMillis(), state);
+        for (GatewayProcessor processor : processors) {
+            ProblemException problem = processor.apply(call);
+            if (problem != null) {
+                reject(context, call, problem, started);
+                return;
+            }
+        }
+        proxy.dispatch(context, call, pathAndQuery,
+                outcome -> record(context, call, outcome.status(), outcome.upstreamLatencyMs(), outcome.bytesIn(),
+                        outcome.bytesOut(), started, true));
+    }
+
+    private void reject(RoutingContext context, CallContext call, ProblemException problem, long started) {
+        context.request().resume();
+        if (call != null) {
+            putHeaders(context.response(), call);
+        }
+        Problems.write(context, problem);
+        if (call != null && call.key != null) {
+            record(context, call, problem.status(), -1, 0, 0, started, false);
+        }
+    }
+
+    private void record(RoutingContext context, CallContext call, int status, int upstreamLatencyMs, long bytesIn,
+            long bytesOut, long started, boolean dispatched) {
+        String uri = context.request().uri();
+        int query = uri.indexOf('?');
+        String path = query < 0 ? uri : uri.substring(0, query);
+        usage.offer(new UsageEvent(RequestIds.of(context), call.api.id(), call.key.ownerId(), call.key.id(),
+                call.plan == null ? null : call.plan.id(), context.request().method().name(),
+                path.length() > 512 ? path.substring(0, 512) : path, status,
+                (int) ((System.nanoTime() - started) / 1_000_000), upstreamLatencyMs, bytesIn, bytesOut,
+                call.nowMillis, dispatched));
+    }
+
+    static void putHeaders(HttpServerResponse response, CallContext call) {
+        List<String> headers = call.responseHeaders;
+        for (int i = 0; i < headers.size(); i += 2) {
+            response.headers().set(headers.get(i), headers.get(i + 1));
+        }
+    }
+
+    /** Index just past the slug in {@code /gw/{slug}/...}: the next '/' or '?', or the end. */
+    static int slugEnd(String uri) {
+        for (int i = PREFIX.length(); i < uri.length(); i++) {
+            char c = uri.charAt(i);
+            if (c == '/' || c == '?') {
+                return i;
+            }
+        }
+        return uri.length();
+    }
+
+    static boolean hasDotSegment(String pathAndQuery) {
+        if (pathAndQuery.indexOf('.') < 0 && pathAndQuery.indexOf('%') < 0) {
+            return false;
+        }
+        int end = pathAndQuery.indexOf('?');
+        String path = (end < 0 ? pathAndQuery : pathAndQuery.substring(0, end)).replace("%2e", ".").replace("%2E",
+                ".");
+        for (String segment : path.split("/", -1)) {
+            if (segment.equals(".") || segment.equals("..")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @PreDestroy
+    void stop() {
+        if (evictionTimer >= 0) {
+            vertx.cancelTimer(evictionTimer);
+        }
+        client.close();
+    }
+}

@@ -1,0 +1,23 @@
+package dev.tollgate.metering;
+
+import java.time.Duration;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Usage recording ({@code tollgate.metering.*}). */
+@ConfigMapping(prefix = "tollgate.metering")
+public interface MeteringConfig {
+
+    /** Usage events held in memory before they are written; beyond it events are dropped, counted and logged. */
+    @WithDefault("100000")
+    int queueCapacity();
+
+    /** Most events written in one batch. */
+    @WithDefault("2000")
+    int batchSize();
+
+    /** Longest time an event waits in memory before it is written. */
+    @WithDefault("200ms")
+    Duration flushInterval();
+}

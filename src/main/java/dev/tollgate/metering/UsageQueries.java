@@ -1,0 +1,179 @@
+package dev.tollgate.metering;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import io.agroal.api.AgroalDataSource;
+
+/** Reads recorded usage events: call logs, API metrics and consumers' usage. Plain SQL over {@code usage_events}. */
+@ApplicationScoped
+public class UsageQueries {
+
+    /** One recorded call. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record CallLog(String requestId, UUID consumerId, UUID keyId, UUID planId, String method, String path,
+            int status, int latencyMs, Integer upstreamLatencyMs, long bytesIn, long bytesOut, Instant at) {
+    }
+
+    public record Page<T>(List<T> items, long total) {
+    }
+
+    /** Status filter: an exact code, or a class 1..5 (e.g. 5 for 5xx); null for all. */
+    public record StatusFilter(Integer exact, Integer hundreds) {
+        String sql() {
+            return exact != null ? " and status = ?" : hundreds != null ? " and status >= ? and status < ?" : "";
+        }
+
+        int bind(PreparedStatement statement, int index) throws SQLException {
+            if (exact != null) {
+                statement.setInt(index++, exact);
+            } else if (hundreds != null) {
+                statement.setInt(index++, hundreds * 100);
+                statement.setInt(index++, hundreds * 100 + 100);
+            }
+            return index;
+        }
+    }
+
+    public record Latency(double avg, double p50, double p95, double p99) {
+    }
+
+    public record ApiMetrics(String window, Instant since, long calls, long errors, long serverErrors,
+            double errorRate, Latency latency) {
+    }
+
+    /** Calls and errors of one consumer on one API. */
+    public record ApiUse(UUID apiId, long calls, long errors) {
+    }
+
+    /** Calls that went upstream this month, per consumer and API (for quotas). */
+    public record MonthlyCalls(UUID consumerId, UUID apiId, long calls) {
+    }
+
+    private final AgroalDataSource dataSource;
+
+    UsageQueries(AgroalDataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** Newest first. */
+    public Page<CallLog> logs(UUID apiId, StatusFilter status, int skip, int limit) {
+        String where = " from usage_events where api_id = ?" + status.sql();
+        try (Connection connection = dataSource.getConnection()) {
+            long total;
+            try (PreparedStatement count = connection.prepareStatement("select count(*)" + where)) {
+                count.setObject(1, apiId);
+                status.bind(count, 2);
+                try (ResultSet rs = count.executeQuery()) {
+                    rs.next();
+                    total = rs.getLong(1);
+                }
+            }
+            List<CallLog> logs = new ArrayList<>();
+            try (PreparedStatement select = connection.prepareStatement("select request_id, consumer_id, key_id, "
+                    + "plan_id, method, path, status, latency_ms, upstream_latency_ms, bytes_in, bytes_out, at" + where
+                    + " order by at desc, id desc offset ? rows fetch next ? rows only")) {
+                select.setObject(1, apiId);
+                int next = status.bind(select, 2);
+                select.setInt(next, skip);
+                select.setInt(next + 1, limit);
+                try (ResultSet rs = select.executeQuery()) {
+                    while (rs.next()) {
+                        int upstream = rs.getInt(9);
+                        logs.add(new CallLog(rs.getString(1), rs.getObject(2, UUID.class), rs.getObject(3, UUID.class),
+                                rs.getObject(4, UUID.class), rs.getString(5), rs.getString(6), rs.getInt(7),
+                                rs.getInt(8), rs.wasNull() ? null : upstream, rs.getLong(10), rs.getLong(11),
+                                rs.getObject(12, OffsetDateTime.class).toInstant()));
+                    }
+                }
+            }
+            return new Page<>(logs, total);
+        } catch (SQLException e) {
+            throw new IllegalStateException("Reading call logs failed", e);
+        }
+    }
+
+    /** Errors are responses of 400 and above; latency is the gateway's (client to last byte), in ms. */
+    public ApiMetrics metrics(UUID apiId, String window, Instant since) {
+        String sql = "select count(*), "
+                + "coalesce(sum(case when status >= 400 then 1 else 0 end), 0), "
+                + "coalesce(sum(case when status >= 500 then 1 else 0 end), 0), "
+                + "avg(cast(latency_ms as double precision)), "
+                + "percentile_cont(0.5) within group (order by latency_ms), "
+                + "percentile_cont(0.95) within group (order by latency_ms), "
+                + "percentile_cont(0.99) within group (order by latency_ms) "
+                + "from usage_events where api_id = ? and at >= ?";
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement select = connection.prepareStatement(sql)) {
+            select.setObject(1, apiId);
+            select.setObject(2, OffsetDateTime.ofInstant(since, ZoneOffset.UTC));
+            try (ResultSet rs = select.executeQuery()) {
+                rs.next();
+                long calls = rs.getLong(1);
+                long errors = rs.getLong(2);
+                return new ApiMetrics(window, since, calls, errors, rs.getLong(3),
+                        calls == 0 ? 0 : round((double) errors / calls, 4),
+                        new Latency(round(rs.getDouble(4), 2), round(rs.getDouble(5), 2), round(rs.getDouble(6), 2),
+                                round(rs.getDouble(7), 2)));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Reading API metrics failed", e);
+        }
+    }
+
+    /** A consumer's calls and errors per API since a moment, most-used first. */
+    public List<ApiUse> consumerUsage(UUID consumerId, Instant since) {
+        String sql = "select api_id, count(*), coalesce(sum(case when status >= 400 then 1 else 0 end), 0) "
+                + "from usage_events where consumer_id = ? and at >= ? group by api_id order by count(*) desc";
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement select = connection.prepareStatement(sql)) {
+            select.setObject(1, consumerId);
+            select.setObject(2, OffsetDateTime.ofInstant(since, ZoneOffset.UTC));
+            List<ApiUse> uses = new ArrayList<>();
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    uses.add(new ApiUse(rs.getObject(1, UUID.class), rs.getLong(2), rs.getLong(3)));
+                }
+            }
+            return uses;
+        } catch (SQLException e) {
+            throw new IllegalStateException("Reading usage failed", e);
+        }
+    }
+
+    public List<MonthlyCalls> dispatchedSince(Instant since) {
+        String sql = "select consumer_id, api_id, count(*) from usage_events where dispatched = true and at >= ? "
+                + "group by consumer_id, api_id";
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement select = connection.prepareStatement(sql)) {
+            select.setObject(1, OffsetDateTime.ofInstant(since, ZoneOffset.UTC));
+            List<MonthlyCalls> calls = new ArrayList<>();
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    calls.add(new MonthlyCalls(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
+                            rs.getLong(3)));
+                }
+            }
+            return calls;
+        } catch (SQLException e) {
+            throw new IllegalStateException("Reading monthly calls failed", e);
+        }
+    }
+
+    private static double round(double value, int decimals) {
+        double scale = Math.pow(10, decimals);
+        return Math.round(value * scale) / scale;
+    }
+}

@@ -1,0 +1,29 @@
+package dev.tollgate.metering.internal;
+
+import java.time.Instant;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.jboss.logging.Logger;
+
+import dev.tollgate.gateway.CallLimits;
+import dev.tollgate.metering.UsageQueries;
+import io.quarkus.runtime.StartupEvent;
+
+/** At start-up, counts this month's recorded calls toward the gateway's monthly quotas, so a restart resets none. */
+@ApplicationScoped
+class QuotaSeeder {
+
+    private static final Logger LOG = Logger.getLogger(QuotaSeeder.class);
+
+    void seed(@Observes StartupEvent ignored, UsageQueries usage, CallLimits limits) {
+        long now = System.currentTimeMillis();
+        Instant monthStart = YearMonth.now(ZoneOffset.UTC).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+        var calls = usage.dispatchedSince(monthStart);
+        calls.forEach(c -> limits.seedMonthlyCalls(c.consumerId(), c.apiId(), c.calls(), now));
+        LOG.debugf("Seeded monthly quota counters of %d consumer/API pairs", calls.size());
+    }
+}

@@ -1,0 +1,175 @@
+package dev.tollgate.metering.internal;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.jboss.logging.Logger;
+
+import dev.tollgate.gateway.UsageEvent;
+import dev.tollgate.gateway.UsageSink;
+import dev.tollgate.keys.ApiKeys;
+import dev.tollgate.metering.MeteringConfig;
+import io.agroal.api.AgroalDataSource;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * The gateway's usage events, queued in memory (bounded, never blocking the event loop) and written by one thread in
+ * JDBC batches. A full queue drops the event, counts it ({@code tollgate_usage_events_dropped_total}) and logs at most
+ * once a minute; a failing database is retried with the batch kept, so events are lost only once the queue overflows.
+ * On shutdown the queue is written out.
+ */
+@ApplicationScoped
+class UsageRecorder implements UsageSink {
+
+    private static final Logger LOG = Logger.getLogger(UsageRecorder.class);
+    private static final String INSERT = "insert into usage_events (request_id, api_id, consumer_id, key_id, plan_id,"
+            + " method, path, status, latency_ms, upstream_latency_ms, bytes_in, bytes_out, at, dispatched)"
+            + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+    private final ArrayBlockingQueue<UsageEvent> queue;
+    private final AgroalDataSource dataSource;
+    private final ApiKeys keys;
+    private final int batchSize;
+    private final long flushMillis;
+    private final Counter dropped;
+    private final Counter written;
+    private final AtomicLong lastDropWarning = new AtomicLong();
+    private volatile boolean running;
+    private Thread writer;
+
+    UsageRecorder(MeteringConfig config, AgroalDataSource dataSource, ApiKeys keys, MeterRegistry registry) {
+        this.queue = new ArrayBlockingQueue<>(config.queueCapacity());
+        this.dataSource = dataSource;
+        this.keys = keys;
+        this.batchSize = config.batchSize();
+        this.flushMillis = config.flushInterval().toMillis();
+        this.dropped = Counter.builder("tollgate_usage_events_dropped").description(
+                "Usage events lost because the queue was full").register(registry);
+        this.written = Counter.builder("tollgate_usage_events_written").description("Usage events written")
+                .register(registry);
+        Gauge.builder("tollgate_usage_queue_depth", queue, ArrayBlockingQueue::size)
+                .description("Usage events waiting to be written").register(registry);
+    }
+
+    void start(@Observes StartupEvent ignored) {
+        running = true;
+        writer = new Thread(this::run, "tollgate-usage-writer");
+        writer.setDaemon(true);
+        writer.start();
+    }
+
+    @Override
+    public boolean offer(UsageEvent event) {
+        if (queue.offer(event)) {
+            return true;
+        }
+        dropped.increment();
+        long now = System.currentTimeMillis();
+        long last = lastDropWarning.get();
+        if (now - last > 60_000 && lastDropWarning.compareAndSet(last, now)) {
+            LOG.warnf("Usage queue full (%d events): events are being dropped; see tollgate_usage_events_dropped",
+                    queue.size());
+        }
+        return false;
+    }
+
+    private void run() {
+        List<UsageEvent> batch = new ArrayList<>(batchSize);
+        while (running || !queue.isEmpty()) {
+            try {
+                if (batch.isEmpty()) {
+                    UsageEvent first = queue.poll(flushMillis, TimeUnit.MILLISECONDS);
+                    if (first == null) {
+                        continue;
+                    }
+                    batch.add(first);
+                    queue.drainTo(batch, batchSize - 1);
+                }
+                write(batch);
+                batch.clear();
+            } catch (InterruptedException e) {
+                running = false;
+            } catch (SQLException | RuntimeException e) {
+                if (!running) {
+                    LOG.errorf("Writing usage events at shutdown failed (%s); %d events are lost", e.getMessage(),
+                            batch.size() + queue.size());
+                    return;
+                }
+                LOG.errorf("Writing %d usage events failed (%s); retrying in 1 s", batch.size(), e.getMessage());
+                sleepQuietly(1000);
+            }
+        }
+    }
+
+    private void write(List<UsageEvent> batch) throws SQLException {
+        Map<UUID, Instant> lastUse = new HashMap<>();
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement insert = connection.prepareStatement(INSERT)) {
+            for (UsageEvent e : batch) {
+                insert.setString(1, e.requestId());
+                insert.setObject(2, e.apiId());
+                insert.setObject(3, e.consumerId());
+                insert.setObject(4, e.keyId());
+                insert.setObject(5, e.planId());
+                insert.setString(6, e.method());
+                insert.setString(7, e.path());
+                insert.setInt(8, e.status());
+                insert.setInt(9, e.latencyMs());
+                if (e.upstreamLatencyMs() < 0) {
+                    insert.setNull(10, Types.INTEGER);
+                } else {
+                    insert.setInt(10, e.upstreamLatencyMs());
+                }
+                insert.setLong(11, e.bytesIn());
+                insert.setLong(12, e.bytesOut());
+                insert.setObject(13, OffsetDateTime.ofInstant(Instant.ofEpochMilli(e.atMillis()), ZoneOffset.UTC));
+                insert.setBoolean(14, e.dispatched());
+                insert.addBatch();
+                lastUse.merge(e.keyId(), Instant.ofEpochMilli(e.atMillis()), (a, b) -> a.isAfter(b) ? a : b);
+            }
+            insert.executeBatch();
+        }
+        written.increment(batch.size());
+        keys.touch(lastUse);
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        running = false;
+        if (writer != null) {
+            try {
+                writer.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

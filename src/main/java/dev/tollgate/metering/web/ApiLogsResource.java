@@ -1,0 +1,76 @@
+package dev.tollgate.metering.web;
+
+import java.util.List;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import dev.tollgate.accounts.CurrentUser;
+import dev.tollgate.accounts.Role;
+import dev.tollgate.catalog.Actor;
+import dev.tollgate.catalog.ApiCatalog;
+import dev.tollgate.metering.UsageQueries;
+import dev.tollgate.metering.UsageQueries.CallLog;
+import dev.tollgate.platform.ProblemException;
+import io.quarkus.security.Authenticated;
+
+@Path("/api/v1/apis/{apiId}/logs")
+@Produces(MediaType.APPLICATION_JSON)
+@Authenticated
+@SecurityRequirement(name = "jwt")
+@Tag(name = "apis")
+public class ApiLogsResource {
+
+    private static final Pattern STATUS = Pattern.compile("([1-5])(?:xx|XX)|([1-5][0-9][0-9])");
+
+    private final ApiCatalog catalog;
+    private final UsageQueries usage;
+    private final CurrentUser currentUser;
+
+    ApiLogsResource(ApiCatalog catalog, UsageQueries usage, CurrentUser currentUser) {
+        this.catalog = catalog;
+        this.usage = usage;
+        this.currentUser = currentUser;
+    }
+
+    @GET
+    @Operation(summary = "Recent calls of my API", description = "Newest first; status filters by code (404) or "
+            + "class (5xx). The total is in X-Total-Count.")
+    public Response logs(@PathParam("apiId") UUID apiId, @QueryParam("status") String status,
+            @QueryParam("skip") @DefaultValue("0") @Min(value = 0, message = "must be 0 or more") int skip,
+            @QueryParam("limit") @DefaultValue("100") @Min(value = 1, message = "must be 1 to 1000") @Max(value = 1000, message = "must be 1 to 1000") int limit) {
+        UsageQueries.StatusFilter filter = new UsageQueries.StatusFilter(null, null);
+        if (status != null && !status.isBlank()) {
+            Matcher m = STATUS.matcher(status.trim());
+            if (!m.matches()) {
+                throw ProblemException.invalid("status", "must be a status code such as 404 or a class such as 5xx");
+            }
+            filter = m.group(1) != null
+                    ? new UsageQueries.StatusFilter(null, Integer.parseInt(m.group(1)))
+                    : new UsageQueries.StatusFilter(Integer.parseInt(m.group(2)), null);
+        }
+        catalog.requireManaged(apiId, actor(currentUser));
+        UsageQueries.Page<CallLog> page = usage.logs(apiId, filter, skip, limit);
+        List<CallLog> items = page.items();
+        return Response.ok(items).header("X-Total-Count", page.total()).build();
+    }
+
+    static Actor actor(CurrentUser user) {
+        return new Actor(user.id(), user.has(Role.ADMIN));
+    }
+}
