@@ -3,13 +3,14 @@ package dev.tollgate.gateway;
 import java.util.Map;
 import java.util.UUID;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 /**
  * The gateway's view of the control plane: immutable snapshots that the control plane replaces whenever something
- * changes (see {@code ChangeFeed}). The data plane reads only these; a request reads each snapshot once.
+ * changes (see {@code ChangeFeed}). The data plane reads only these; a request reads each snapshot once. A
+ * {@code @Singleton} (no client proxy) because it is read on every gateway call.
  */
-@ApplicationScoped
+@Singleton
 public class GatewayState {
 
     /** Every API by slug. */

@@ -51,7 +51,7 @@ public class ApiKeys {
         if (name == null || name.isBlank() || name.length() > 100) {
             errors.add(new FieldError("name", "is required, 1 to 100 characters"));
         }
-        Set<UUID> scope = apiIds == null ? Set.of() : new LinkedHashSet<>(apiIds);
+        Set<UUID> scope = apiIds == null ? new LinkedHashSet<>() : new LinkedHashSet<>(apiIds);
         if (scope.contains(null)) {
             errors.add(new FieldError("api_ids", "must not contain null"));
         } else if (scope.size() > MAX_SCOPED_APIS) {

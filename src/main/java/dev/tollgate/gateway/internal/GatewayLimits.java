@@ -2,7 +2,7 @@ package dev.tollgate.gateway.internal;
 
 import java.util.UUID;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import dev.tollgate.gateway.CallLimits;
 import dev.tollgate.gateway.GatewayConfig;
@@ -11,7 +11,7 @@ import dev.tollgate.gateway.GatewayConfig;
  * The gateway's counters (rate-limit windows and monthly quotas) and the processors that use them. Windows that
  * ended are dropped every minute.
  */
-@ApplicationScoped
+@Singleton
 class GatewayLimits implements CallLimits {
 
     final FixedWindowCounters rateWindows = new FixedWindowCounters();

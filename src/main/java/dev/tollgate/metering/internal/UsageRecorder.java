@@ -17,8 +17,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.annotation.PreDestroy;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
@@ -38,7 +38,7 @@ import io.quarkus.runtime.StartupEvent;
  * once a minute; a failing database is retried with the batch kept, so events are lost only once the queue overflows.
  * On shutdown the queue is written out.
  */
-@ApplicationScoped
+@Singleton
 class UsageRecorder implements UsageSink {
 
     private static final Logger LOG = Logger.getLogger(UsageRecorder.class);
