@@ -31,7 +31,8 @@ import com.sun.net.httpserver.HttpServer;
  * <ul>
  * <li>{@code /echo/...}: JSON of method, path, query, headers, body size and SHA-256;</li>
  * <li>{@code /bytes?n=N}: N bytes of a fixed pattern, streamed in chunks;</li>
- * <li>{@code /drip}: one chunk, then waits for {@link #releaseDrip()} (up to 10 s), then a second chunk;</li>
+ * <li>{@code /drip?id=X}: one chunk, then waits for {@link #releaseDrip(String)} of X (up to 10 s), then a second
+ * chunk;</li>
  * <li>{@code /slow?ms=N}: answers after N ms;</li>
  * <li>{@code /status/N}: answers with status N.</li>
  * </ul>
@@ -50,7 +51,7 @@ public final class TestUpstream implements AutoCloseable {
     private final int refusedPort;
     private final AtomicInteger hits = new AtomicInteger();
     private final ConcurrentLinkedQueue<Seen> seen = new ConcurrentLinkedQueue<>();
-    private volatile CountDownLatch drip = new CountDownLatch(1);
+    private final Map<String, CountDownLatch> drips = new java.util.concurrent.ConcurrentHashMap<>();
 
     public TestUpstream() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 200);
@@ -94,8 +95,13 @@ public final class TestUpstream implements AutoCloseable {
         return List.copyOf(seen);
     }
 
-    public void releaseDrip() {
-        drip.countDown();
+    /** Lets {@code /drip?id=...} of that id send its second chunk (before or after it started). */
+    public void releaseDrip(String id) {
+        drip(id).countDown();
+    }
+
+    private CountDownLatch drip(String id) {
+        return drips.computeIfAbsent(id, k -> new CountDownLatch(1));
     }
 
     private void handle(HttpExchange exchange) throws IOException {
@@ -123,10 +129,9 @@ public final class TestUpstream implements AutoCloseable {
                 OutputStream out = exchange.getResponseBody();
                 out.write("first-chunk;".getBytes(StandardCharsets.UTF_8));
                 out.flush();
-                awaitQuietly(drip);
+                awaitQuietly(drip(param(query, "id", "")));
                 out.write("second-chunk".getBytes(StandardCharsets.UTF_8));
                 out.close();
-                drip = new CountDownLatch(1);
             } else if (path.equals("/slow")) {
                 sleepQuietly(Long.parseLong(param(query, "ms", "1000")));
                 respond(exchange, 200, "{\"slow\":true}");

@@ -161,10 +161,6 @@ final class UpstreamProxy {
         }
 
         private void sendBody() {
-            if (request.getHeader(HttpHeaders.CONTENT_LENGTH) == null
-                    && request.headers().contains(HttpHeaders.TRANSFER_ENCODING, HttpHeaders.CHUNKED, true)) {
-                upstreamRequest.setChunked(true);
-            }
             if (request.isEnded()) {
                 upstreamRequest.end();
                 return;
@@ -184,6 +180,10 @@ final class UpstreamProxy {
                 return;
             }
             bytesIn += chunk.length();
+            if (!upstreamRequest.isChunked() && !upstreamRequest.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
+                // a body of unknown length (chunked, or HTTP/2 without content-length) goes on chunked
+                upstreamRequest.setChunked(true);
+            }
             upstreamRequest.write(chunk);
             if (upstreamRequest.writeQueueFull()) {
                 request.pause();
