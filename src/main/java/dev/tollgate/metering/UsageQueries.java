@@ -92,9 +92,10 @@ public class UsageQueries {
                 try (ResultSet rs = select.executeQuery()) {
                     while (rs.next()) {
                         int upstream = rs.getInt(9);
+                        Integer upstreamLatency = rs.wasNull() ? null : upstream;
                         logs.add(new CallLog(rs.getString(1), rs.getObject(2, UUID.class), rs.getObject(3, UUID.class),
                                 rs.getObject(4, UUID.class), rs.getString(5), rs.getString(6), rs.getInt(7),
-                                rs.getInt(8), rs.wasNull() ? null : upstream, rs.getLong(10), rs.getLong(11),
+                                rs.getInt(8), upstreamLatency, rs.getLong(10), rs.getLong(11),
                                 rs.getObject(12, OffsetDateTime.class).toInstant()));
                     }
                 }

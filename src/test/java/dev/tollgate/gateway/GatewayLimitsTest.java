@@ -1,0 +1,171 @@
+package dev.tollgate.gateway;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.tollgate.testing.Api;
+import dev.tollgate.testing.Gateway;
+import dev.tollgate.testing.Gateway.Caller;
+import dev.tollgate.testing.Gateway.PublishedApi;
+import dev.tollgate.testing.TestUpstream;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+
+/** Rate limits, the tier's hourly cap and monthly quotas, enforced exactly and reported in headers. */
+@QuarkusTest
+class GatewayLimitsTest {
+
+    static TestUpstream upstream;
+
+    @TestHTTPResource("/")
+    URI root;
+
+    @BeforeAll
+    static void startUpstream() throws IOException {
+        upstream = new TestUpstream();
+    }
+
+    @AfterAll
+    static void stopUpstream() throws IOException {
+        upstream.close();
+    }
+
+    @Test
+    void with_a_limit_of_n_exactly_n_parallel_calls_pass() throws Exception {
+        int limit = 20;
+        int parallel = 32;
+        PublishedApi api = Gateway.publish(upstream.baseUrl());
+        String plan = Gateway.addPlan(api, Map.of("name", "Twenty", "type", "free", "rate_limit",
+                Map.of("requests", limit, "period", "day")));
+        Caller caller = Gateway.subscribe(api, plan);
+        int before = upstream.hits();
+
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        ExecutorService pool = Executors.newFixedThreadPool(parallel);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<Integer>> calls = new ArrayList<>();
+        for (int i = 0; i < parallel; i++) {
+            calls.add(pool.submit(() -> {
+                start.await();
+                return http.send(HttpRequest.newBuilder(root.resolve("/gw/" + api.slug() + "/echo"))
+                        .header("X-API-Key", caller.key()).timeout(Duration.ofSeconds(20)).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode();
+            }));
+        }
+        start.countDown();
+        List<Integer> statuses = new ArrayList<>();
+        for (Future<Integer> call : calls) {
+            statuses.add(call.get());
+        }
+        pool.shutdown();
+        Map<Integer, Long> counts = statuses.stream().collect(Collectors.groupingBy(Function.identity(),
+                Collectors.counting()));
+        assertThat(counts).containsOnly(Map.entry(200, (long) limit), Map.entry(429, (long) (parallel - limit)));
+        assertThat(upstream.hits() - before).isEqualTo(limit);
+    }
+
+    @Test
+    void every_response_carries_rate_limit_headers_and_429_says_when_to_retry() {
+        PublishedApi api = Gateway.publish(upstream.baseUrl());
+        String plan = Gateway.addPlan(api, Map.of("name", "Three", "type", "free", "rate_limit",
+                Map.of("requests", 3, "period", "hour")));
+        Caller caller = Gateway.subscribe(api, plan);
+        for (int remaining = 2; remaining >= 0; remaining--) {
+            Response ok = caller.call().get("/gw/" + api.slug() + "/echo");
+            ok.then().statusCode(200).header("X-RateLimit-Limit", "3")
+                    .header("X-RateLimit-Remaining", String.valueOf(remaining))
+                    .header("RateLimit-Policy", "\"plan\";q=3;w=3600, \"tier\";q=100;w=3600")
+                    .header("RateLimit", containsString("\"plan\";r=" + remaining + ";t="));
+            long reset = Long.parseLong(ok.header("X-RateLimit-Reset"));
+            assertThat(reset).isBetween(1L, 3600L);
+        }
+        Response limited = caller.call().get("/gw/" + api.slug() + "/echo");
+        limited.then().statusCode(429).contentType("application/problem+json").header("X-RateLimit-Remaining", "0")
+                .body("detail", containsString("3 requests per hour"));
+        assertThat(Long.parseLong(limited.header("Retry-After"))).isEqualTo(
+                Long.parseLong(limited.header("X-RateLimit-Reset")));
+    }
+
+    @Test
+    void the_free_tier_caps_all_calls_at_100_an_hour_until_the_user_moves_up() {
+        PublishedApi api = Gateway.publish(upstream.baseUrl());
+        PublishedApi other = Gateway.publish(upstream.baseUrl());
+        Caller caller = Gateway.subscribe(api, api.defaultPlanId());
+        caller.consumer().as().body(Map.of("api_id", other.id(), "plan_id", other.defaultPlanId()))
+                .post("/api/v1/subscriptions").then().statusCode(201);
+        for (int i = 0; i < 100; i++) {
+            // spread over two APIs: the tier cap counts every call of the consumer
+            PublishedApi target = i % 2 == 0 ? api : other;
+            caller.call().get("/gw/" + target.slug() + "/echo").then().statusCode(200)
+                    .header("X-RateLimit-Limit", "100").header("X-RateLimit-Remaining", String.valueOf(99 - i));
+        }
+        caller.call().get("/gw/" + api.slug() + "/echo").then().statusCode(429)
+                .body("detail", containsString("free tier")).header("RateLimit", containsString("\"tier\";r=0"));
+
+        Api.admin().as().body(Map.of("plan", "pro")).put("/api/v1/admin/users/" + caller.consumer().id()).then()
+                .statusCode(200);
+        caller.call().get("/gw/" + api.slug() + "/echo").then().statusCode(200).header("X-RateLimit-Limit", "1000")
+                .header("X-RateLimit-Remaining", "899");
+    }
+
+    @Test
+    void a_monthly_quota_is_counted_and_then_refused() {
+        PublishedApi api = Gateway.publish(upstream.baseUrl());
+        String plan = Gateway.addPlan(api, Map.of("name", "Quota", "type", "free", "monthly_quota", 3));
+        Caller caller = Gateway.subscribe(api, plan);
+        for (int remaining = 2; remaining >= 0; remaining--) {
+            caller.call().get("/gw/" + api.slug() + "/echo").then().statusCode(200).header("X-Quota-Limit", "3")
+                    .header("X-Quota-Remaining", String.valueOf(remaining));
+        }
+        int before = upstream.hits();
+        caller.call().get("/gw/" + api.slug() + "/echo").then().statusCode(429).contentType("application/problem+json")
+                .header("X-Quota-Limit", "3").header("X-Quota-Remaining", "0")
+                .body("title", equalTo("Quota Exceeded")).body("detail", containsString("monthly quota of 3"));
+        assertThat(upstream.hits()).isEqualTo(before);
+    }
+
+    @Test
+    void rate_limit_usage_reports_the_current_windows_of_my_keys() {
+        PublishedApi api = Gateway.publish(upstream.baseUrl());
+        String plan = Gateway.addPlan(api, Map.of("name", "Ten", "type", "free", "rate_limit",
+                Map.of("requests", 10, "period", "minute"), "monthly_quota", 50));
+        Caller caller = Gateway.subscribe(api, plan);
+        for (int i = 0; i < 4; i++) {
+            caller.call().get("/gw/" + api.slug() + "/echo").then().statusCode(200);
+        }
+        var usage = caller.consumer().as().get("/api/v1/rate-limit/usage").then().statusCode(200).extract()
+                .jsonPath();
+        assertThat(usage.getString("tier.tier")).isEqualTo("free");
+        assertThat(usage.getLong("tier.hourly.used")).isEqualTo(4);
+        assertThat(usage.getList("windows")).hasSize(1);
+        assertThat(usage.getString("windows[0].key_id")).isEqualTo(caller.keyId());
+        assertThat(usage.getString("windows[0].period")).isEqualTo("minute");
+        assertThat(usage.getLong("windows[0].rate_limit.used")).isEqualTo(4);
+        assertThat(usage.getLong("windows[0].rate_limit.remaining")).isEqualTo(6);
+        assertThat(usage.getLong("windows[0].monthly_quota.used")).isEqualTo(4);
+        assertThat(usage.getLong("windows[0].monthly_quota.limit")).isEqualTo(50);
+    }
+
+}
