@@ -95,7 +95,10 @@ public class Plans {
         });
     }
 
-    /** 409 while the plan has active subscriptions; deleting the last plan brings back the free default. */
+    /**
+     * 409 while the plan has active subscriptions; deleting the last plan brings back the free default. A plan that
+     * ended subscriptions name is retired (kept for their history) rather than removed.
+     */
     public void delete(UUID apiId, UUID planId, Actor actor) {
         QuarkusTransaction.requiringNew().run(() -> {
             access.managed(apiId, actor);
@@ -106,7 +109,11 @@ public class Plans {
                         + " active subscription(s); they must end or move to another plan first.");
             }
             boolean last = store.plansOf(apiId).size() == 1;
-            store.remove(plan);
+            if (store.planEverSubscribed(plan.id)) {
+                plan.retiredAt = Instant.now();
+            } else {
+                store.remove(plan);
+            }
             store.flush();
             if (last) {
                 createDefault(apiId, Instant.now());

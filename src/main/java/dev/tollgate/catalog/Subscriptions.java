@@ -71,7 +71,7 @@ public class Subscriptions {
             List<SubscriptionEntity> subscriptions = store.subscriptionsOf(consumerId, !includeEnded);
             Map<UUID, ApiEntity> apis = store.apis(subscriptions.stream().map(s -> s.apiId).toList()).stream()
                     .collect(Collectors.toMap(a -> a.id, Function.identity()));
-            return subscriptions.stream().map(s -> view(s, apis.get(s.apiId), store.plan(s.apiId, s.planId)
+            return subscriptions.stream().map(s -> view(s, apis.get(s.apiId), store.planEvenRetired(s.apiId, s.planId)
                     .orElse(null))).toList();
         });
     }

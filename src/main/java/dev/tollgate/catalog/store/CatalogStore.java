@@ -70,18 +70,32 @@ public class CatalogStore {
 
     // --- plans ------------------------------------------------------------------------------------
 
+    /** A current (not retired) plan of the API. */
     public Optional<PlanEntity> plan(UUID apiId, UUID planId) {
+        return planEvenRetired(apiId, planId).filter(p -> p.retiredAt == null);
+    }
+
+    /** A plan of the API, retired or not: for showing the history of ended subscriptions. */
+    public Optional<PlanEntity> planEvenRetired(UUID apiId, UUID planId) {
         PlanEntity plan = session.find(PlanEntity.class, planId);
         return plan != null && plan.apiId.equals(apiId) ? Optional.of(plan) : Optional.empty();
     }
 
     public List<PlanEntity> plansOf(UUID apiId) {
-        return session.createSelectionQuery("from PlanEntity where apiId = :api order by createdAt, id",
-                PlanEntity.class).setParameter("api", apiId).getResultList();
+        return session.createSelectionQuery(
+                "from PlanEntity where apiId = :api and retiredAt is null order by createdAt, id", PlanEntity.class)
+                .setParameter("api", apiId).getResultList();
     }
 
     public List<PlanEntity> allPlans() {
-        return session.createSelectionQuery("from PlanEntity", PlanEntity.class).getResultList();
+        return session.createSelectionQuery("from PlanEntity where retiredAt is null", PlanEntity.class)
+                .getResultList();
+    }
+
+    /** Whether any subscription, ended or not, names the plan. */
+    public boolean planEverSubscribed(UUID planId) {
+        return session.createSelectionQuery("select count(*) from SubscriptionEntity where planId = :plan",
+                Long.class).setParameter("plan", planId).getSingleResult() > 0;
     }
 
     public void remove(Object entity) {

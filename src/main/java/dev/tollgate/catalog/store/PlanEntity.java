@@ -53,4 +53,8 @@ public class PlanEntity {
 
     @Column(name = "updated_at", nullable = false)
     public Instant updatedAt;
+
+    /** Set when the plan was deleted while ended subscriptions still name it; such a plan is gone for everything else. */
+    @Column(name = "retired_at")
+    public Instant retiredAt;
 }
