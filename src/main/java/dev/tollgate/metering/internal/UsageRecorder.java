@@ -53,6 +53,11 @@ class UsageRecorder implements UsageSink {
     private final long flushMillis;
     private final Counter dropped;
     private final Counter written;
+    /** Gateway calls by status class: index 1 = 1xx ... 5 = 5xx. */
+    private final Counter[] calls = new Counter[6];
+    /** Latest use of each key not yet written to {@code last_used_at}; written at most once a second. */
+    private final Map<UUID, Instant> pendingUse = new HashMap<>();
+    private long lastTouchNanos;
     private final AtomicLong lastDropWarning = new AtomicLong();
     private volatile boolean running;
     private Thread writer;
@@ -67,6 +72,10 @@ class UsageRecorder implements UsageSink {
                 "Usage events lost because the queue was full").register(registry);
         this.written = Counter.builder("tollgate_usage_events_written").description("Usage events written")
                 .register(registry);
+        for (int i = 1; i <= 5; i++) {
+            calls[i] = Counter.builder("tollgate_gateway_calls").description("Gateway calls by status class")
+                    .tag("status", i + "xx").register(registry);
+        }
         Gauge.builder("tollgate_usage_queue_depth", queue, ArrayBlockingQueue::size)
                 .description("Usage events waiting to be written").register(registry);
     }
@@ -80,6 +89,10 @@ class UsageRecorder implements UsageSink {
 
     @Override
     public boolean offer(UsageEvent event) {
+        int statusClass = event.status() / 100;
+        if (statusClass >= 1 && statusClass <= 5) {
+            calls[statusClass].increment();
+        }
         if (queue.offer(event)) {
             return true;
         }
@@ -93,20 +106,40 @@ class UsageRecorder implements UsageSink {
         return false;
     }
 
+    /**
+     * Collects events for up to the flush interval (or a full batch) after the first one arrives, so that a steady
+     * stream is written in few large batches rather than many small ones.
+     */
     private void run() {
         List<UsageEvent> batch = new ArrayList<>(batchSize);
+        long flushNanos = TimeUnit.MILLISECONDS.toNanos(flushMillis);
         while (running || !queue.isEmpty()) {
             try {
                 if (batch.isEmpty()) {
                     UsageEvent first = queue.poll(flushMillis, TimeUnit.MILLISECONDS);
                     if (first == null) {
+                        touchKeys(false);
                         continue;
                     }
                     batch.add(first);
-                    queue.drainTo(batch, batchSize - 1);
+                    long deadline = System.nanoTime() + flushNanos;
+                    while (batch.size() < batchSize && running) {
+                        queue.drainTo(batch, batchSize - batch.size());
+                        long left = deadline - System.nanoTime();
+                        if (batch.size() >= batchSize || left <= 0) {
+                            break;
+                        }
+                        UsageEvent next = queue.poll(left, TimeUnit.NANOSECONDS);
+                        if (next == null) {
+                            break;
+                        }
+                        batch.add(next);
+                    }
+                    queue.drainTo(batch, batchSize - batch.size());
                 }
                 write(batch);
                 batch.clear();
+                touchKeys(!running);
             } catch (InterruptedException e) {
                 running = false;
             } catch (SQLException | RuntimeException e) {
@@ -121,36 +154,54 @@ class UsageRecorder implements UsageSink {
         }
     }
 
+    /** Writes keys' latest use, at most once a second unless {@code now}. */
+    private void touchKeys(boolean now) {
+        if (pendingUse.isEmpty() || (!now && System.nanoTime() - lastTouchNanos < 1_000_000_000L)) {
+            return;
+        }
+        keys.touch(new HashMap<>(pendingUse));
+        pendingUse.clear();
+        lastTouchNanos = System.nanoTime();
+    }
+
     private void write(List<UsageEvent> batch) throws SQLException {
-        Map<UUID, Instant> lastUse = new HashMap<>();
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement insert = connection.prepareStatement(INSERT)) {
-            for (UsageEvent e : batch) {
-                insert.setString(1, e.requestId());
-                insert.setObject(2, e.apiId());
-                insert.setObject(3, e.consumerId());
-                insert.setObject(4, e.keyId());
-                insert.setObject(5, e.planId());
-                insert.setString(6, e.method());
-                insert.setString(7, e.path());
-                insert.setInt(8, e.status());
-                insert.setInt(9, e.latencyMs());
-                if (e.upstreamLatencyMs() < 0) {
-                    insert.setNull(10, Types.INTEGER);
-                } else {
-                    insert.setInt(10, e.upstreamLatencyMs());
+        Map<UUID, Instant> lastUse = pendingUse;
+        try (Connection connection = dataSource.getConnection()) {
+            // one commit per batch: in auto-commit mode every row would be a commit of its own
+            connection.setAutoCommit(false);
+            try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
+                for (UsageEvent e : batch) {
+                    insert.setString(1, e.requestId());
+                    insert.setObject(2, e.apiId());
+                    insert.setObject(3, e.consumerId());
+                    insert.setObject(4, e.keyId());
+                    insert.setObject(5, e.planId());
+                    insert.setString(6, e.method());
+                    insert.setString(7, e.path());
+                    insert.setInt(8, e.status());
+                    insert.setInt(9, e.latencyMs());
+                    if (e.upstreamLatencyMs() < 0) {
+                        insert.setNull(10, Types.INTEGER);
+                    } else {
+                        insert.setInt(10, e.upstreamLatencyMs());
+                    }
+                    insert.setLong(11, e.bytesIn());
+                    insert.setLong(12, e.bytesOut());
+                    insert.setObject(13, OffsetDateTime.ofInstant(Instant.ofEpochMilli(e.atMillis()), ZoneOffset.UTC));
+                    insert.setBoolean(14, e.dispatched());
+                    insert.addBatch();
+                    lastUse.merge(e.keyId(), Instant.ofEpochMilli(e.atMillis()), (a, b) -> a.isAfter(b) ? a : b);
                 }
-                insert.setLong(11, e.bytesIn());
-                insert.setLong(12, e.bytesOut());
-                insert.setObject(13, OffsetDateTime.ofInstant(Instant.ofEpochMilli(e.atMillis()), ZoneOffset.UTC));
-                insert.setBoolean(14, e.dispatched());
-                insert.addBatch();
-                lastUse.merge(e.keyId(), Instant.ofEpochMilli(e.atMillis()), (a, b) -> a.isAfter(b) ? a : b);
+                insert.executeBatch();
+                connection.commit();
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
             }
-            insert.executeBatch();
         }
         written.increment(batch.size());
-        keys.touch(lastUse);
     }
 
     private static void sleepQuietly(long millis) {

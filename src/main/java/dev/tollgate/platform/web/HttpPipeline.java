@@ -1,7 +1,5 @@
 package dev.tollgate.platform.web;
 
-import java.util.Locale;
-
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
@@ -61,9 +59,16 @@ class HttpPipeline {
         MDC.put(RequestIds.MDC_KEY, requestId);
         HttpServerResponse response = context.response();
         response.putHeader(RequestIds.HEADER, requestId);
-        context.addHeadersEndHandler(ignored -> response.putHeader("X-Process-Time",
-                String.format(Locale.ROOT, "%.2f", (System.nanoTime() - started) / 1_000_000.0)));
+        context.addHeadersEndHandler(
+                ignored -> response.putHeader("X-Process-Time", millis(System.nanoTime() - started)));
         context.next();
+    }
+
+    /** Milliseconds with two decimals, e.g. {@code 1.05}; cheaper than String.format on every response. */
+    static String millis(long nanos) {
+        long hundredths = (nanos + 5_000) / 10_000;
+        long fraction = hundredths % 100;
+        return (hundredths / 100) + (fraction < 10 ? ".0" : ".") + fraction;
     }
 
     private void limitBody(RoutingContext context) {
