@@ -9,7 +9,7 @@
 # proxy under test share CPU 1. Each target gets a warm-up, then 50 connections for 10 s, alternating, twice.
 # Prints requests/s, p50 and p99 for each, the ratio Tollgate/nginx, and Tollgate's RSS after the load.
 #
-# Environment: THREAD_CPU (1: one more run measuring CPU per call of each Tollgate thread), JFR_OUT (a file: records a flight recording of Tollgate's last round), DURATION (10s), CONNECTIONS (50), WARMUP (10s), ROUNDS (2), WRK_CPU (0), SERVER_CPU (1).
+# Environment: REFERENCE (1: also measure bench/RawVertxProxy.java, a bare Vert.x proxy), THREAD_CPU (1: one more run measuring CPU per call of each Tollgate thread), JFR_OUT (a file: records a flight recording of Tollgate's last round), DURATION (10s), CONNECTIONS (50), WARMUP (10s), ROUNDS (2), WRK_CPU (0), SERVER_CPU (1).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -22,6 +22,7 @@ SERVER_CPU=${SERVER_CPU:-1}
 UPSTREAM_PORT=${UPSTREAM_PORT:-18091}
 NGINX_PORT=${NGINX_PORT:-18092}
 TOLLGATE_PORT=${TOLLGATE_PORT:-18093}
+RAW_PORT=${RAW_PORT:-18094}
 
 need() {
   local missing=()
@@ -121,6 +122,19 @@ STATUS=$(curl -s -o /dev/null -w '%{http_code}' "$T/gw/bench/item" -H "Authoriza
 [ "$STATUS" = 200 ] || { echo "gateway answered $STATUS to the check call" >&2; exit 1; }
 curl -s -D - -o /dev/null "$T/gw/bench/item" -H "Authorization: Bearer $KEY" | grep -i '^ratelimit-policy' >&2
 
+# --- reference: a bare Vert.x proxy on the same Vert.x, to show what the JVM stack itself costs ---------------
+RAW_URL=""
+if [ "${REFERENCE:-1}" = 1 ]; then
+  LIBS=$(find target/quarkus-app/lib/main -name '*.jar' | tr '\n' ':')
+  taskset -c "$SERVER_CPU" java -cp "$LIBS" bench/RawVertxProxy.java "$UPSTREAM_PORT" "$RAW_PORT" > "$WORK/raw.log" 2>&1 &
+  PIDS+=("$!")
+  for _ in $(seq 1 60); do
+    curl -sf "http://127.0.0.1:$RAW_PORT/item" > /dev/null && break
+    sleep 0.5
+  done
+  RAW_URL="http://127.0.0.1:$RAW_PORT/item"
+fi
+
 # --- load ------------------------------------------------------------------------------------------------------
 run_wrk() { # $1 url, $2 duration -> "rps p50 p99" (latencies in ms)
   taskset -c "$WRK_CPU" wrk -t1 -c"$CONNECTIONS" -d"$2" --latency -H "Authorization: Bearer $KEY" "$1" \
@@ -143,9 +157,10 @@ TOLLGATE_URL="$T/gw/bench/item"
 echo "warming up ($WARMUP each) ..." >&2
 run_wrk "$NGINX_URL" "$WARMUP" > /dev/null
 run_wrk "$TOLLGATE_URL" "$WARMUP" > /dev/null
+[ -n "$RAW_URL" ] && run_wrk "$RAW_URL" "$WARMUP" > /dev/null
 
 printf '%-6s %-9s %10s %9s %9s\n' round target "req/s" "p50 ms" "p99 ms"
-declare -a NGINX_RPS TOLLGATE_RPS NGINX_P50 TOLLGATE_P50 NGINX_P99 TOLLGATE_P99
+declare -a NGINX_RPS TOLLGATE_RPS NGINX_P50 TOLLGATE_P50 NGINX_P99 TOLLGATE_P99 RAW_RPS
 for round in $(seq 1 "$ROUNDS"); do
   read -r rps p50 p99 < <(run_wrk "$NGINX_URL" "$DURATION")
   NGINX_RPS+=("$rps"); NGINX_P50+=("$p50"); NGINX_P99+=("$p99")
@@ -156,6 +171,11 @@ for round in $(seq 1 "$ROUNDS"); do
   read -r rps p50 p99 < <(run_wrk "$TOLLGATE_URL" "$DURATION")
   TOLLGATE_RPS+=("$rps"); TOLLGATE_P50+=("$p50"); TOLLGATE_P99+=("$p99")
   printf '%-6s %-9s %10s %9s %9s\n' "$round" tollgate "$rps" "$p50" "$p99"
+  if [ -n "$RAW_URL" ]; then
+    read -r rps p50 p99 < <(run_wrk "$RAW_URL" "$DURATION")
+    RAW_RPS+=("$rps")
+    printf '%-6s %-9s %10s %9s %9s\n' "$round" vertx-raw "$rps" "$p50" "$p99"
+  fi
 done
 
 # CPU time of each Tollgate thread (group) over one more run, in microseconds per call
@@ -186,6 +206,11 @@ printf 'mean      nginx    %10.0f req/s  p50 %6s ms  p99 %6s ms\n' "$N_RPS" "$(m
 printf 'mean      tollgate %10.0f req/s  p50 %6s ms  p99 %6s ms\n' "$G_RPS" "$(mean "${TOLLGATE_P50[@]}")" \
   "$(mean "${TOLLGATE_P99[@]}")"
 echo "ratio tollgate/nginx (req/s): $(awk -v a="$G_RPS" -v b="$N_RPS" 'BEGIN { printf "%.2f", a / b }')"
+if [ -n "$RAW_URL" ]; then
+  R_RPS=$(mean "${RAW_RPS[@]}")
+  echo "reference: bare Vert.x proxy $(printf '%.0f' "$R_RPS") req/s, ratio to nginx $(awk -v a="$R_RPS" -v b="$N_RPS" \
+    'BEGIN { printf "%.2f", a / b }'); tollgate/bare Vert.x $(awk -v a="$G_RPS" -v b="$R_RPS" 'BEGIN { printf "%.2f", a / b }')"
+fi
 echo "tollgate RSS after load: $((RSS_KB / 1024)) MiB"
 
 # metering was on: the calls are in the usage store (written in batches, so give the writer a moment)

@@ -7,4 +7,7 @@ public interface UsageSink {
 
     /** Accepts the event or, when its queue is full, counts and reports the loss and returns {@code false}. */
     boolean offer(UsageEvent event);
+
+    /** Counts a call refused before a key identified whom it is from (401, 404, 400): no event, only the count. */
+    void unattributed(int status);
 }

@@ -116,6 +116,8 @@ class GatewayHandler implements Handler<RoutingContext> {
         Problems.write(context, problem);
         if (call != null && call.key != null) {
             record(context, call, problem.status(), -1, 0, 0, started, false);
+        } else {
+            usage.unattributed(problem.status());
         }
     }
 

@@ -89,10 +89,7 @@ class UsageRecorder implements UsageSink {
 
     @Override
     public boolean offer(UsageEvent event) {
-        int statusClass = event.status() / 100;
-        if (statusClass >= 1 && statusClass <= 5) {
-            calls[statusClass].increment();
-        }
+        count(event.status());
         if (queue.offer(event)) {
             return true;
         }
@@ -110,6 +107,18 @@ class UsageRecorder implements UsageSink {
      * Collects events for up to the flush interval (or a full batch) after the first one arrives, so that a steady
      * stream is written in few large batches rather than many small ones.
      */
+    @Override
+    public void unattributed(int status) {
+        count(status);
+    }
+
+    private void count(int status) {
+        int statusClass = status / 100;
+        if (statusClass >= 1 && statusClass <= 5) {
+            calls[statusClass].increment();
+        }
+    }
+
     private void run() {
         List<UsageEvent> batch = new ArrayList<>(batchSize);
         long flushNanos = TimeUnit.MILLISECONDS.toNanos(flushMillis);
