@@ -1,0 +1,33 @@
+package dev.tollgate.billing;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/** Ledger data as shown over the API; amounts in currency units. */
+public final class LedgerViews {
+
+    private LedgerViews() {
+    }
+
+    /** One side of a transaction. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Entry(String account, UUID ownerId, BigDecimal amount, String currency) {
+    }
+
+    /** A movement of money: its entries sum to zero. */
+    public record Transaction(UUID id, String type, String description, Instant createdAt, List<Entry> entries) {
+    }
+
+    /** A line of one of my accounts. */
+    public record Line(long id, UUID transactionId, String type, String description, String account,
+            BigDecimal amount, String currency, Instant createdAt) {
+    }
+
+    /** My wallet: {@code available} = {@code balance} − {@code reserved}. */
+    public record Credits(BigDecimal balance, BigDecimal reserved, BigDecimal available, String currency) {
+    }
+}

@@ -1,0 +1,106 @@
+package dev.tollgate.billing;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.tollgate.accounts.UserDirectory;
+import dev.tollgate.billing.store.LedgerStore;
+import dev.tollgate.platform.Money;
+import dev.tollgate.platform.ProblemException;
+import dev.tollgate.platform.ProblemException.FieldError;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+
+/** Consumers' credits: what they hold, what admins grant them, and the lines of their accounts. */
+@ApplicationScoped
+public class Wallets {
+
+    /** The most an admin grants in one go, in currency units. */
+    static final BigDecimal MAX_GRANT = new BigDecimal("1000000");
+    static final List<String> TYPES = List.of("grant", "topup", "charge", "subscription", "refund", "payout",
+            "adjustment");
+
+    /** A page of ledger lines with the total count. */
+    public record Lines(List<LedgerViews.Line> lines, long total) {
+    }
+
+    private final Ledger ledger;
+    private final LedgerStore store;
+    private final UserDirectory users;
+
+    Wallets(Ledger ledger, LedgerStore store, UserDirectory users) {
+        this.ledger = ledger;
+        this.store = store;
+        this.users = users;
+    }
+
+    public LedgerViews.Credits credits(UUID userId) {
+        long[] wallet = ledger.balanceOf(AccountKind.CONSUMER_WALLET, userId);
+        return new LedgerViews.Credits(Money.fromMicros(wallet[0]), Money.fromMicros(wallet[1]),
+                Money.fromMicros(wallet[0] - wallet[1]), ledger.currency());
+    }
+
+    /**
+     * Credits a user's wallet from the platform's grants account. With an idempotency key, asking again returns the
+     * first grant instead of granting twice.
+     */
+    public Ledger.Posted grant(UUID adminId, UUID userId, BigDecimal amount, String reason, String idempotencyKey) {
+        List<FieldError> errors = new ArrayList<>();
+        if (userId == null) {
+            errors.add(new FieldError("user_id", "is required"));
+        }
+        long micros = 0;
+        if (amount == null) {
+            errors.add(new FieldError("amount", "is required"));
+        } else if (amount.signum() <= 0 || amount.compareTo(MAX_GRANT) > 0) {
+            errors.add(new FieldError("amount", "must be more than 0 and at most " + MAX_GRANT));
+        } else {
+            try {
+                micros = Money.toMicros(amount);
+            } catch (IllegalArgumentException e) {
+                errors.add(new FieldError("amount", e.getMessage()));
+            }
+        }
+        if (reason == null || reason.isBlank() || reason.length() > 300) {
+            errors.add(new FieldError("reason", "is required, 1 to 300 characters"));
+        }
+        if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 150)) {
+            errors.add(new FieldError("Idempotency-Key", "must be 1 to 150 characters"));
+        }
+        if (!errors.isEmpty()) {
+            throw ProblemException.invalid(errors);
+        }
+        try {
+            users.get(userId);
+        } catch (ProblemException e) {
+            throw ProblemException.invalid("user_id", "no user with id " + userId);
+        }
+        return ledger.post("grant", idempotencyKey == null ? null : "grant:" + adminId + ":" + idempotencyKey,
+                "Grant: " + reason.trim(), adminId, List.of(new Ledger.Leg(AccountKind.CONSUMER_WALLET, userId, micros),
+                        new Ledger.Leg(AccountKind.PLATFORM_GRANTS, null, -micros)));
+    }
+
+    /** Lines of all of the user's accounts, newest first. */
+    public Lines lines(UUID userId, String type, Instant from, Instant to, int skip, int limit) {
+        if (type != null && !TYPES.contains(type)) {
+            throw ProblemException.invalid("type", "must be one of " + String.join(", ", TYPES));
+        }
+        if (from != null && to != null && !from.isBefore(to)) {
+            throw ProblemException.invalid("to", "must be after from");
+        }
+        return QuarkusTransaction.requiringNew().call(() -> {
+            List<UUID> accounts = store.accountsOf(userId).stream().map(a -> a.id).toList();
+            List<LedgerViews.Line> lines = store.lines(accounts, type, from, to, skip, limit).stream()
+                    .map(l -> new LedgerViews.Line(l.entry().id, l.transaction().id, l.transaction().type,
+                            l.transaction().description, l.accountKind(), Money.fromMicros(l.entry().amount),
+                            l.entry().currency, l.entry().createdAt))
+                    .toList();
+            return new Lines(lines, store.countLines(accounts, type, from, to));
+        });
+    }
+
+}

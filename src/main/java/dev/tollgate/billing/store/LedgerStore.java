@@ -1,0 +1,123 @@
+package dev.tollgate.billing.store;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.hibernate.Session;
+import org.hibernate.query.SelectionQuery;
+
+/** Database access for ledger accounts, transactions and entries. Callers own the transaction. */
+@ApplicationScoped
+public class LedgerStore {
+
+    /** A ledger line: an entry with the transaction it belongs to and the kind of account it moved. */
+    public record Line(LedgerEntryEntity entry, LedgerTransactionEntity transaction, String accountKind) {
+    }
+
+    private final Session session;
+
+    LedgerStore(Session session) {
+        this.session = session;
+    }
+
+    public void persist(Object entity) {
+        session.persist(entity);
+    }
+
+    public void flush() {
+        session.flush();
+    }
+
+    public Optional<LedgerAccountEntity> account(String kind, String ownerKey, String currency) {
+        return session.createSelectionQuery(
+                "from LedgerAccountEntity where kind = :kind and ownerKey = :owner and currency = :currency",
+                LedgerAccountEntity.class).setParameter("kind", kind).setParameter("owner", ownerKey)
+                .setParameter("currency", currency).uniqueResultOptional();
+    }
+
+    /** The account as it is in the database now (balances change through bulk updates). */
+    public Optional<LedgerAccountEntity> freshAccount(UUID id) {
+        LedgerAccountEntity account = session.find(LedgerAccountEntity.class, id);
+        if (account != null) {
+            session.refresh(account);
+        }
+        return Optional.ofNullable(account);
+    }
+
+    public List<LedgerAccountEntity> accountsOf(UUID ownerId) {
+        return session.createSelectionQuery("from LedgerAccountEntity where ownerId = :owner order by kind",
+                LedgerAccountEntity.class).setParameter("owner", ownerId).getResultList();
+    }
+
+    /**
+     * Adds {@code amount} to the account's balance in one statement. With {@code mustStayCovered}, the update only
+     * happens if balance minus reserved stays at or above zero, so concurrent debits can never overdraw it.
+     *
+     * @return whether the balance changed
+     */
+    public boolean apply(UUID accountId, long amount, boolean mustStayCovered) {
+        String condition = mustStayCovered && amount < 0 ? " and balance - reserved + :amount >= 0" : "";
+        return session.createMutationQuery("update LedgerAccountEntity set balance = balance + :amount where id = :id"
+                + condition).setParameter("amount", amount).setParameter("id", accountId).executeUpdate() == 1;
+    }
+
+    public Optional<LedgerTransactionEntity> transactionByKey(String idempotencyKey) {
+        return session.createSelectionQuery("from LedgerTransactionEntity where idempotencyKey = :key",
+                LedgerTransactionEntity.class).setParameter("key", idempotencyKey).uniqueResultOptional();
+    }
+
+    public List<LedgerEntryEntity> entriesOf(UUID transactionId) {
+        return session.createSelectionQuery("from LedgerEntryEntity where transactionId = :tx order by id",
+                LedgerEntryEntity.class).setParameter("tx", transactionId).getResultList();
+    }
+
+    /** Lines of these accounts, newest first, optionally of one transaction type and within [from, to). */
+    public List<Line> lines(Collection<UUID> accountIds, String type, Instant from, Instant to, int skip,
+            int limit) {
+        if (accountIds.isEmpty()) {
+            return List.of();
+        }
+        SelectionQuery<Object[]> query = session.createSelectionQuery("select e, t, a.kind from LedgerEntryEntity e"
+                + " join LedgerTransactionEntity t on t.id = e.transactionId"
+                + " join LedgerAccountEntity a on a.id = e.accountId" + where(type, from, to)
+                + " order by e.id desc", Object[].class);
+        bind(query, accountIds, type, from, to);
+        return query.setFirstResult(skip).setMaxResults(limit).getResultList().stream()
+                .map(r -> new Line((LedgerEntryEntity) r[0], (LedgerTransactionEntity) r[1], (String) r[2]))
+                .toList();
+    }
+
+    public long countLines(Collection<UUID> accountIds, String type, Instant from, Instant to) {
+        if (accountIds.isEmpty()) {
+            return 0;
+        }
+        SelectionQuery<Long> query = session.createSelectionQuery("select count(*) from LedgerEntryEntity e"
+                + " join LedgerTransactionEntity t on t.id = e.transactionId" + where(type, from, to), Long.class);
+        bind(query, accountIds, type, from, to);
+        return query.getSingleResult();
+    }
+
+    private static String where(String type, Instant from, Instant to) {
+        return " where e.accountId in :accounts" + (type == null ? "" : " and t.type = :type")
+                + (from == null ? "" : " and e.createdAt >= :from") + (to == null ? "" : " and e.createdAt < :to");
+    }
+
+    private static void bind(SelectionQuery<?> query, Collection<UUID> accountIds, String type, Instant from,
+            Instant to) {
+        query.setParameter("accounts", accountIds);
+        if (type != null) {
+            query.setParameter("type", type);
+        }
+        if (from != null) {
+            query.setParameter("from", from);
+        }
+        if (to != null) {
+            query.setParameter("to", to);
+        }
+    }
+}

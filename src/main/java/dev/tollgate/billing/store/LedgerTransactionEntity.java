@@ -1,0 +1,32 @@
+package dev.tollgate.billing.store;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+@Entity
+@Table(name = "ledger_transactions")
+public class LedgerTransactionEntity {
+
+    @Id
+    public UUID id;
+
+    @Column(nullable = false)
+    public String type;
+
+    @Column(name = "idempotency_key")
+    public String idempotencyKey;
+
+    @Column(nullable = false)
+    public String description;
+
+    @Column(name = "actor_id")
+    public UUID actorId;
+
+    @Column(name = "created_at", nullable = false)
+    public Instant createdAt;
+}
