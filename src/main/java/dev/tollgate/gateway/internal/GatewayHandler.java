@@ -6,13 +6,16 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
+import dev.tollgate.gateway.CallCharging;
 import dev.tollgate.gateway.GatewayConfig;
 import dev.tollgate.gateway.GatewayState;
 import dev.tollgate.gateway.UsageEvent;
 import dev.tollgate.gateway.UsageSink;
+import dev.tollgate.platform.Money;
 import dev.tollgate.platform.ProblemException;
 import dev.tollgate.platform.Problems;
 import dev.tollgate.platform.RequestIds;
+import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -43,9 +46,11 @@ import io.vertx.ext.web.RoutingContext;
 class GatewayHandler implements Handler<RoutingContext> {
 
     static final String PREFIX = "/gw/";
+    static final String PAY_PER_CALL = "pay_per_call";
 
     private final GatewayState state;
     private final UsageSink usage;
+    private final CallCharging charging;
     private final List<GatewayProcessor> processors;
     private final UpstreamProxy proxy;
     private final HttpClient client;
@@ -53,9 +58,11 @@ class GatewayHandler implements Handler<RoutingContext> {
     private final GatewayLimits limits;
     private long evictionTimer = -1;
 
-    GatewayHandler(GatewayState state, UsageSink usage, GatewayLimits limits, GatewayConfig config, Vertx vertx) {
+    GatewayHandler(GatewayState state, UsageSink usage, CallCharging charging, GatewayLimits limits,
+            GatewayConfig config, Vertx vertx) {
         this.state = state;
         this.usage = usage;
+        this.charging = charging;
         this.vertx = vertx;
         this.limits = limits;
         this.processors = List.of(new RouteResolution(), new KeyAuthentication(), new AvailabilityCheck(),
@@ -103,9 +110,52 @@ class GatewayHandler implements Handler<RoutingContext> {
                 return;
             }
         }
-        proxy.dispatch(context, call, pathAndQuery,
-                outcome -> record(context, call, outcome.status(), outcome.upstreamLatencyMs(), outcome.bytesIn(),
-                        outcome.bytesOut(), started, true));
+        long price = call.plan.pricePerCallMicros();
+        if (!PAY_PER_CALL.equals(call.plan.type()) || price <= 0) {
+            dispatch(context, call, pathAndQuery, started, 0);
+            return;
+        }
+        Context eventLoop = vertx.getOrCreateContext();
+        charging.reserve(call.key.ownerId(), price, refusal -> {
+            if (Vertx.currentContext() == eventLoop) {
+                afterReservation(context, call, pathAndQuery, started, price, refusal);
+            } else {
+                eventLoop.runOnContext(ignored -> afterReservation(context, call, pathAndQuery, started, price,
+                        refusal));
+            }
+        });
+    }
+
+    private void afterReservation(RoutingContext context, CallContext call, String pathAndQuery, long started,
+            long price, CallCharging.Refusal refusal) {
+        if (refusal == CallCharging.Refusal.NOT_ENOUGH_CREDIT) {
+            reject(context, call, new ProblemException(402, "Payment Required", "Not enough credit: a call to '"
+                    + call.api.slug() + "' costs " + Money.fromMicros(price) + " and your wallet does not cover it;"
+                    + " see GET /api/v1/users/me/credits."), started);
+        } else if (refusal != null) {
+            reject(context, call, new ProblemException(503, "Service Unavailable",
+                    "Your credit could not be checked right now; try again shortly."), started);
+        } else if (context.response().closed()) {
+            charging.release(call.key.ownerId(), price);
+        } else {
+            dispatch(context, call, pathAndQuery, started, price);
+        }
+    }
+
+    /** Proxies the call; a reserved price is charged when the upstream answered below 500, released otherwise. */
+    private void dispatch(RoutingContext context, CallContext call, String pathAndQuery, long started, long price) {
+        proxy.dispatch(context, call, pathAndQuery, outcome -> {
+            if (price > 0) {
+                if (outcome.upstreamLatencyMs() >= 0 && outcome.status() < 500 && outcome.status() != 499) {
+                    charging.settle(new CallCharging.Charge(RequestIds.generate(), RequestIds.of(context),
+                            call.key.ownerId(), call.api.ownerId(), call.api.id(), call.plan.id(), price));
+                } else {
+                    charging.release(call.key.ownerId(), price);
+                }
+            }
+            record(context, call, outcome.status(), outcome.upstreamLatencyMs(), outcome.bytesIn(),
+                    outcome.bytesOut(), started, true);
+        });
     }
 
     private void reject(RoutingContext context, CallContext call, ProblemException problem, long started) {

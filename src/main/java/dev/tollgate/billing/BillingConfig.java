@@ -1,0 +1,31 @@
+package dev.tollgate.billing;
+
+import java.time.Duration;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Charging ({@code tollgate.billing.*}). */
+@ConfigMapping(prefix = "tollgate.billing")
+public interface BillingConfig {
+
+    /** The platform's share of each pay-per-call price, in percent ({@code TOLLGATE_PLATFORM_FEE_PERCENT}). */
+    @WithDefault("20")
+    int platformFeePercent();
+
+    /** How many calls' worth of credit a node holds out of a wallet at a time. */
+    @WithDefault("100")
+    int leaseCalls();
+
+    /** A hold not renewed for this long (its node is gone) is released by any node. */
+    @WithDefault("5m")
+    Duration holdTtl();
+
+    /** Longest time a charge waits in memory before it is written to the ledger. */
+    @WithDefault("200ms")
+    Duration settleInterval();
+
+    /** Credit held for a consumer who made no call for this long goes back to their wallet. */
+    @WithDefault("60s")
+    Duration idleRelease();
+}

@@ -1,0 +1,327 @@
+package dev.tollgate.billing.internal;
+
+import java.net.InetAddress;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import dev.tollgate.billing.AccountKind;
+import dev.tollgate.billing.BillingConfig;
+import dev.tollgate.billing.Ledger;
+import dev.tollgate.billing.store.HoldStore;
+import dev.tollgate.gateway.CallCharging;
+import dev.tollgate.platform.Money;
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * Charges pay-per-call plans without a database write per call. For each consumer it calls for, the node holds a
+ * slice of the wallet (a {@code credit_holds} row that adds to the wallet's {@code reserved}, taken with a covered
+ * check under a row lock, so all nodes together never hold more than the wallet has). Calls reserve their price from
+ * that slice in memory; a call that is charged is settled into the ledger in batches (one ledger transaction per
+ * call, keyed by its call id), a call that is not gives its price back to the slice. Slices of idle consumers go back
+ * to their wallets; slices of a node that died are released by the others once they expire.
+ * <p>
+ * If a node is killed, the calls it charged but had not yet written (at most one settle interval's worth, and never
+ * more than the credit it held) go unbilled; the consumer's held credit is unavailable until the hold expires.
+ */
+@Singleton
+class CreditGate implements CallCharging {
+
+    private static final Logger LOG = Logger.getLogger(CreditGate.class);
+    private static final long EXHAUSTED_NANOS = 1_000_000_000L;
+
+    /** One consumer's credit on this node. Guarded by its own monitor. */
+    private static final class Budget {
+        final UUID consumerId;
+        UUID walletAccount;
+        long available;
+        int inFlight;
+        boolean leasing;
+        boolean retired;
+        long exhaustedUntil;
+        long lastUse;
+        final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
+
+        Budget(UUID consumerId) {
+            this.consumerId = consumerId;
+        }
+    }
+
+    private record Waiter(long micros, Consumer<Refusal> done) {
+    }
+
+    private final Ledger ledger;
+    private final HoldStore holds;
+    private final BillingConfig config;
+    private final String nodeId;
+    private final Map<UUID, Budget> budgets = new ConcurrentHashMap<>();
+    private final ConcurrentLinkedQueue<Charge> charges = new ConcurrentLinkedQueue<>();
+    private final Map<UUID, UUID> providerAccounts = new ConcurrentHashMap<>();
+    private final ExecutorService leases = Executors.newSingleThreadExecutor(r -> daemon(r, "tollgate-credit"));
+    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
+            r -> daemon(r, "tollgate-settle"));
+    private volatile UUID platformAccount;
+
+    CreditGate(Ledger ledger, HoldStore holds, BillingConfig config,
+            @ConfigProperty(name = "tollgate.node-id") java.util.Optional<String> nodeId,
+            @ConfigProperty(name = "quarkus.http.port", defaultValue = "8080") int port) {
+        this.ledger = ledger;
+        this.holds = holds;
+        this.config = config;
+        this.nodeId = nodeId.orElseGet(() -> hostName() + ":" + port);
+    }
+
+    void start(@Observes StartupEvent ignored) {
+        try {
+            long released = holds.releaseNode(nodeId);
+            if (released > 0) {
+                LOG.warnf("Released %s %s of credit held by this node (%s) before it last stopped",
+                        Money.fromMicros(released), ledger.currency(), nodeId);
+            }
+        } catch (Exception e) {
+            LOG.errorf("Could not release this node's old credit holds: %s", e.getMessage());
+        }
+        long settleMillis = Math.max(10, config.settleInterval().toMillis());
+        timers.scheduleWithFixedDelay(this::settleQueued, settleMillis, settleMillis, TimeUnit.MILLISECONDS);
+        long housekeeping = Math.max(1_000, config.holdTtl().toMillis() / 5);
+        timers.scheduleWithFixedDelay(this::housekeeping, housekeeping, housekeeping, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void reserve(UUID consumerId, long micros, Consumer<Refusal> done) {
+        while (true) {
+            Budget budget = budgets.computeIfAbsent(consumerId, Budget::new);
+            Refusal refusal = null;
+            boolean granted = false;
+            boolean lease = false;
+            synchronized (budget) {
+                if (budget.retired) {
+                    continue;
+                }
+                long now = System.nanoTime();
+                budget.lastUse = now;
+                if (budget.waiters.isEmpty() && budget.available >= micros) {
+                    budget.available -= micros;
+                    budget.inFlight++;
+                    granted = true;
+                } else if (budget.waiters.isEmpty() && !budget.leasing && now - budget.exhaustedUntil < 0) {
+                    refusal = Refusal.NOT_ENOUGH_CREDIT;
+                } else {
+                    budget.waiters.add(new Waiter(micros, done));
+                    if (!budget.leasing) {
+                        budget.leasing = true;
+                        lease = true;
+                    }
+                }
+            }
+            if (granted || refusal != null) {
+                done.accept(refusal);
+            } else if (lease) {
+                leases.execute(() -> lease(budget));
+            }
+            return;
+        }
+    }
+
+    @Override
+    public void release(UUID consumerId, long micros) {
+        Budget budget = budgets.get(consumerId);
+        if (budget == null) {
+            return;
+        }
+        synchronized (budget) {
+            budget.available += micros;
+            budget.inFlight--;
+        }
+    }
+
+    @Override
+    public void settle(Charge charge) {
+        Budget budget = budgets.get(charge.consumerId());
+        if (budget != null) {
+            synchronized (budget) {
+                budget.inFlight--;
+            }
+        }
+        charges.add(charge);
+    }
+
+    /** Takes more of the wallet for the waiting calls; runs on the lease thread. */
+    private void lease(Budget budget) {
+        long want;
+        synchronized (budget) {
+            long waiting = 0;
+            long largest = 0;
+            for (Waiter w : budget.waiters) {
+                waiting += w.micros();
+                largest = Math.max(largest, w.micros());
+            }
+            want = Math.max(Math.multiplyExact(largest, (long) config.leaseCalls()), waiting - budget.available);
+        }
+        long got = 0;
+        Refusal failure = null;
+        try {
+            if (budget.walletAccount == null) {
+                budget.walletAccount = ledger.accountId(AccountKind.CONSUMER_WALLET, budget.consumerId);
+            }
+            got = holds.lease(budget.walletAccount, nodeId, want, Instant.now().plus(config.holdTtl()));
+        } catch (Exception e) {
+            LOG.errorf("Could not hold credit of %s: %s", budget.consumerId, e.getMessage());
+            failure = Refusal.UNAVAILABLE;
+        }
+        List<Runnable> callbacks = new ArrayList<>();
+        boolean again = false;
+        synchronized (budget) {
+            budget.available += got;
+            while (!budget.waiters.isEmpty() && budget.available >= budget.waiters.peek().micros()) {
+                Waiter w = budget.waiters.poll();
+                budget.available -= w.micros();
+                budget.inFlight++;
+                callbacks.add(() -> w.done().accept(null));
+            }
+            if (!budget.waiters.isEmpty()) {
+                if (got > 0) {
+                    again = true;
+                } else {
+                    Refusal refusal = failure == null ? Refusal.NOT_ENOUGH_CREDIT : failure;
+                    for (Waiter w : budget.waiters) {
+                        callbacks.add(() -> w.done().accept(refusal));
+                    }
+                    budget.waiters.clear();
+                    if (failure == null) {
+                        budget.exhaustedUntil = System.nanoTime() + EXHAUSTED_NANOS;
+                    }
+                }
+            }
+            budget.leasing = again;
+        }
+        callbacks.forEach(Runnable::run);
+        if (again) {
+            leases.execute(() -> lease(budget));
+        }
+    }
+
+    /** Writes queued charges to the ledger; on failure they stay queued and are retried. */
+    private void settleQueued() {
+        try {
+            while (!charges.isEmpty()) {
+                List<Charge> batch = new ArrayList<>();
+                for (Charge c; batch.size() < 2_000 && (c = charges.peek()) != null;) {
+                    batch.add(c);
+                    charges.poll();
+                }
+                try {
+                    holds.settle(rows(batch), nodeId, ledger.currency());
+                } catch (Exception e) {
+                    charges.addAll(batch);
+                    LOG.errorf("Writing %d charges failed (%s); retrying", batch.size(), e.getMessage());
+                    return;
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "Settling charges failed");
+        }
+    }
+
+    private List<HoldStore.ChargeRow> rows(List<Charge> batch) {
+        if (platformAccount == null) {
+            platformAccount = ledger.accountId(AccountKind.PLATFORM_REVENUE, null);
+        }
+        int percent = Math.max(0, Math.min(100, config.platformFeePercent()));
+        List<HoldStore.ChargeRow> rows = new ArrayList<>(batch.size());
+        for (Charge c : batch) {
+            UUID wallet = budgets.containsKey(c.consumerId()) && budgets.get(c.consumerId()).walletAccount != null
+                    ? budgets.get(c.consumerId()).walletAccount
+                    : ledger.accountId(AccountKind.CONSUMER_WALLET, c.consumerId());
+            UUID provider = providerAccounts.computeIfAbsent(c.providerId(),
+                    p -> ledger.accountId(AccountKind.PROVIDER_EARNINGS, p));
+            long fee = c.micros() * percent / 100;
+            rows.add(new HoldStore.ChargeRow("call:" + c.callId(), "Call " + c.requestId() + " to API " + c.apiId(),
+                    wallet, provider, platformAccount, c.micros(), fee));
+        }
+        return rows;
+    }
+
+    private void housekeeping() {
+        try {
+            Instant now = Instant.now();
+            holds.renew(nodeId, now.plus(config.holdTtl()));
+            long idleBefore = System.nanoTime() - config.idleRelease().toNanos();
+            for (Budget budget : budgets.values()) {
+                long giveBack;
+                synchronized (budget) {
+                    if (budget.inFlight > 0 || budget.leasing || !budget.waiters.isEmpty()
+                            || budget.lastUse - idleBefore > 0 || budget.walletAccount == null) {
+                        continue;
+                    }
+                    budget.retired = true;
+                    giveBack = budget.available;
+                    budget.available = 0;
+                    budgets.remove(budget.consumerId, budget);
+                }
+                settleQueued();
+                holds.giveBack(budget.walletAccount, nodeId, giveBack);
+            }
+            long expired = holds.releaseExpired(nodeId, now);
+            if (expired > 0) {
+                LOG.warnf("Released %s %s of credit held by nodes that stopped renewing their holds",
+                        Money.fromMicros(expired), ledger.currency());
+            }
+        } catch (Exception e) {
+            LOG.errorf("Credit housekeeping failed: %s", e.getMessage());
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        timers.shutdown();
+        leases.shutdown();
+        try {
+            timers.awaitTermination(5, TimeUnit.SECONDS);
+            leases.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        settleQueued();
+        for (Budget budget : budgets.values()) {
+            try {
+                if (budget.walletAccount != null) {
+                    holds.giveBack(budget.walletAccount, nodeId, budget.available);
+                }
+            } catch (Exception e) {
+                LOG.errorf("Could not give back held credit of %s: %s", budget.consumerId, e.getMessage());
+            }
+        }
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            return "node";
+        }
+    }
+}

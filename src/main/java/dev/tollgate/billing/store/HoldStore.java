@@ -1,0 +1,296 @@
+package dev.tollgate.billing.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.agroal.api.AgroalDataSource;
+
+/**
+ * Credit holds and batched charge settlement, in plain JDBC: each method is one database transaction. Balances of
+ * several accounts always change in account-id order, so concurrent transactions cannot deadlock.
+ */
+@ApplicationScoped
+public class HoldStore {
+
+    /** A charge to write: its idempotency key, the three accounts and the amounts. */
+    public record ChargeRow(String key, String description, UUID walletAccount, UUID providerAccount,
+            UUID platformAccount, long micros, long fee) {
+    }
+
+    private final AgroalDataSource dataSource;
+
+    HoldStore(AgroalDataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** Holds up to {@code want} micros of the wallet's available credit for the node; returns what it got. */
+    public long lease(UUID walletAccount, String nodeId, long want, Instant expires) throws SQLException {
+        try (Connection c = begin()) {
+            try {
+                long available;
+                try (PreparedStatement select = c.prepareStatement(
+                        "select balance - reserved from ledger_accounts where id = ? for update")) {
+                    select.setObject(1, walletAccount);
+                    try (ResultSet rs = select.executeQuery()) {
+                        available = rs.next() ? rs.getLong(1) : 0;
+                    }
+                }
+                long take = Math.min(want, available);
+                if (take > 0) {
+                    update(c, "update ledger_accounts set reserved = reserved + ? where id = ?", take, walletAccount);
+                    addToHold(c, walletAccount, nodeId, take, expires);
+                }
+                c.commit();
+                return Math.max(0, take);
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
+    /** Returns unused held credit to the wallet. */
+    public void giveBack(UUID walletAccount, String nodeId, long amount) throws SQLException {
+        if (amount <= 0) {
+            return;
+        }
+        try (Connection c = begin()) {
+            try {
+                update(c, "update ledger_accounts set reserved = reserved - ? where id = ?", amount, walletAccount);
+                reduceHold(c, walletAccount, nodeId, amount);
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
+    /** Releases all holds of a node (its in-memory credit is gone: at start-up after a crash). */
+    public long releaseNode(String nodeId) throws SQLException {
+        return release("select id, account_id, amount from credit_holds where node_id = ? order by account_id",
+                nodeId, null);
+    }
+
+    /** Releases holds that expired (their node stopped renewing them), except this node's own. */
+    public long releaseExpired(String ownNodeId, Instant now) throws SQLException {
+        return release("select id, account_id, amount from credit_holds where node_id <> ? and expires_at < ?"
+                + " order by account_id", ownNodeId, now);
+    }
+
+    public void renew(String nodeId, Instant expires) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement update = c.prepareStatement(
+                        "update credit_holds set expires_at = ? where node_id = ?")) {
+            update.setObject(1, OffsetDateTime.ofInstant(expires, ZoneOffset.UTC));
+            update.setString(2, nodeId);
+            update.executeUpdate();
+        }
+    }
+
+    /**
+     * Writes charges as ledger transactions (one per charge, keyed for idempotency; keys already written are
+     * skipped) and moves the balances: wallets lose the amount from balance, reserve and this node's hold; providers
+     * earn the amount less the fee; the platform gets the fee.
+     *
+     * @return how many charges were new
+     */
+    public int settle(List<ChargeRow> charges, String nodeId, String currency) throws SQLException {
+        try (Connection c = begin()) {
+            try {
+                Set<String> done = existingKeys(c, charges);
+                Instant now = Instant.now();
+                OffsetDateTime at = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
+                Map<UUID, long[]> deltas = new TreeMap<>(); // account -> {balance, reserved}
+                int written = 0;
+                try (PreparedStatement tx = c.prepareStatement("insert into ledger_transactions (id, type,"
+                        + " idempotency_key, description, actor_id, created_at) values (?, 'charge', ?, ?, null, ?)");
+                        PreparedStatement entry = c.prepareStatement("insert into ledger_entries (transaction_id,"
+                                + " account_id, amount, currency, created_at) values (?, ?, ?, ?, ?)")) {
+                    for (ChargeRow charge : charges) {
+                        if (!done.add(charge.key())) {
+                            continue;
+                        }
+                        UUID id = UUID.randomUUID();
+                        tx.setObject(1, id);
+                        tx.setString(2, charge.key());
+                        tx.setString(3, charge.description());
+                        tx.setObject(4, at);
+                        tx.addBatch();
+                        addEntry(entry, id, charge.walletAccount(), -charge.micros(), currency, at);
+                        addEntry(entry, id, charge.providerAccount(), charge.micros() - charge.fee(), currency, at);
+                        if (charge.fee() > 0) {
+                            addEntry(entry, id, charge.platformAccount(), charge.fee(), currency, at);
+                        }
+                        deltas.computeIfAbsent(charge.walletAccount(), k -> new long[2])[0] -= charge.micros();
+                        deltas.get(charge.walletAccount())[1] -= charge.micros();
+                        deltas.computeIfAbsent(charge.providerAccount(), k -> new long[2])[0] += charge.micros()
+                                - charge.fee();
+                        if (charge.fee() > 0) {
+                            deltas.computeIfAbsent(charge.platformAccount(), k -> new long[2])[0] += charge.fee();
+                        }
+                        written++;
+                    }
+                    if (written == 0) {
+                        c.rollback();
+                        return 0;
+                    }
+                    tx.executeBatch();
+                    entry.executeBatch();
+                }
+                try (PreparedStatement update = c.prepareStatement(
+                        "update ledger_accounts set balance = balance + ?, reserved = reserved + ? where id = ?")) {
+                    for (Map.Entry<UUID, long[]> d : deltas.entrySet()) {
+                        update.setLong(1, d.getValue()[0]);
+                        update.setLong(2, d.getValue()[1]);
+                        update.setObject(3, d.getKey());
+                        update.addBatch();
+                    }
+                    update.executeBatch();
+                }
+                for (Map.Entry<UUID, long[]> d : deltas.entrySet()) {
+                    if (d.getValue()[1] < 0) {
+                        reduceHold(c, d.getKey(), nodeId, -d.getValue()[1]);
+                    }
+                }
+                c.commit();
+                return written;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
+    private long release(String select, String nodeId, Instant before) throws SQLException {
+        try (Connection c = begin()) {
+            try {
+                List<Object[]> holds = new ArrayList<>();
+                try (PreparedStatement query = c.prepareStatement(select + " for update")) {
+                    query.setString(1, nodeId);
+                    if (before != null) {
+                        query.setObject(2, OffsetDateTime.ofInstant(before, ZoneOffset.UTC));
+                    }
+                    try (ResultSet rs = query.executeQuery()) {
+                        while (rs.next()) {
+                            holds.add(new Object[]{rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
+                                    rs.getLong(3)});
+                        }
+                    }
+                }
+                long total = 0;
+                for (Object[] hold : holds) {
+                    update(c, "update ledger_accounts set reserved = reserved - ? where id = ?", (Long) hold[2],
+                            (UUID) hold[1]);
+                    try (PreparedStatement delete = c.prepareStatement("delete from credit_holds where id = ?")) {
+                        delete.setObject(1, hold[0]);
+                        delete.executeUpdate();
+                    }
+                    total += (Long) hold[2];
+                }
+                c.commit();
+                return total;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
+    private Connection begin() throws SQLException {
+        // Agroal puts auto-commit back when the connection returns to the pool
+        Connection c = dataSource.getConnection();
+        c.setAutoCommit(false);
+        return c;
+    }
+
+    private static Set<String> existingKeys(Connection c, List<ChargeRow> charges) throws SQLException {
+        Set<String> keys = new HashSet<>();
+        for (int from = 0; from < charges.size(); from += 500) {
+            List<ChargeRow> part = charges.subList(from, Math.min(charges.size(), from + 500));
+            StringBuilder sql = new StringBuilder("select idempotency_key from ledger_transactions where "
+                    + "idempotency_key in (");
+            for (int i = 0; i < part.size(); i++) {
+                sql.append(i == 0 ? "?" : ", ?");
+            }
+            try (PreparedStatement select = c.prepareStatement(sql.append(')').toString())) {
+                for (int i = 0; i < part.size(); i++) {
+                    select.setString(i + 1, part.get(i).key());
+                }
+                try (ResultSet rs = select.executeQuery()) {
+                    while (rs.next()) {
+                        keys.add(rs.getString(1));
+                    }
+                }
+            }
+        }
+        return keys;
+    }
+
+    private static void addEntry(PreparedStatement entry, UUID tx, UUID account, long amount, String currency,
+            OffsetDateTime at) throws SQLException {
+        entry.setObject(1, tx);
+        entry.setObject(2, account);
+        entry.setLong(3, amount);
+        entry.setString(4, currency);
+        entry.setObject(5, at);
+        entry.addBatch();
+    }
+
+    private static void addToHold(Connection c, UUID account, String nodeId, long amount, Instant expires)
+            throws SQLException {
+        OffsetDateTime until = OffsetDateTime.ofInstant(expires, ZoneOffset.UTC);
+        try (PreparedStatement update = c.prepareStatement("update credit_holds set amount = amount + ?,"
+                + " expires_at = ? where account_id = ? and node_id = ?")) {
+            update.setLong(1, amount);
+            update.setObject(2, until);
+            update.setObject(3, account);
+            update.setString(4, nodeId);
+            if (update.executeUpdate() == 1) {
+                return;
+            }
+        }
+        try (PreparedStatement insert = c.prepareStatement("insert into credit_holds (id, account_id, node_id,"
+                + " amount, created_at, expires_at) values (?, ?, ?, ?, ?, ?)")) {
+            insert.setObject(1, UUID.randomUUID());
+            insert.setObject(2, account);
+            insert.setString(3, nodeId);
+            insert.setLong(4, amount);
+            insert.setObject(5, OffsetDateTime.now(ZoneOffset.UTC));
+            insert.setObject(6, until);
+            insert.executeUpdate();
+        }
+    }
+
+    private static void reduceHold(Connection c, UUID account, String nodeId, long amount) throws SQLException {
+        try (PreparedStatement update = c.prepareStatement(
+                "update credit_holds set amount = amount - ? where account_id = ? and node_id = ?")) {
+            update.setLong(1, amount);
+            update.setObject(2, account);
+            update.setString(3, nodeId);
+            update.executeUpdate();
+        }
+    }
+
+    private static void update(Connection c, String sql, long amount, UUID account) throws SQLException {
+        try (PreparedStatement update = c.prepareStatement(sql)) {
+            update.setLong(1, amount);
+            update.setObject(2, account);
+            update.executeUpdate();
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package dev.tollgate.gateway;
+
+import java.util.UUID;
+import java.util.function.Consumer;
+
+/**
+ * Charging of pay-per-call plans, implemented by billing. Called on event loops: never blocks. A call's price is
+ * reserved before it goes upstream and then either settled (charged) or released.
+ */
+public interface CallCharging {
+
+    /** Why a reservation was refused. */
+    enum Refusal {
+        /** The wallet does not cover the price. */
+        NOT_ENOUGH_CREDIT,
+        /** The wallet could not be read (database down). */
+        UNAVAILABLE
+    }
+
+    /**
+     * Reserves {@code micros} of the consumer's credit. {@code done} gets {@code null} on success, else the refusal;
+     * it runs at once when the node already holds enough credit, otherwise later on another thread.
+     */
+    void reserve(UUID consumerId, long micros, Consumer<Refusal> done);
+
+    /** Gives back a reservation for a call that is not charged. */
+    void release(UUID consumerId, long micros);
+
+    /** Charges a reserved call: the consumer pays, the provider earns the price less the platform fee. */
+    void settle(Charge charge);
+
+    /** A charged call; {@code callId} is unique per call and makes the charge happen at most once. */
+    record Charge(String callId, String requestId, UUID consumerId, UUID providerId, UUID apiId, UUID planId,
+            long micros) {
+    }
+}

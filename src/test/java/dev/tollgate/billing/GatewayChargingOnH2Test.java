@@ -1,0 +1,7 @@
+package dev.tollgate.billing;
+
+import io.quarkus.test.junit.QuarkusTest;
+
+@QuarkusTest
+class GatewayChargingOnH2Test extends GatewayChargingScenarios {
+}
