@@ -1,0 +1,132 @@
+package dev.tollgate.billing;
+
+import java.sql.SQLException;
+import java.util.Map;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import dev.tollgate.testing.Api;
+import dev.tollgate.testing.FakeStripe;
+import dev.tollgate.testing.LedgerInvariants;
+import dev.tollgate.testing.StripeProfile;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.response.Response;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+
+/** Top-ups through Stripe Checkout against a local Stripe, with webhooks signed as Stripe signs them. */
+@QuarkusTest
+@TestProfile(StripeProfile.class)
+class StripeTopUpTest {
+
+    @Inject
+    AgroalDataSource database;
+
+    @AfterEach
+    void invariantsHold() throws SQLException {
+        LedgerInvariants.check(database);
+    }
+
+    private static String checkout(Api.User user, Object amount) {
+        return user.as().body(Map.of("amount", amount, "success_url", "https://app.example.com/paid",
+                "cancel_url", "https://app.example.com/cancelled")).post("/api/v1/billing/checkout").then()
+                .statusCode(200).body("url", containsString("checkout.stripe.com")).extract().jsonPath()
+                .getString("session_id");
+    }
+
+    private static Response deliver(String payload, String signature) {
+        return given().contentType("application/json; charset=utf-8").header("Stripe-Signature", signature)
+                .body(payload).post("/api/v1/billing/webhook");
+    }
+
+    @Test
+    void checkout_creates_a_payment_session_for_the_user() {
+        Api.User user = Api.registerConsumer();
+        String session = checkout(user, "25.50");
+        Map<String, String> sent = StripeProfile.stripe.sessions.get(session);
+        assertThat(sent).containsEntry("mode", "payment").containsEntry("client_reference_id", user.id())
+                .containsEntry("metadata[tollgate_user_id]", user.id())
+                .containsEntry("line_items[0][price_data][unit_amount]", "2550")
+                .containsEntry("line_items[0][price_data][currency]", "usd")
+                .containsEntry("success_url", "https://app.example.com/paid");
+    }
+
+    @Test
+    void a_paid_session_credits_once_whatever_the_number_of_deliveries() {
+        Api.User user = Api.registerConsumer();
+        String session = checkout(user, 20);
+        String payload = StripeProfile.stripe.completedEvent(session, 2000, "paid");
+        deliver(payload, FakeStripe.sign(payload)).then().statusCode(200).body("outcome", equalTo("credited"));
+        deliver(payload, FakeStripe.sign(payload)).then().statusCode(200).body("outcome", equalTo("already credited"));
+        String again = StripeProfile.stripe.completedEvent(session, 2000, "paid");
+        deliver(again, FakeStripe.sign(again)).then().statusCode(200);
+        user.as().get("/api/v1/users/me/credits").then().body("balance", equalTo(20));
+        user.as().get("/api/v1/billing/transactions?type=topup").then().header("X-Total-Count", "1")
+                .body("[0].amount", equalTo(20)).body("[0].description", containsString(session));
+    }
+
+    @Test
+    void an_unpaid_completion_then_the_paid_one_credits_once() {
+        Api.User user = Api.registerConsumer();
+        String session = checkout(user, 5);
+        String unpaid = StripeProfile.stripe.completedEvent(session, 500, "unpaid");
+        deliver(unpaid, FakeStripe.sign(unpaid)).then().statusCode(200);
+        user.as().get("/api/v1/users/me/credits").then().body("balance", equalTo(0));
+        String paid = StripeProfile.stripe.completedEvent(session, 500, "paid");
+        deliver(paid, FakeStripe.sign(paid)).then().statusCode(200);
+        user.as().get("/api/v1/users/me/credits").then().body("balance", equalTo(5));
+    }
+
+    @Test
+    void forged_missing_or_stale_signatures_are_400_and_change_nothing() {
+        Api.User user = Api.registerConsumer();
+        String session = checkout(user, 10);
+        String payload = StripeProfile.stripe.completedEvent(session, 1000, "paid");
+        deliver(payload, FakeStripe.sign(payload, "whsec_someone_else", System.currentTimeMillis() / 1000)).then()
+                .statusCode(400).contentType("application/problem+json");
+        String tampered = payload.replace("1000", "999999");
+        deliver(tampered, FakeStripe.sign(payload)).then().statusCode(400);
+        deliver(payload, FakeStripe.sign(payload, FakeStripe.WEBHOOK_SECRET, System.currentTimeMillis() / 1000
+                - 3600)).then().statusCode(400);
+        given().contentType("application/json").body(payload).post("/api/v1/billing/webhook").then()
+                .statusCode(400).body("detail", containsString("Stripe-Signature"));
+        user.as().get("/api/v1/users/me/credits").then().body("balance", equalTo(0));
+    }
+
+    @Test
+    void sessions_tollgate_did_not_create_and_other_events_are_acknowledged_and_ignored() {
+        String foreign = StripeProfile.stripe.completedEvent("cs_test_not_ours", 100000, "paid");
+        deliver(foreign, FakeStripe.sign(foreign)).then().statusCode(200)
+                .body("outcome", containsString("unknown session"));
+        String other = "{\"id\":\"evt_1\",\"object\":\"event\",\"type\":\"customer.created\",\"data\":{\"object\":{}}}";
+        deliver(other, FakeStripe.sign(other)).then().statusCode(200).body("received", equalTo(true))
+                .body("outcome", containsString("ignored customer.created"));
+    }
+
+    @Test
+    void bad_checkouts_are_422_and_create_no_session() {
+        Api.User user = Api.registerConsumer();
+        int before = StripeProfile.stripe.sessions.size();
+        user.as().body(Map.of("amount", "0.5", "success_url", "https://a.example/x", "cancel_url",
+                "https://a.example/y")).post("/api/v1/billing/checkout").then().statusCode(422)
+                .body("errors.field", hasItem("amount"));
+        user.as().body(Map.of("amount", "10.001", "success_url", "https://a.example/x", "cancel_url",
+                "https://a.example/y")).post("/api/v1/billing/checkout").then().statusCode(422)
+                .body("errors.field", hasItem("amount"));
+        user.as().body(Map.of("amount", 10, "success_url", "javascript:alert(1)")).post("/api/v1/billing/checkout")
+                .then().statusCode(422).body("errors.field", hasItem("success_url"))
+                .body("errors.field", hasItem("cancel_url"));
+        given().contentType("application/json").body(Map.of("amount", 10)).post("/api/v1/billing/checkout").then()
+                .statusCode(401);
+        assertThat(StripeProfile.stripe.sessions).hasSize(before);
+    }
+}
