@@ -11,6 +11,8 @@ public enum AccountKind {
     CONSUMER_WALLET("consumer_wallet", true),
     /** What a provider has earned and not yet been paid out. */
     PROVIDER_EARNINGS("provider_earnings", true),
+    /** Earnings a provider asked to be paid out, until the payout is approved or rejected. */
+    PAYOUTS_PENDING("provider_payouts_pending", true),
     /** The platform's fees. */
     PLATFORM_REVENUE("platform_revenue", false),
     /** Credits the platform gave away (admin grants). */

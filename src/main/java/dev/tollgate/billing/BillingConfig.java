@@ -13,6 +13,10 @@ public interface BillingConfig {
     @WithDefault("20")
     int platformFeePercent();
 
+    /** The smallest payout a provider may ask for, in currency units ({@code TOLLGATE_MIN_PAYOUT}). */
+    @WithDefault("10")
+    java.math.BigDecimal minPayout();
+
     /** How many calls' worth of credit a node holds out of a wallet at a time. */
     @WithDefault("100")
     int leaseCalls();

@@ -71,6 +71,16 @@ public class Ledger {
      * @throws ProblemException 402 when a per-user account would no longer be covered (nothing is written)
      */
     public Posted post(String type, String idempotencyKey, String description, UUID actorId, List<Leg> legs) {
+        return post(type, idempotencyKey, description, actorId, legs, transactionId -> {
+        });
+    }
+
+    /**
+     * Posts a movement and, in the same database transaction, runs {@code alongside} with the new transaction's id
+     * (to write what the movement is for). Not run when the key had already been posted.
+     */
+    public Posted post(String type, String idempotencyKey, String description, UUID actorId, List<Leg> legs,
+            java.util.function.Consumer<UUID> alongside) {
         validate(legs);
         Map<Leg, UUID> accounts = new HashMap<>();
         for (Leg leg : legs) {
@@ -83,8 +93,11 @@ public class Ledger {
             }
         }
         try {
-            return QuarkusTransaction.requiringNew().call(() -> write(type, idempotencyKey, description, actorId,
-                    legs, accounts));
+            return QuarkusTransaction.requiringNew().call(() -> {
+                Posted posted = write(type, idempotencyKey, description, actorId, legs, accounts);
+                alongside.accept(posted.transaction().id());
+                return posted;
+            });
         } catch (RuntimeException e) {
             if (idempotencyKey != null && isConstraintViolation(e)) {
                 // a concurrent post with the same key won

@@ -254,7 +254,7 @@ class CreditGate implements CallCharging {
                     p -> ledger.accountId(AccountKind.PROVIDER_EARNINGS, p));
             long fee = c.micros() * percent / 100;
             rows.add(new HoldStore.ChargeRow("call:" + c.callId(), "Call " + c.requestId() + " to API " + c.apiId(),
-                    wallet, provider, platformAccount, c.micros(), fee));
+                    c.apiId(), wallet, provider, platformAccount, c.micros(), fee));
         }
         return rows;
     }

@@ -27,7 +27,7 @@ import io.agroal.api.AgroalDataSource;
 public class HoldStore {
 
     /** A charge to write: its idempotency key, the three accounts and the amounts. */
-    public record ChargeRow(String key, String description, UUID walletAccount, UUID providerAccount,
+    public record ChargeRow(String key, String description, UUID apiId, UUID walletAccount, UUID providerAccount,
             UUID platformAccount, long micros, long fee) {
     }
 
@@ -118,7 +118,7 @@ public class HoldStore {
                 Map<UUID, long[]> deltas = new TreeMap<>(); // account -> {balance, reserved}
                 int written = 0;
                 try (PreparedStatement tx = c.prepareStatement("insert into ledger_transactions (id, type,"
-                        + " idempotency_key, description, actor_id, created_at) values (?, 'charge', ?, ?, null, ?)");
+                        + " idempotency_key, description, actor_id, created_at, api_id) values (?, 'charge', ?, ?, null, ?, ?)");
                         PreparedStatement entry = c.prepareStatement("insert into ledger_entries (transaction_id,"
                                 + " account_id, amount, currency, created_at) values (?, ?, ?, ?, ?)")) {
                     for (ChargeRow charge : charges) {
@@ -130,6 +130,7 @@ public class HoldStore {
                         tx.setString(2, charge.key());
                         tx.setString(3, charge.description());
                         tx.setObject(4, at);
+                        tx.setObject(5, charge.apiId());
                         tx.addBatch();
                         addEntry(entry, id, charge.walletAccount(), -charge.micros(), currency, at);
                         addEntry(entry, id, charge.providerAccount(), charge.micros() - charge.fee(), currency, at);

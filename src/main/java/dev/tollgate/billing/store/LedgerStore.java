@@ -102,6 +102,52 @@ public class LedgerStore {
         return query.getSingleResult();
     }
 
+    // --- payouts ----------------------------------------------------------------------------------
+
+    public Optional<PayoutEntity> payout(UUID id) {
+        return Optional.ofNullable(session.find(PayoutEntity.class, id));
+    }
+
+    /** Payouts of one provider (or of everyone when null), optionally of one status, newest first. */
+    public List<PayoutEntity> payouts(UUID providerId, String status, int skip, int limit) {
+        SelectionQuery<PayoutEntity> query = session.createSelectionQuery("from PayoutEntity where 1 = 1"
+                + (providerId == null ? "" : " and providerId = :provider")
+                + (status == null ? "" : " and status = :status") + " order by createdAt desc, id",
+                PayoutEntity.class);
+        if (providerId != null) {
+            query.setParameter("provider", providerId);
+        }
+        if (status != null) {
+            query.setParameter("status", status);
+        }
+        return query.setFirstResult(skip).setMaxResults(limit).getResultList();
+    }
+
+    public long paidOut(UUID providerId) {
+        Long sum = session.createSelectionQuery(
+                "select sum(amount) from PayoutEntity where providerId = :provider and status = 'paid'", Long.class)
+                .setParameter("provider", providerId).getSingleResult();
+        return sum == null ? 0 : sum;
+    }
+
+    /** Earnings from charges per API: {api id, micros}. */
+    public List<Object[]> earningsByApi(UUID earningsAccount) {
+        return session.createSelectionQuery("select t.apiId, sum(e.amount) from LedgerEntryEntity e"
+                + " join LedgerTransactionEntity t on t.id = e.transactionId where e.accountId = :account"
+                + " and t.type = 'charge' group by t.apiId order by sum(e.amount) desc", Object[].class)
+                .setParameter("account", earningsAccount).getResultList();
+    }
+
+    /** Earnings from charges per calendar month: {year, month, micros}, newest first. */
+    public List<Object[]> earningsByMonth(UUID earningsAccount) {
+        return session.createSelectionQuery("select year(e.createdAt), month(e.createdAt), sum(e.amount)"
+                + " from LedgerEntryEntity e join LedgerTransactionEntity t on t.id = e.transactionId"
+                + " where e.accountId = :account and t.type = 'charge'"
+                + " group by year(e.createdAt), month(e.createdAt)"
+                + " order by year(e.createdAt) desc, month(e.createdAt) desc", Object[].class)
+                .setParameter("account", earningsAccount).getResultList();
+    }
+
     private static String where(String type, Instant from, Instant to) {
         return " where e.accountId in :accounts" + (type == null ? "" : " and t.type = :type")
                 + (from == null ? "" : " and e.createdAt >= :from") + (to == null ? "" : " and e.createdAt < :to");

@@ -27,6 +27,10 @@ public class LedgerTransactionEntity {
     @Column(name = "actor_id")
     public UUID actorId;
 
+    /** The API a charge was for. */
+    @Column(name = "api_id")
+    public UUID apiId;
+
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
 }
