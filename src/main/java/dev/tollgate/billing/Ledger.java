@@ -94,7 +94,7 @@ public class Ledger {
         }
         try {
             return QuarkusTransaction.requiringNew().call(() -> {
-                Posted posted = write(type, idempotencyKey, description, actorId, legs, accounts);
+                Posted posted = write(type, idempotencyKey, description, actorId, null, legs, accounts);
                 alongside.accept(posted.transaction().id());
                 return posted;
             });
@@ -105,6 +105,25 @@ public class Ledger {
             }
             throw e;
         }
+    }
+
+    /**
+     * Posts a movement in the caller's transaction (it commits or rolls back with it); an idempotency key already
+     * posted makes it a no-op that returns the earlier transaction.
+     */
+    public Posted postJoining(String type, String idempotencyKey, String description, UUID actorId, UUID apiId,
+            List<Leg> legs) {
+        validate(legs);
+        Map<Leg, UUID> accounts = new HashMap<>();
+        for (Leg leg : legs) {
+            accounts.put(leg, accountId(leg.kind(), leg.ownerId()));
+        }
+        Optional<Posted> earlier = replay(idempotencyKey);
+        if (earlier.isPresent()) {
+            return earlier.get();
+        }
+        return QuarkusTransaction.joiningExisting().call(() -> write(type, idempotencyKey, description, actorId,
+                apiId, legs, accounts));
     }
 
     /** The id of the account, created on first use. */
@@ -146,8 +165,8 @@ public class Ledger {
                 .map(a -> new long[]{a.balance, a.reserved}).orElse(new long[]{0, 0}));
     }
 
-    private Posted write(String type, String idempotencyKey, String description, UUID actorId, List<Leg> legs,
-            Map<Leg, UUID> accounts) {
+    private Posted write(String type, String idempotencyKey, String description, UUID actorId, UUID apiId,
+            List<Leg> legs, Map<Leg, UUID> accounts) {
         Instant now = Instant.now();
         LedgerTransactionEntity transaction = new LedgerTransactionEntity();
         transaction.id = UUID.randomUUID();
@@ -155,6 +174,7 @@ public class Ledger {
         transaction.idempotencyKey = idempotencyKey;
         transaction.description = description.length() > 500 ? description.substring(0, 500) : description;
         transaction.actorId = actorId;
+        transaction.apiId = apiId;
         transaction.createdAt = now;
         store.persist(transaction);
         store.flush();

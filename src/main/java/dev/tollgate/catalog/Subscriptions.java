@@ -29,14 +29,18 @@ public class Subscriptions {
 
     private static final Logger LOG = Logger.getLogger(Subscriptions.class);
 
+    static final String SUBSCRIPTION_PLAN = "subscription";
+
     private final CatalogStore store;
     private final ChangeFeed changes;
     private final ApiAccess access;
+    private final SubscriptionBilling billing;
 
-    Subscriptions(CatalogStore store, ChangeFeed changes, ApiAccess access) {
+    Subscriptions(CatalogStore store, ChangeFeed changes, ApiAccess access, SubscriptionBilling billing) {
         this.store = store;
         this.changes = changes;
         this.access = access;
+        this.billing = billing;
     }
 
     public SubscriptionView subscribe(UUID consumerId, UUID apiId, UUID planId) {
@@ -60,6 +64,7 @@ public class Subscriptions {
             subscription.updatedAt = now;
             store.persist(subscription);
             store.flush();
+            startPeriod(subscription, api, plan, now);
             changes.changed(ApiCatalog.TOPIC);
             LOG.infof("User %s subscribed to API %s on plan %s", consumerId, api.id, plan.id);
             return view(subscription, api, plan);
@@ -83,6 +88,14 @@ public class Subscriptions {
                     "plan_id", "is not a plan of this API"));
             subscription.planId = plan.id;
             subscription.updatedAt = Instant.now();
+            ApiEntity api = store.api(subscription.apiId).orElseThrow();
+            if (SUBSCRIPTION_PLAN.equals(plan.type)) {
+                startPeriod(subscription, api, plan, subscription.updatedAt);
+            } else {
+                subscription.currentPeriodStart = null;
+                subscription.currentPeriodEnd = null;
+                subscription.pastDueSince = null;
+            }
             changes.changed(ApiCatalog.TOPIC);
             return view(subscription, store.api(subscription.apiId).orElse(null), plan);
         });
@@ -101,6 +114,23 @@ public class Subscriptions {
         });
     }
 
+    /**
+     * On a subscription plan, charges a new monthly period from now (in this transaction: no charge, no
+     * subscription). Other plans have no periods.
+     */
+    private void startPeriod(SubscriptionEntity subscription, ApiEntity api, PlanEntity plan, Instant now) {
+        if (!SUBSCRIPTION_PLAN.equals(plan.type)) {
+            return;
+        }
+        int period = subscription.periodNumber + 1;
+        billing.chargePeriod(subscription.id, period, subscription.consumerId, api.ownerId, api.id,
+                plan.monthlyPrice);
+        subscription.periodNumber = period;
+        subscription.currentPeriodStart = now;
+        subscription.currentPeriodEnd = SubscriptionPeriods.plusMonth(now);
+        subscription.pastDueSince = null;
+    }
+
     private SubscriptionEntity active(UUID consumerId, UUID subscriptionId) {
         SubscriptionEntity subscription = store.subscription(subscriptionId)
                 .filter(s -> s.consumerId.equals(consumerId))
@@ -114,7 +144,9 @@ public class Subscriptions {
     private static SubscriptionView view(SubscriptionEntity s, ApiEntity api, PlanEntity plan) {
         return new SubscriptionView(s.id, s.consumerId, s.apiId, api == null ? null : api.slug,
                 api == null ? null : api.name, s.planId, plan == null ? null : plan.name,
-                plan == null ? null : plan.type, s.status, api == null ? null : "/gw/" + api.slug, s.createdAt,
-                s.cancelledAt);
+                plan == null ? null : plan.type,
+                SubscriptionEntity.ACTIVE.equals(s.status) && s.pastDueSince != null ? "past_due" : s.status,
+                api == null ? null : "/gw/" + api.slug, s.createdAt, s.cancelledAt, s.currentPeriodStart,
+                s.currentPeriodEnd, s.pastDueSince);
     }
 }

@@ -15,7 +15,10 @@ public record ApiRoute(UUID id, String slug, UUID ownerId, Upstream upstream, bo
         subscriptionsByConsumer = Map.copyOf(subscriptionsByConsumer);
     }
 
-    /** A consumer's active subscription to this API. */
-    public record Subscription(UUID id, UUID consumerId, UUID planId) {
+    /**
+     * A consumer's active subscription to this API. {@code blockedFromMillis}: when a past-due subscription's grace
+     * period ends and its calls get 402 (0 = paid up).
+     */
+    public record Subscription(UUID id, UUID consumerId, UUID planId, long blockedFromMillis) {
     }
 }

@@ -130,19 +130,20 @@ public class LedgerStore {
         return sum == null ? 0 : sum;
     }
 
-    /** Earnings from charges per API: {api id, micros}. */
+    /** Earnings from calls and subscriptions per API: {api id, micros}. */
     public List<Object[]> earningsByApi(UUID earningsAccount) {
         return session.createSelectionQuery("select t.apiId, sum(e.amount) from LedgerEntryEntity e"
                 + " join LedgerTransactionEntity t on t.id = e.transactionId where e.accountId = :account"
-                + " and t.type = 'charge' group by t.apiId order by sum(e.amount) desc", Object[].class)
+                + " and t.type in ('charge', 'subscription') group by t.apiId order by sum(e.amount) desc",
+                Object[].class)
                 .setParameter("account", earningsAccount).getResultList();
     }
 
-    /** Earnings from charges per calendar month: {year, month, micros}, newest first. */
+    /** Earnings from calls and subscriptions per calendar month: {year, month, micros}, newest first. */
     public List<Object[]> earningsByMonth(UUID earningsAccount) {
         return session.createSelectionQuery("select year(e.createdAt), month(e.createdAt), sum(e.amount)"
                 + " from LedgerEntryEntity e join LedgerTransactionEntity t on t.id = e.transactionId"
-                + " where e.accountId = :account and t.type = 'charge'"
+                + " where e.accountId = :account and t.type in ('charge', 'subscription')"
                 + " group by year(e.createdAt), month(e.createdAt)"
                 + " order by year(e.createdAt) desc, month(e.createdAt) desc", Object[].class)
                 .setParameter("account", earningsAccount).getResultList();

@@ -1,5 +1,6 @@
 package dev.tollgate.catalog.internal;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -8,6 +9,7 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import dev.tollgate.catalog.ApiCatalog;
@@ -33,10 +35,14 @@ class CatalogDeployer {
     private final GatewayState gateway;
     private final ChangeFeed changes;
 
-    CatalogDeployer(CatalogStore store, GatewayState gateway, ChangeFeed changes) {
+    private final Duration gracePeriod;
+
+    CatalogDeployer(CatalogStore store, GatewayState gateway, ChangeFeed changes,
+            @ConfigProperty(name = "tollgate.subscriptions.grace-period", defaultValue = "3d") Duration gracePeriod) {
         this.store = store;
         this.gateway = gateway;
         this.changes = changes;
+        this.gracePeriod = gracePeriod;
     }
 
     void start(@Observes StartupEvent ignored) {
@@ -56,7 +62,9 @@ class CatalogDeployer {
         Map<UUID, Map<UUID, ApiRoute.Subscription>> subscriptions = new HashMap<>();
         for (SubscriptionEntity s : store.activeSubscriptions()) {
             subscriptions.computeIfAbsent(s.apiId, k -> new HashMap<>()).put(s.consumerId,
-                    new ApiRoute.Subscription(s.id, s.consumerId, s.planId));
+                    new ApiRoute.Subscription(s.id, s.consumerId, s.planId, s.pastDueSince == null
+                            ? 0
+                            : s.pastDueSince.plus(gracePeriod).toEpochMilli()));
         }
         Map<String, ApiRoute> bySlug = new HashMap<>();
         List<ApiEntity> apis = store.allApis();

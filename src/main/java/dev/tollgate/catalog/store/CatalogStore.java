@@ -124,6 +124,13 @@ public class CatalogStore {
                 SubscriptionEntity.class).getResultList();
     }
 
+    /** Active subscriptions whose paid period ended by {@code now}. */
+    public List<UUID> subscriptionsDue(java.time.Instant now) {
+        return session.createSelectionQuery("select id from SubscriptionEntity where status = 'active'"
+                + " and currentPeriodEnd <= :now order by currentPeriodEnd", UUID.class).setParameter("now", now)
+                .getResultList();
+    }
+
     public long activeSubscriptionsOnPlan(UUID planId) {
         return session.createSelectionQuery(
                 "select count(*) from SubscriptionEntity where planId = :plan and status = 'active'", Long.class)

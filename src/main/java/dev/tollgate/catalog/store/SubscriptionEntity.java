@@ -43,6 +43,21 @@ public class SubscriptionEntity {
     @Column(name = "cancelled_at")
     public Instant cancelledAt;
 
+    /** The paid period of a subscription plan; null on other plans. */
+    @Column(name = "current_period_start")
+    public Instant currentPeriodStart;
+
+    @Column(name = "current_period_end")
+    public Instant currentPeriodEnd;
+
+    /** How many periods were charged (the idempotency of each period's charge). */
+    @Column(name = "period_number", nullable = false)
+    public int periodNumber;
+
+    /** When a renewal first failed; null while paid up. */
+    @Column(name = "past_due_since")
+    public Instant pastDueSince;
+
     public static String activeKey(UUID consumerId, UUID apiId) {
         return consumerId + ":" + apiId;
     }

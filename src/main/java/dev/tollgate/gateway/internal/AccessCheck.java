@@ -2,7 +2,10 @@ package dev.tollgate.gateway.internal;
 
 import dev.tollgate.platform.ProblemException;
 
-/** The key must be scoped to the API and its owner subscribed to it (403); finds the subscription's plan. */
+/**
+ * The key must be scoped to the API and its owner subscribed to it (403), the subscription not past due beyond its
+ * grace period (402); finds the subscription's plan.
+ */
 final class AccessCheck implements GatewayProcessor {
 
     @Override
@@ -14,6 +17,11 @@ final class AccessCheck implements GatewayProcessor {
         if (call.subscription == null) {
             return ProblemException.forbidden("You are not subscribed to the API '" + call.api.slug()
                     + "': subscribe to one of its plans first.");
+        }
+        if (call.subscription.blockedFromMillis() != 0 && call.nowMillis >= call.subscription.blockedFromMillis()) {
+            return new ProblemException(402, "Payment Required", "Your subscription to '" + call.api.slug()
+                    + "' is past due: its renewal was not covered by your wallet. Top up your credits; the "
+                    + "subscription renews within a minute.");
         }
         call.plan = call.api.plans().get(call.subscription.planId());
         if (call.plan == null) {

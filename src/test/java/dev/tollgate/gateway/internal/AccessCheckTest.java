@@ -58,4 +58,23 @@ class AccessCheckTest {
         assertThat(problem.status()).isEqualTo(403);
         assertThat(problem.detail()).contains("no longer offered");
     }
+
+    @Test
+    void a_past_due_subscription_passes_during_its_grace_period_and_is_402_after() {
+        PlanRule plan = Calls.plan(0, 0, 0);
+        ApiRoute api = new ApiRoute(Calls.API, "svc", UUID.randomUUID(), dev.tollgate.gateway.Upstream.parse(
+                "http://127.0.0.1:9"), false, 30_000, Map.of(plan.id(), plan),
+                Map.of(Calls.CONSUMER,
+                        new ApiRoute.Subscription(UUID.randomUUID(), Calls.CONSUMER, Calls.PLAN, 1_000)));
+        CallContext during = Calls.call(Calls.state(List.of(api), List.of(), List.of()), "svc", Map.of(), 999);
+        during.api = api;
+        during.key = Calls.key(Set.of(), 0);
+        assertThat(new AccessCheck().apply(during)).isNull();
+        CallContext after = Calls.call(Calls.state(List.of(api), List.of(), List.of()), "svc", Map.of(), 1_000);
+        after.api = api;
+        after.key = Calls.key(Set.of(), 0);
+        ProblemException problem = new AccessCheck().apply(after);
+        assertThat(problem.status()).isEqualTo(402);
+        assertThat(problem.detail()).contains("past due");
+    }
 }

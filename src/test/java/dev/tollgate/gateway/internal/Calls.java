@@ -34,7 +34,9 @@ final class Calls {
     static ApiRoute api(String slug, boolean paused, PlanRule plan, boolean subscribed) {
         return new ApiRoute(API, slug, UUID.randomUUID(), Upstream.parse("http://127.0.0.1:9"), paused, 30_000,
                 plan == null ? Map.of() : Map.of(plan.id(), plan),
-                subscribed ? Map.of(CONSUMER, new ApiRoute.Subscription(UUID.randomUUID(), CONSUMER, PLAN)) : Map.of());
+                subscribed
+                        ? Map.of(CONSUMER, new ApiRoute.Subscription(UUID.randomUUID(), CONSUMER, PLAN, 0))
+                        : Map.of());
     }
 
     static ApiKeyRule key(Set<UUID> apiIds, long expiresAtMillis) {

@@ -1,0 +1,131 @@
+package dev.tollgate.catalog;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import dev.tollgate.catalog.store.ApiEntity;
+import dev.tollgate.catalog.store.CatalogStore;
+import dev.tollgate.catalog.store.PlanEntity;
+import dev.tollgate.catalog.store.SubscriptionEntity;
+import dev.tollgate.platform.ChangeFeed;
+import dev.tollgate.platform.ProblemException;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * Renews subscription plans monthly from the consumer's wallet. A renewal that the wallet does not cover marks the
+ * subscription past due (tried again on every run); its calls keep passing for the grace period
+ * ({@code tollgate.subscriptions.grace-period}, 3 days) and then get 402 until a renewal succeeds.
+ */
+@ApplicationScoped
+public class SubscriptionPeriods {
+
+    private static final Logger LOG = Logger.getLogger(SubscriptionPeriods.class);
+
+    private final CatalogStore store;
+    private final SubscriptionBilling billing;
+    private final ChangeFeed changes;
+    private final Duration interval;
+    private ScheduledExecutorService timer;
+
+    SubscriptionPeriods(CatalogStore store, SubscriptionBilling billing, ChangeFeed changes,
+            @ConfigProperty(name = "tollgate.subscriptions.renewal-interval", defaultValue = "60s") Duration interval) {
+        this.store = store;
+        this.billing = billing;
+        this.changes = changes;
+        this.interval = interval;
+    }
+
+    static Instant plusMonth(Instant start) {
+        return start.atZone(ZoneOffset.UTC).plusMonths(1).toInstant();
+    }
+
+    void start(@Observes StartupEvent ignored) {
+        timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "tollgate-renewals");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.scheduleWithFixedDelay(() -> {
+            try {
+                renewDue(Instant.now());
+            } catch (RuntimeException e) {
+                LOG.errorf("Renewing subscriptions failed: %s", e.getMessage());
+            }
+        }, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @PreDestroy
+    void stop() {
+        if (timer != null) {
+            timer.shutdownNow();
+        }
+    }
+
+    /** Charges every subscription whose period ended by {@code now}; returns how many were renewed. */
+    public int renewDue(Instant now) {
+        List<UUID> due = QuarkusTransaction.requiringNew().call(() -> store.subscriptionsDue(now));
+        int renewed = 0;
+        for (UUID id : due) {
+            if (renew(id, now)) {
+                renewed++;
+            }
+        }
+        return renewed;
+    }
+
+    private boolean renew(UUID id, Instant now) {
+        try {
+            boolean wasPastDue = QuarkusTransaction.requiringNew().call(() -> {
+                SubscriptionEntity s = store.subscription(id).orElseThrow();
+                PlanEntity plan = store.plan(s.apiId, s.planId).orElse(null);
+                ApiEntity api = store.api(s.apiId).orElse(null);
+                if (plan == null || api == null || !Subscriptions.SUBSCRIPTION_PLAN.equals(plan.type)
+                        || !SubscriptionEntity.ACTIVE.equals(s.status) || s.currentPeriodEnd.isAfter(now)) {
+                    return false;
+                }
+                int period = s.periodNumber + 1;
+                billing.chargePeriod(s.id, period, s.consumerId, api.ownerId, api.id, plan.monthlyPrice);
+                boolean pastDue = s.pastDueSince != null;
+                s.periodNumber = period;
+                s.currentPeriodStart = s.currentPeriodEnd;
+                s.currentPeriodEnd = plusMonth(s.currentPeriodEnd);
+                s.pastDueSince = null;
+                s.updatedAt = now;
+                if (pastDue) {
+                    changes.changed(ApiCatalog.TOPIC);
+                }
+                return pastDue;
+            });
+            LOG.infof("Subscription %s renewed%s", id, wasPastDue ? " (no longer past due)" : "");
+            return true;
+        } catch (ProblemException e) {
+            if (e.status() != 402) {
+                throw e;
+            }
+            QuarkusTransaction.requiringNew().run(() -> {
+                SubscriptionEntity s = store.subscription(id).orElseThrow();
+                if (s.pastDueSince == null) {
+                    s.pastDueSince = now;
+                    s.updatedAt = now;
+                    changes.changed(ApiCatalog.TOPIC);
+                    LOG.infof("Subscription %s is past due: the wallet does not cover the renewal", id);
+                }
+            });
+            return false;
+        }
+    }
+}
