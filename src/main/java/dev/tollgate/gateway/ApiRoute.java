@@ -17,8 +17,9 @@ public record ApiRoute(UUID id, String slug, UUID ownerId, Upstream upstream, bo
 
     /**
      * A consumer's active subscription to this API. {@code blockedFromMillis}: when a past-due subscription's grace
-     * period ends and its calls get 402 (0 = paid up).
+     * period ends and its calls get 402 (0 = paid up). The period bounds are set on subscription plans (0 otherwise).
      */
-    public record Subscription(UUID id, UUID consumerId, UUID planId, long blockedFromMillis) {
+    public record Subscription(UUID id, UUID consumerId, UUID planId, long blockedFromMillis, long periodStartMillis,
+            long periodEndMillis) {
     }
 }

@@ -127,6 +127,34 @@ class SubscriptionChargingTest {
         caller.consumer().as().get("/api/v1/users/me/credits").then().body("balance", equalTo(0));
     }
 
+    @Test
+    void included_calls_are_free_and_calls_beyond_them_are_charged_as_overage() throws InterruptedException {
+        PublishedApi api = Gateway.publish(upstream.baseUrl());
+        String plan = Gateway.addPlan(api, Map.of("name", "Starter", "type", "subscription", "monthly_price", 1,
+                "included_calls", 2, "price_per_call", "0.5"));
+        Api.User consumer = Api.registerConsumer();
+        grant(Api.admin(), consumer, 3);
+        consumer.as().body(Map.of("api_id", api.id(), "plan_id", plan)).post("/api/v1/subscriptions").then()
+                .statusCode(201);
+        String key = consumer.as().body(Map.of("name", "k")).post("/api/v1/api-keys").then().statusCode(201)
+                .extract().jsonPath().getString("key");
+        call(api, key).then().statusCode(200).header("X-Included-Calls-Limit", "2")
+                .header("X-Included-Calls-Remaining", "1");
+        call(api, key).then().statusCode(200).header("X-Included-Calls-Remaining", "0");
+        for (int i = 0; i < 4; i++) {
+            call(api, key).then().statusCode(200);
+        }
+        call(api, key).then().statusCode(402);
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!"4".equals(consumer.as().get("/api/v1/billing/transactions?type=charge").header("X-Total-Count"))
+                && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        consumer.as().get("/api/v1/billing/transactions?type=charge").then().header("X-Total-Count", "4")
+                .body("[0].amount", equalTo(-0.5f));
+        consumer.as().get("/api/v1/users/me/credits").then().body("balance", equalTo(0));
+    }
+
     private static io.restassured.response.Response call(PublishedApi api, String key) {
         return io.restassured.RestAssured.given().header("X-API-Key", key).get("/gw/" + api.slug() + "/echo");
     }

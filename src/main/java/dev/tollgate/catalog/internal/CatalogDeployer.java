@@ -64,7 +64,9 @@ class CatalogDeployer {
             subscriptions.computeIfAbsent(s.apiId, k -> new HashMap<>()).put(s.consumerId,
                     new ApiRoute.Subscription(s.id, s.consumerId, s.planId, s.pastDueSince == null
                             ? 0
-                            : s.pastDueSince.plus(gracePeriod).toEpochMilli()));
+                            : s.pastDueSince.plus(gracePeriod).toEpochMilli(),
+                            s.currentPeriodStart == null ? 0 : s.currentPeriodStart.toEpochMilli(),
+                            s.currentPeriodEnd == null ? 0 : s.currentPeriodEnd.toEpochMilli()));
         }
         Map<String, ApiRoute> bySlug = new HashMap<>();
         List<ApiEntity> apis = store.allApis();

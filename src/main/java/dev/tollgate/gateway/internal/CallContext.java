@@ -31,6 +31,8 @@ final class CallContext {
     AccountRule account;
     ApiRoute.Subscription subscription;
     PlanRule plan;
+    /** What this call costs the consumer, in micros; 0 = nothing to charge. */
+    long priceMicros;
 
     /** Headers for the response, whatever it turns out to be: name, value, name, value, ... */
     final List<String> responseHeaders = new ArrayList<>(16);

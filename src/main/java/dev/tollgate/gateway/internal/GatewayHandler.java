@@ -36,6 +36,8 @@ import io.vertx.ext.web.RoutingContext;
  * <li>{@link AccessCheck}: key scope, subscription and plan (403);</li>
  * <li>{@link RateLimiting}: the plan's rate limit and the tier's hourly cap (429, rate-limit headers);</li>
  * <li>{@link QuotaEnforcement}: the plan's monthly quota (429, quota headers);</li>
+ * <li>{@link Pricing}: what the call costs (pay-per-call price, or overage beyond a subscription's included calls),
+ * reserved from the consumer's credit through {@link CallCharging} (402);</li>
  * <li>{@link UpstreamProxy}: the call itself, streamed both ways (502/504);</li>
  * <li>one {@link UsageEvent} to the {@link UsageSink} once the response is done, for every call that got as far as
  * a known API and key.</li>
@@ -46,7 +48,6 @@ import io.vertx.ext.web.RoutingContext;
 class GatewayHandler implements Handler<RoutingContext> {
 
     static final String PREFIX = "/gw/";
-    static final String PAY_PER_CALL = "pay_per_call";
 
     private final GatewayState state;
     private final UsageSink usage;
@@ -66,7 +67,7 @@ class GatewayHandler implements Handler<RoutingContext> {
         this.vertx = vertx;
         this.limits = limits;
         this.processors = List.of(new RouteResolution(), new KeyAuthentication(), new AvailabilityCheck(),
-                new AccessCheck(), limits.rateLimiting, limits.quotas);
+                new AccessCheck(), limits.rateLimiting, limits.quotas, limits.pricing);
         this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setKeepAliveTimeout(60)
                 .setTcpNoDelay(true).setPipelining(false).setDecompressionSupported(false)
                 .setMaxInitialLineLength(8192).setVerifyHost(true),
@@ -110,8 +111,8 @@ class GatewayHandler implements Handler<RoutingContext> {
                 return;
             }
         }
-        long price = call.plan.pricePerCallMicros();
-        if (!PAY_PER_CALL.equals(call.plan.type()) || price <= 0) {
+        long price = call.priceMicros;
+        if (price <= 0) {
             dispatch(context, call, pathAndQuery, started, 0);
             return;
         }

@@ -19,6 +19,8 @@ class GatewayLimits implements CallLimits {
     final TierLimits tiers;
     final RateLimiting rateLimiting;
     final QuotaEnforcement quotas;
+    final FixedWindowCounters includedWindows = new FixedWindowCounters();
+    final Pricing pricing = new Pricing(includedWindows);
 
     GatewayLimits(GatewayConfig config) {
         this.tiers = TierLimits.parse(config.tierHourlyLimits());
@@ -58,6 +60,7 @@ class GatewayLimits implements CallLimits {
     void evictEnded(long nowMillis) {
         rateWindows.evictEnded(nowMillis);
         quotaWindows.evictEnded(nowMillis);
+        includedWindows.evictEnded(nowMillis);
     }
 
     private static long seconds(long millis) {

@@ -16,6 +16,10 @@ final class LimitKeys {
     record Consumer(UUID consumerId) {
     }
 
+    /** A subscription plan's included calls count per subscription and paid period. */
+    record SubscriptionPeriod(UUID subscriptionId) {
+    }
+
     /** A plan's monthly quota counts per consumer and API. */
     record ConsumerOnApi(UUID consumerId, UUID apiId) {
     }

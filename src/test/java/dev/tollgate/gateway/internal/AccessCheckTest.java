@@ -65,7 +65,7 @@ class AccessCheckTest {
         ApiRoute api = new ApiRoute(Calls.API, "svc", UUID.randomUUID(), dev.tollgate.gateway.Upstream.parse(
                 "http://127.0.0.1:9"), false, 30_000, Map.of(plan.id(), plan),
                 Map.of(Calls.CONSUMER,
-                        new ApiRoute.Subscription(UUID.randomUUID(), Calls.CONSUMER, Calls.PLAN, 1_000)));
+                        new ApiRoute.Subscription(UUID.randomUUID(), Calls.CONSUMER, Calls.PLAN, 1_000, 0, 0)));
         CallContext during = Calls.call(Calls.state(List.of(api), List.of(), List.of()), "svc", Map.of(), 999);
         during.api = api;
         during.key = Calls.key(Set.of(), 0);

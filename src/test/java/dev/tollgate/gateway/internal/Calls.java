@@ -35,7 +35,7 @@ final class Calls {
         return new ApiRoute(API, slug, UUID.randomUUID(), Upstream.parse("http://127.0.0.1:9"), paused, 30_000,
                 plan == null ? Map.of() : Map.of(plan.id(), plan),
                 subscribed
-                        ? Map.of(CONSUMER, new ApiRoute.Subscription(UUID.randomUUID(), CONSUMER, PLAN, 0))
+                        ? Map.of(CONSUMER, new ApiRoute.Subscription(UUID.randomUUID(), CONSUMER, PLAN, 0, 0, 0))
                         : Map.of());
     }
 
