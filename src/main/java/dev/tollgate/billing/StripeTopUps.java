@@ -12,12 +12,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -44,9 +42,6 @@ public class StripeTopUps {
 
     private static final Logger LOG = Logger.getLogger(StripeTopUps.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** Currencies without minor units (Stripe's list). */
-    private static final Set<String> ZERO_DECIMAL = Set.of("bif", "clp", "djf", "gnf", "jpy", "kmf", "krw", "mga",
-            "pyg", "rwf", "ugx", "vnd", "vuv", "xaf", "xof", "xpf");
     static final BigDecimal MIN_TOP_UP = new BigDecimal("1");
     static final BigDecimal MAX_TOP_UP = new BigDecimal("10000");
 
@@ -60,20 +55,14 @@ public class StripeTopUps {
 
     private final Ledger ledger;
     private final AgroalDataSource dataSource;
-    private final Optional<String> secretKey;
-    private final Optional<String> webhookSecret;
-    private final String apiBase;
-    private volatile StripeClient client;
+    private final StripeAccess stripe;
+    private final StripePayments payments;
 
-    StripeTopUps(Ledger ledger, AgroalDataSource dataSource,
-            @ConfigProperty(name = "stripe.secret-key") Optional<String> secretKey,
-            @ConfigProperty(name = "stripe.webhook-secret") Optional<String> webhookSecret,
-            @ConfigProperty(name = "stripe.api-base", defaultValue = "https://api.stripe.com") String apiBase) {
+    StripeTopUps(Ledger ledger, AgroalDataSource dataSource, StripeAccess stripe, StripePayments payments) {
         this.ledger = ledger;
         this.dataSource = dataSource;
-        this.secretKey = secretKey.filter(s -> !s.isBlank());
-        this.webhookSecret = webhookSecret.filter(s -> !s.isBlank());
-        this.apiBase = apiBase;
+        this.stripe = stripe;
+        this.payments = payments;
     }
 
     public Checkout checkout(UUID userId, BigDecimal amount, String successUrl, String cancelUrl) {
@@ -88,7 +77,7 @@ public class StripeTopUps {
         if (!errors.isEmpty()) {
             throw ProblemException.invalid(errors);
         }
-        StripeClient stripe = requireClient();
+        StripeClient client = stripe.client();
         long minor = amount.movePointRight(minorDigits()).longValueExact();
         SessionCreateParams params = SessionCreateParams.builder().setMode(SessionCreateParams.Mode.PAYMENT)
                 .setSuccessUrl(successUrl).setCancelUrl(cancelUrl).setClientReferenceId(userId.toString())
@@ -103,11 +92,10 @@ public class StripeTopUps {
                 .build();
         Session session;
         try {
-            session = stripe.v1().checkout().sessions().create(params);
+            session = client.v1().checkout().sessions().create(params);
         } catch (StripeException e) {
             LOG.errorf("Stripe refused a Checkout Session: %s", e.getMessage());
-            throw new ProblemException(502, "Bad Gateway", "Stripe could not start the payment: "
-                    + e.getMessage());
+            throw StripeAccess.refused("start the payment", e);
         }
         try (Connection c = dataSource.getConnection();
                 PreparedStatement insert = c.prepareStatement("insert into stripe_checkouts (session_id, user_id,"
@@ -132,7 +120,7 @@ public class StripeTopUps {
      * @throws ProblemException 400 for a missing or wrong signature (nothing changes), 503 when not configured
      */
     public Received webhook(String payload, String signature) {
-        String secret = webhookSecret.orElseThrow(StripeTopUps::notConfigured);
+        String secret = stripe.webhookSecret();
         if (signature == null || signature.isBlank()) {
             throw ProblemException.badRequest("The Stripe-Signature header is missing.");
         }
@@ -152,6 +140,7 @@ public class StripeTopUps {
         JsonNode object = event.path("data").path("object");
         return switch (type) {
             case "checkout.session.completed", "checkout.session.async_payment_succeeded" -> completed(object);
+            case "payment_intent.succeeded" -> payments.succeeded(object);
             default -> new Received(true, "ignored " + (type.isEmpty() ? "an event without type" : type));
         };
     }
@@ -173,7 +162,7 @@ public class StripeTopUps {
                     ledger.currency());
             return new Received(true, "session " + sessionId + " has no creditable amount");
         }
-        long micros = Math.multiplyExact(minor, ZERO_DECIMAL.contains(currency) ? 1_000_000L : 10_000L);
+        long micros = StripeAccess.microsOfMinor(minor, currency);
         Ledger.Posted posted = ledger.post("topup", "stripe:checkout:" + sessionId, "Top-up via Stripe Checkout "
                 + sessionId, null,
                 List.of(new Ledger.Leg(AccountKind.CONSUMER_WALLET, user.get(), micros),
@@ -207,16 +196,8 @@ public class StripeTopUps {
         }
     }
 
-    private StripeClient requireClient() {
-        String key = secretKey.orElseThrow(StripeTopUps::notConfigured);
-        if (client == null) {
-            client = StripeClient.builder().setApiKey(key).setApiBase(apiBase).setMaxNetworkRetries(2).build();
-        }
-        return client;
-    }
-
     private int minorDigits() {
-        return ZERO_DECIMAL.contains(ledger.currency()) ? 0 : 2;
+        return StripeAccess.minorDigits(ledger.currency());
     }
 
     private static void url(List<FieldError> errors, String field, String value) {
@@ -229,10 +210,5 @@ public class StripeTopUps {
         } catch (IllegalArgumentException e) {
             errors.add(new FieldError(field, "must be an absolute http(s) URL"));
         }
-    }
-
-    private static ProblemException notConfigured() {
-        return new ProblemException(503, "Service Unavailable", "Payments are not configured on this Tollgate: "
-                + "set STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET.");
     }
 }

@@ -129,4 +129,43 @@ class StripeTopUpTest {
                 .statusCode(401);
         assertThat(StripeProfile.stripe.sessions).hasSize(before);
     }
+
+    @Test
+    void a_saved_method_pays_and_the_succeeded_webhook_credits_once() {
+        Api.User user = Api.registerConsumer();
+        user.as().body(Map.of("amount", 10, "payment_method_id", "pm_card_visa")).post("/api/v1/payments/process")
+                .then().statusCode(422).body("detail", containsString("payments/setup"));
+        String customer = user.as().post("/api/v1/payments/setup").then().statusCode(200)
+                .body("client_secret", containsString("_secret_")).extract().jsonPath().getString("customer_id");
+        assertThat(StripeProfile.stripe.objects.get(customer)).containsEntry("email", user.email())
+                .containsEntry("metadata[tollgate_user_id]", user.id());
+        assertThat(user.as().post("/api/v1/payments/setup").then().statusCode(200).extract().jsonPath()
+                .getString("customer_id")).isEqualTo(customer);
+
+        String intent = user.as().body(Map.of("amount", "12.34", "payment_method_id", "pm_card_visa"))
+                .post("/api/v1/payments/process").then().statusCode(200).body("status", equalTo("succeeded"))
+                .extract().jsonPath().getString("payment_intent_id");
+        assertThat(StripeProfile.stripe.objects.get(intent)).containsEntry("amount", "1234")
+                .containsEntry("customer", customer).containsEntry("off_session", "true")
+                .containsEntry("confirm", "true");
+        user.as().get("/api/v1/users/me/credits").then().body("balance", equalTo(0));
+        String event = StripeProfile.stripe.paymentSucceededEvent(intent);
+        deliver(event, FakeStripe.sign(event)).then().statusCode(200).body("outcome", equalTo("credited"));
+        deliver(event, FakeStripe.sign(event)).then().statusCode(200).body("outcome", equalTo("already credited"));
+        user.as().get("/api/v1/users/me/credits").then().body("balance", equalTo(12.34f));
+        user.as().get("/api/v1/payments/history").then().statusCode(200).body("[0].payment_intent_id",
+                equalTo(intent)).body("[0].status", equalTo("succeeded")).body("[0].amount", equalTo(12.34f));
+    }
+
+    @Test
+    void a_declined_card_is_402_and_credits_nothing() {
+        Api.User user = Api.registerConsumer();
+        user.as().post("/api/v1/payments/setup").then().statusCode(200);
+        user.as().body(Map.of("amount", 10, "payment_method_id", "pm_card_chargeDeclined"))
+                .post("/api/v1/payments/process").then().statusCode(402).body("detail", containsString("declined"));
+        user.as().body(Map.of("amount", 10, "payment_method_id", "not-a-method")).post("/api/v1/payments/process")
+                .then().statusCode(422);
+        user.as().get("/api/v1/payments/history").then().body("size()", equalTo(0));
+        user.as().get("/api/v1/users/me/credits").then().body("balance", equalTo(0));
+    }
 }

@@ -33,6 +33,11 @@ public final class FakeStripe implements AutoCloseable {
     public FakeStripe() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/v1/checkout/sessions", this::createSession);
+        server.createContext("/v1/customers", exchange -> create(exchange, "cus", "customer", form -> ""));
+        server.createContext("/v1/setup_intents", exchange -> create(exchange, "seti", "setup_intent",
+                form -> ",\"status\":\"requires_payment_method\",\"usage\":\"off_session\",\"customer\":\""
+                        + form.get("customer") + "\""));
+        server.createContext("/v1/payment_intents", this::createPaymentIntent);
         server.start();
     }
 
@@ -41,20 +46,10 @@ public final class FakeStripe implements AutoCloseable {
     }
 
     private void createSession(HttpExchange exchange) throws IOException {
-        if (!("Bearer " + SECRET_KEY).equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
-            send(exchange, 401, "{\"error\":{\"type\":\"invalid_request_error\",\"message\":\"Invalid API Key"
-                    + " provided\"}}");
+        if (!authorized(exchange)) {
             return;
         }
-        Map<String, String> form = new LinkedHashMap<>();
-        String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-        for (String pair : body.split("&")) {
-            int eq = pair.indexOf('=');
-            if (eq > 0) {
-                form.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-                        URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-            }
-        }
+        Map<String, String> form = form(exchange);
         String id = "cs_test_" + UUID.randomUUID().toString().replace("-", "");
         sessions.put(id, form);
         long amount = Long.parseLong(form.getOrDefault("line_items[0][price_data][unit_amount]", "0"))
@@ -65,6 +60,68 @@ public final class FakeStripe implements AutoCloseable {
                 + "\",\"client_reference_id\":\"" + form.get("client_reference_id") + "\",\"metadata\":"
                 + "{\"tollgate_user_id\":\"" + form.get("metadata[tollgate_user_id]") + "\"},\"url\":"
                 + "\"https://checkout.stripe.com/c/pay/" + id + "\"}");
+    }
+
+    /** Created objects of other kinds: id → the form parameters Tollgate sent. */
+    public final Map<String, Map<String, String>> objects = new ConcurrentHashMap<>();
+
+    private boolean authorized(HttpExchange exchange) throws IOException {
+        if (("Bearer " + SECRET_KEY).equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+            return true;
+        }
+        send(exchange, 401, "{\"error\":{\"type\":\"invalid_request_error\",\"message\":\"Invalid API Key\"}}");
+        return false;
+    }
+
+    private void create(HttpExchange exchange, String prefix, String object,
+            java.util.function.Function<Map<String, String>, String> extra) throws IOException {
+        if (!authorized(exchange)) {
+            return;
+        }
+        Map<String, String> form = form(exchange);
+        String id = prefix + "_" + UUID.randomUUID().toString().replace("-", "");
+        objects.put(id, form);
+        send(exchange, 200, "{\"id\":\"" + id + "\",\"object\":\"" + object + "\",\"client_secret\":\"" + id
+                + "_secret_fake\"" + extra.apply(form) + "}");
+    }
+
+    private void createPaymentIntent(HttpExchange exchange) throws IOException {
+        if (!authorized(exchange)) {
+            return;
+        }
+        Map<String, String> form = form(exchange);
+        if ("pm_card_chargeDeclined".equals(form.get("payment_method"))) {
+            send(exchange, 402, "{\"error\":{\"type\":\"card_error\",\"code\":\"card_declined\","
+                    + "\"decline_code\":\"generic_decline\",\"message\":\"Your card was declined.\"}}");
+            return;
+        }
+        String id = "pi_" + UUID.randomUUID().toString().replace("-", "");
+        objects.put(id, form);
+        send(exchange, 200, "{\"id\":\"" + id + "\",\"object\":\"payment_intent\",\"status\":\"succeeded\","
+                + "\"amount\":" + form.get("amount") + ",\"amount_received\":" + form.get("amount")
+                + ",\"currency\":\"" + form.get("currency") + "\",\"customer\":\"" + form.get("customer") + "\"}");
+    }
+
+    /** The event Stripe sends when a PaymentIntent succeeded. */
+    public String paymentSucceededEvent(String paymentIntentId) {
+        Map<String, String> form = objects.get(paymentIntentId);
+        return "{\"id\":\"evt_" + UUID.randomUUID().toString().replace("-", "") + "\",\"object\":\"event\","
+                + "\"type\":\"payment_intent.succeeded\",\"data\":{\"object\":{\"id\":\"" + paymentIntentId
+                + "\",\"object\":\"payment_intent\",\"status\":\"succeeded\",\"amount_received\":"
+                + form.get("amount") + ",\"currency\":\"" + form.get("currency") + "\"}}}";
+    }
+
+    private static Map<String, String> form(HttpExchange exchange) throws IOException {
+        Map<String, String> form = new LinkedHashMap<>();
+        String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+        for (String pair : body.split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                form.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                        URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+            }
+        }
+        return form;
     }
 
     /** The event Stripe sends when a Checkout Session has been paid. */
