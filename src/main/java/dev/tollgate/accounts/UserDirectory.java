@@ -51,6 +51,29 @@ public class UserDirectory {
     }
 
     /**
+     * Sets the user's account tier as a paid platform subscription dictates; the gateway applies it within a second.
+     *
+     * @return whether it changed
+     */
+    public boolean setTier(UUID id, Tier tier, String why) {
+        boolean changed = QuarkusTransaction.requiringNew().call(() -> {
+            UserEntity user = store.user(id)
+                    .orElseThrow(() -> ProblemException.notFound("No user with id " + id + "."));
+            if (tier.id().equals(user.plan)) {
+                return false;
+            }
+            user.plan = tier.id();
+            user.updatedAt = Instant.now();
+            changes.changed(TOPIC);
+            return true;
+        });
+        if (changed) {
+            LOG.infof("User %s is now on the %s tier: %s", id, tier.id(), why);
+        }
+        return changed;
+    }
+
+    /**
      * Applies an admin's change. Suspending ends all of the user's logins at once. An admin cannot suspend
      * themselves or drop their own admin role (that could leave nobody to undo it).
      */

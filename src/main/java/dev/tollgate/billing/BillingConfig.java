@@ -17,6 +17,13 @@ public interface BillingConfig {
     @WithDefault("10")
     java.math.BigDecimal minPayout();
 
+    /**
+     * Monthly prices of the paid account tiers sold through Stripe ({@code TOLLGATE_TIER_PRICES}), e.g.
+     * {@code pro:29,enterprise:299}.
+     */
+    @WithDefault("pro:29,enterprise:299")
+    String tierPrices();
+
     /** How many calls' worth of credit a node holds out of a wallet at a time. */
     @WithDefault("100")
     int leaseCalls();

@@ -5,11 +5,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
+
+import com.stripe.exception.StripeException;
 
 import dev.tollgate.billing.store.LedgerStore;
 import dev.tollgate.billing.store.PayoutEntity;
@@ -21,8 +24,9 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /**
  * Providers' earnings and their payouts. Requesting a payout moves the amount from the provider's earnings to their
- * pending payouts (so it cannot be spent twice); an admin approves it (the money leaves through the Stripe clearing
- * account, with the bank or transfer reference) or rejects it (the amount goes back to the earnings).
+ * pending payouts (so it cannot be spent twice); an admin approves it (a Stripe Connect transfer to the provider's
+ * account, or a payment made by hand with its reference; the money leaves through the Stripe clearing account) or
+ * rejects it (the amount goes back to the earnings).
  */
 @ApplicationScoped
 public class Payouts {
@@ -48,9 +52,11 @@ public class Payouts {
     private final ApiCatalog catalog;
     private final BillingConfig config;
     private final BigDecimal minPayout;
+    private final StripeConnect connect;
 
-    Payouts(Ledger ledger, LedgerStore store, ApiCatalog catalog, BillingConfig config) {
+    Payouts(Ledger ledger, LedgerStore store, ApiCatalog catalog, BillingConfig config, StripeConnect connect) {
         this.ledger = ledger;
+        this.connect = connect;
         this.store = store;
         this.catalog = catalog;
         this.config = config;
@@ -88,6 +94,10 @@ public class Payouts {
         if (amount.compareTo(minPayout) < 0) {
             throw ProblemException.invalid("amount", "must be at least " + minPayout + " (TOLLGATE_MIN_PAYOUT)");
         }
+        int digits = StripeAccess.minorDigits(ledger.currency());
+        if (amount.stripTrailingZeros().scale() > digits) {
+            throw ProblemException.invalid("amount", "must have at most " + digits + " decimals");
+        }
         try {
             micros = Money.toMicros(amount);
         } catch (IllegalArgumentException e) {
@@ -121,21 +131,54 @@ public class Payouts {
     }
 
     public List<PayoutView> of(UUID providerId, String status, int skip, int limit) {
-        if (status != null && !List.of(PayoutEntity.PENDING, PayoutEntity.PAID, PayoutEntity.REJECTED)
-                .contains(status)) {
-            throw ProblemException.invalid("status", "must be pending, paid or rejected");
+        if (status != null && !List.of(PayoutEntity.PENDING, PayoutEntity.PROCESSING, PayoutEntity.PAID,
+                PayoutEntity.REJECTED).contains(status)) {
+            throw ProblemException.invalid("status", "must be pending, processing, paid or rejected");
         }
         return QuarkusTransaction.requiringNew().call(() -> store.payouts(providerId, status, skip, limit).stream()
                 .map(Payouts::view).toList());
     }
 
-    /** Marks a pending payout paid: the money leaves the platform through the Stripe clearing account. */
+    /**
+     * Pays a pending payout. With a Stripe Connect account the amount is transferred to it (the transfer id becomes
+     * the reference); otherwise the admin paid by hand and gives the bank or transfer reference. Either way the money
+     * leaves the platform through the Stripe clearing account.
+     */
     public PayoutView approve(UUID adminId, UUID payoutId, String reference) {
-        if (reference == null || reference.isBlank() || reference.length() > 200) {
-            throw ProblemException.invalid("reference", "is required: the bank or transfer reference, 1 to 200 "
-                    + "characters");
+        if (reference != null && (reference.isBlank() || reference.length() > 200)) {
+            throw ProblemException.invalid("reference", "must be 1 to 200 characters");
         }
-        return decide(adminId, payoutId, true, reference.trim());
+        PayoutView payout = get(payoutId);
+        Optional<String> account = connect.accountOf(payout.providerId());
+        if (account.isEmpty()) {
+            if (reference == null) {
+                throw ProblemException.invalid("reference", "is required: the provider has no Stripe payout account,"
+                        + " so give the bank or transfer reference of the payment you made");
+            }
+            requirePending(payout);
+            return decide(adminId, payout, PayoutEntity.PENDING, true, reference.trim(), null);
+        }
+        // claim it first, so that a concurrent rejection cannot undo a transfer that happened
+        if (PayoutEntity.PENDING.equals(payout.status())) {
+            int claimed = QuarkusTransaction.requiringNew().call(() -> store.changePayoutStatus(payoutId,
+                    PayoutEntity.PENDING, PayoutEntity.PROCESSING));
+            if (claimed == 0) {
+                throw ProblemException.conflict("The payout was just decided by someone else.");
+            }
+        } else if (!PayoutEntity.PROCESSING.equals(payout.status())) {
+            throw ProblemException.conflict("The payout is already " + payout.status() + ".");
+        }
+        String transferId;
+        try {
+            transferId = connect.transfer(payoutId, account.get(), Money.toMicros(payout.amount()));
+        } catch (StripeException e) {
+            QuarkusTransaction.requiringNew().run(() -> store.changePayoutStatus(payoutId, PayoutEntity.PROCESSING,
+                    PayoutEntity.PENDING));
+            LOG.errorf("Stripe refused the transfer of payout %s: %s", payoutId, e.getMessage());
+            throw StripeAccess.refused("transfer the payout (it is still pending)", e);
+        }
+        return decide(adminId, payout, PayoutEntity.PROCESSING, true, transferId,
+                reference == null ? null : reference.trim());
     }
 
     /** Rejects a pending payout: the amount goes back to the provider's earnings. */
@@ -143,14 +186,20 @@ public class Payouts {
         if (note != null && note.length() > 500) {
             throw ProblemException.invalid("note", "must be at most 500 characters");
         }
-        return decide(adminId, payoutId, false, note == null ? null : note.trim());
+        PayoutView payout = get(payoutId);
+        requirePending(payout);
+        return decide(adminId, payout, PayoutEntity.PENDING, false, null, note == null ? null : note.trim());
     }
 
-    private PayoutView decide(UUID adminId, UUID payoutId, boolean approve, String text) {
-        PayoutView payout = get(payoutId);
+    private static void requirePending(PayoutView payout) {
         if (!PayoutEntity.PENDING.equals(payout.status())) {
             throw ProblemException.conflict("The payout is already " + payout.status() + ".");
         }
+    }
+
+    private PayoutView decide(UUID adminId, PayoutView payout, String expected, boolean approve, String reference,
+            String note) {
+        UUID payoutId = payout.id();
         long micros = Money.toMicros(payout.amount());
         UUID provider = payout.providerId();
         List<Ledger.Leg> legs = approve
@@ -159,18 +208,14 @@ public class Payouts {
                 : List.of(new Ledger.Leg(AccountKind.PAYOUTS_PENDING, provider, -micros),
                         new Ledger.Leg(AccountKind.PROVIDER_EARNINGS, provider, micros));
         try {
-            // one decision per payout: approving and rejecting share the key, so only the first one happens
+            // one decision per payout: approving and rejecting share the key, and the status changes only from the
+            // expected one (a row lock), so only the first decision happens
             Ledger.Posted posted = ledger.post("payout", "payout:" + payoutId + ":decided", "Payout " + payoutId
-                    + (approve ? " paid, reference " + text : " rejected"), adminId, legs, transactionId -> {
-                        PayoutEntity entity = store.payout(payoutId).orElseThrow();
-                        entity.status = approve ? PayoutEntity.PAID : PayoutEntity.REJECTED;
-                        if (approve) {
-                            entity.reference = text;
-                        } else {
-                            entity.note = text;
+                    + (approve ? " paid, reference " + reference : " rejected"), adminId, legs, transactionId -> {
+                        if (store.decidePayout(payoutId, expected, approve ? PayoutEntity.PAID : PayoutEntity.REJECTED,
+                                reference, note, adminId, Instant.now()) == 0) {
+                            throw ProblemException.conflict("The payout was just decided by someone else.");
                         }
-                        entity.decidedAt = Instant.now();
-                        entity.decidedBy = adminId;
                     });
             if (posted.replayed()) {
                 throw ProblemException.conflict("The payout was just decided by someone else.");
@@ -181,7 +226,7 @@ public class Payouts {
             }
             throw e;
         }
-        LOG.infof("Payout %s %s by %s", payoutId, approve ? "paid" : "rejected", adminId);
+        LOG.infof("Payout %s %s by %s", payoutId, approve ? "paid (" + reference + ")" : "rejected", adminId);
         return get(payoutId);
     }
 

@@ -54,6 +54,19 @@ public class StripeAccess {
         return Math.multiplyExact(minor, minorDigits(currency) == 0 ? 1_000_000L : 10_000L);
     }
 
+    /** Adds an error unless the value is an absolute http(s) URL (where Stripe sends the user back to). */
+    static void checkUrl(java.util.List<ProblemException.FieldError> errors, String field, String value) {
+        try {
+            java.net.URI uri = value == null ? null : java.net.URI.create(value);
+            if (uri == null || uri.getHost() == null
+                    || !("https".equalsIgnoreCase(uri.getScheme()) || "http".equalsIgnoreCase(uri.getScheme()))) {
+                errors.add(new ProblemException.FieldError(field, "must be an absolute http(s) URL"));
+            }
+        } catch (IllegalArgumentException e) {
+            errors.add(new ProblemException.FieldError(field, "must be an absolute http(s) URL"));
+        }
+    }
+
     /** A 502 problem for a request Stripe refused or did not answer. */
     static ProblemException refused(String what, Exception e) {
         return new ProblemException(502, "Bad Gateway", "Stripe could not " + what + ": " + e.getMessage());

@@ -1,14 +1,7 @@
 package dev.tollgate.billing;
 
 import java.math.BigDecimal;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -28,9 +21,9 @@ import com.stripe.param.PaymentIntentCreateParams;
 import com.stripe.param.SetupIntentCreateParams;
 
 import dev.tollgate.accounts.UserDirectory;
+import dev.tollgate.billing.store.StripeStore;
 import dev.tollgate.platform.Money;
 import dev.tollgate.platform.ProblemException;
-import io.agroal.api.AgroalDataSource;
 
 /**
  * Saved payment methods and direct payments: a Stripe customer per user, a SetupIntent to save a card, and
@@ -51,27 +44,27 @@ public class StripePayments {
 
     private final StripeAccess stripe;
     private final Ledger ledger;
-    private final AgroalDataSource dataSource;
+    private final StripeStore store;
     private final UserDirectory users;
 
-    StripePayments(StripeAccess stripe, Ledger ledger, AgroalDataSource dataSource, UserDirectory users) {
+    StripePayments(StripeAccess stripe, Ledger ledger, StripeStore store, UserDirectory users) {
         this.stripe = stripe;
         this.ledger = ledger;
-        this.dataSource = dataSource;
+        this.store = store;
         this.users = users;
     }
 
     /** Creates (once) the user's Stripe customer and a SetupIntent whose client secret the browser confirms. */
     public Setup setup(UUID userId) {
         String email = users.get(userId).email();
-        String customer = customerOf(userId).orElse(null);
+        String customer = store.customerOf(userId).orElse(null);
         try {
             if (customer == null) {
                 Customer created = stripe.client().v1().customers().create(CustomerCreateParams.builder()
                         .setEmail(email).putMetadata("tollgate_user_id", userId.toString()).build());
                 customer = created.getId();
-                sql("insert into stripe_customers (user_id, customer_id, created_at) values (?, ?, ?)", userId,
-                        customer, OffsetDateTime.now(ZoneOffset.UTC));
+                store.saveCustomer(userId, customer);
+                customer = store.customerOf(userId).orElse(customer);
             }
             SetupIntent intent = stripe.client().v1().setupIntents().create(SetupIntentCreateParams.builder()
                     .setCustomer(customer).setUsage(SetupIntentCreateParams.Usage.OFF_SESSION)
@@ -97,7 +90,7 @@ public class StripePayments {
             throw ProblemException.invalid("payment_method_id", "is required: the id (pm_…) of a method saved "
                     + "with POST /api/v1/payments/setup");
         }
-        String customer = customerOf(userId).orElseThrow(() -> ProblemException.invalid("payment_method_id",
+        String customer = store.customerOf(userId).orElseThrow(() -> ProblemException.invalid("payment_method_id",
                 "no saved payment method: call POST /api/v1/payments/setup first"));
         PaymentIntent intent;
         try {
@@ -111,9 +104,11 @@ public class StripePayments {
             throw StripeAccess.refused("take the payment", e);
         }
         Instant now = Instant.now();
-        sql("insert into stripe_payments (payment_intent_id, user_id, amount, currency, status, created_at) values"
-                + " (?, ?, ?, ?, ?, ?)", intent.getId(), userId, Money.toMicros(amount), ledger.currency(),
-                intent.getStatus(), OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
+        store.update(
+                "insert into stripe_payments (payment_intent_id, user_id, amount, currency, status, created_at) values"
+                        + " (?, ?, ?, ?, ?, ?)",
+                intent.getId(), userId, Money.toMicros(amount), ledger.currency(),
+                intent.getStatus(), now);
         LOG.infof("PaymentIntent %s for %s %s created for %s: %s", intent.getId(), amount, ledger.currency(), userId,
                 intent.getStatus());
         return new Payment(intent.getId(), intent.getStatus(), amount, ledger.currency(), now);
@@ -121,71 +116,36 @@ public class StripePayments {
 
     /** The user's payments, newest first. */
     public List<Payment> history(UUID userId) {
-        List<Payment> out = new ArrayList<>();
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement select = c.prepareStatement("select payment_intent_id, status, amount, currency,"
-                        + " created_at from stripe_payments where user_id = ? order by created_at desc")) {
-            select.setObject(1, userId);
-            try (ResultSet rs = select.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new Payment(rs.getString(1), rs.getString(2), Money.fromMicros(rs.getLong(3)),
-                            rs.getString(4), rs.getObject(5, OffsetDateTime.class).toInstant()));
-                }
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("Reading payments failed", e);
-        }
-        return out;
+        return store.list("select payment_intent_id, status, amount, currency, created_at from stripe_payments"
+                + " where user_id = ? order by created_at desc",
+                rs -> new Payment(rs.getString(1), rs.getString(2),
+                        Money.fromMicros(rs.getLong(3)), rs.getString(4), StripeStore.instant(rs, 5)),
+                userId);
     }
 
     /** {@code payment_intent.succeeded}: credits a PaymentIntent Tollgate created, once. */
-    StripeTopUps.Received succeeded(JsonNode intent) {
+    StripeWebhooks.Received succeeded(JsonNode intent) {
         String id = intent.path("id").asText("");
         Optional<UUID> user = paymentUser(id);
         if (user.isEmpty()) {
-            return new StripeTopUps.Received(true, "unknown payment intent " + id);
+            return new StripeWebhooks.Received(true, "unknown payment intent " + id);
         }
         String currency = intent.path("currency").asText("");
         long minor = intent.path("amount_received").asLong(0);
         if (!currency.equals(ledger.currency()) || minor <= 0) {
-            return new StripeTopUps.Received(true, "payment intent " + id + " has no creditable amount");
+            return new StripeWebhooks.Received(true, "payment intent " + id + " has no creditable amount");
         }
         long micros = StripeAccess.microsOfMinor(minor, currency);
         Ledger.Posted posted = ledger.post("topup", "stripe:payment_intent:" + id, "Payment " + id, null, List.of(
                 new Ledger.Leg(AccountKind.CONSUMER_WALLET, user.get(), micros),
                 new Ledger.Leg(AccountKind.STRIPE_CLEARING, null, -micros)));
-        sql("update stripe_payments set status = 'succeeded', succeeded_at = ? where payment_intent_id = ?",
-                OffsetDateTime.now(ZoneOffset.UTC), id);
-        return new StripeTopUps.Received(true, posted.replayed() ? "already credited" : "credited");
-    }
-
-    private Optional<String> customerOf(UUID userId) {
-        return one("select customer_id from stripe_customers where user_id = ?", userId, String.class);
+        store.update("update stripe_payments set status = 'succeeded', succeeded_at = ? where payment_intent_id = ?",
+                Instant.now(), id);
+        return new StripeWebhooks.Received(true, posted.replayed() ? "already credited" : "credited");
     }
 
     private Optional<UUID> paymentUser(String paymentIntentId) {
-        return one("select user_id from stripe_payments where payment_intent_id = ?", paymentIntentId, UUID.class);
-    }
-
-    private <T> Optional<T> one(String sql, Object parameter, Class<T> type) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement select = c.prepareStatement(sql)) {
-            select.setObject(1, parameter);
-            try (ResultSet rs = select.executeQuery()) {
-                return rs.next() ? Optional.of(rs.getObject(1, type)) : Optional.empty();
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("Reading Stripe records failed", e);
-        }
-    }
-
-    private void sql(String sql, Object... parameters) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement statement = c.prepareStatement(sql)) {
-            for (int i = 0; i < parameters.length; i++) {
-                statement.setObject(i + 1, parameters[i]);
-            }
-            statement.executeUpdate();
-        } catch (SQLException e) {
-            throw new IllegalStateException("Writing Stripe records failed", e);
-        }
+        return store.one("select user_id from stripe_payments where payment_intent_id = ?", UUID.class,
+                paymentIntentId);
     }
 }

@@ -7,13 +7,19 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
@@ -38,6 +44,11 @@ public final class FakeStripe implements AutoCloseable {
                 form -> ",\"status\":\"requires_payment_method\",\"usage\":\"off_session\",\"customer\":\""
                         + form.get("customer") + "\""));
         server.createContext("/v1/payment_intents", this::createPaymentIntent);
+        server.createContext("/v1/subscriptions/", this::subscription);
+        server.createContext("/v1/invoices", this::listInvoices);
+        server.createContext("/v1/accounts", this::accounts);
+        server.createContext("/v1/account_links", this::accountLink);
+        server.createContext("/v1/transfers", this::transfer);
         server.start();
     }
 
@@ -133,6 +144,275 @@ public final class FakeStripe implements AutoCloseable {
                 + "\"status\":\"complete\",\"payment_status\":\"" + paymentStatus + "\",\"amount_total\":"
                 + amountTotal + ",\"currency\":\"usd\",\"client_reference_id\":\""
                 + form.get("client_reference_id") + "\"}}}";
+    }
+
+    // --- subscriptions and invoices --------------------------------------------------------------------
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long MONTH_SECONDS = 30L * 24 * 3600;
+
+    /** Subscriptions: id → Stripe's subscription object as it is now. */
+    public final Map<String, ObjectNode> subscriptions = new ConcurrentHashMap<>();
+    /** Invoices in creation order. */
+    public final List<ObjectNode> invoices = new CopyOnWriteArrayList<>();
+    /** Seconds added to the clock of events and objects, to move time forward in tests. */
+    public volatile long clockOffsetSeconds;
+
+    public long now() {
+        return System.currentTimeMillis() / 1000 + clockOffsetSeconds;
+    }
+
+    /**
+     * The customer pays a subscription Checkout Session: Stripe creates the customer (unless the session named one),
+     * the subscription and its first paid invoice. Returns the subscription id.
+     */
+    public String completeSubscriptionCheckout(String sessionId) {
+        Map<String, String> form = sessions.get(sessionId);
+        String customer = form.getOrDefault("customer", "cus_" + UUID.randomUUID().toString().replace("-", ""));
+        String id = "sub_" + UUID.randomUUID().toString().replace("-", "");
+        long start = now();
+        ObjectNode subscription = JSON.createObjectNode().put("id", id).put("object", "subscription")
+                .put("customer", customer).put("status", "active").put("cancel_at_period_end", false)
+                .putNull("canceled_at").put("created", start);
+        subscription.putObject("metadata")
+                .put("tollgate_user_id", form.get("subscription_data[metadata][tollgate_user_id]"))
+                .put("tollgate_tier", form.get("subscription_data[metadata][tollgate_tier]"));
+        ObjectNode item = subscription.putObject("items").put("object", "list").putArray("data").addObject()
+                .put("id", "si_" + UUID.randomUUID().toString().replace("-", "")).put("object", "subscription_item")
+                .put("current_period_start", start).put("current_period_end", start + MONTH_SECONDS);
+        item.putObject("price").put("object", "price")
+                .put("unit_amount", Long.parseLong(form.get("line_items[0][price_data][unit_amount]")))
+                .put("currency", form.get("line_items[0][price_data][currency]")).putObject("recurring")
+                .put("interval", form.get("line_items[0][price_data][recurring][interval]"));
+        subscriptions.put(id, subscription);
+        form.put("completed_subscription", id);
+        form.put("completed_customer", customer);
+        invoice(id, "paid");
+        return id;
+    }
+
+    /** Stripe bills the subscription's next period: a new invoice, paid or failed; returns its id. */
+    public String renew(String subscriptionId, boolean paid) {
+        ObjectNode subscription = subscriptions.get(subscriptionId);
+        ObjectNode item = (ObjectNode) subscription.path("items").path("data").path(0);
+        long end = item.path("current_period_end").asLong();
+        item.put("current_period_start", end).put("current_period_end", end + MONTH_SECONDS);
+        subscription.put("status", paid ? "active" : "past_due");
+        return invoice(subscriptionId, paid ? "paid" : "open").path("id").asText();
+    }
+
+    private ObjectNode invoice(String subscriptionId, String status) {
+        ObjectNode subscription = subscriptions.get(subscriptionId);
+        JsonNode price = subscription.path("items").path("data").path(0).path("price");
+        long amount = price.path("unit_amount").asLong();
+        String id = "in_" + UUID.randomUUID().toString().replace("-", "");
+        ObjectNode invoice = JSON.createObjectNode().put("id", id).put("object", "invoice")
+                .put("customer", subscription.path("customer").asText()).put("status", status)
+                .put("amount_due", amount).put("amount_paid", "paid".equals(status) ? amount : 0)
+                .put("currency", price.path("currency").asText()).put("created", now())
+                .put("invoice_pdf", "https://pay.stripe.com/invoice/" + id + "/pdf")
+                .put("hosted_invoice_url", "https://invoice.stripe.com/i/" + id);
+        invoice.putObject("parent").put("type", "subscription_details").putObject("subscription_details")
+                .put("subscription", subscriptionId);
+        invoices.add(invoice);
+        return invoice;
+    }
+
+    /** An event about an object, created now (plus the clock offset). */
+    public String event(String type, JsonNode object) {
+        return event(type, object, now());
+    }
+
+    public String event(String type, JsonNode object, long created) {
+        ObjectNode event = JSON.createObjectNode().put("id", "evt_" + UUID.randomUUID().toString().replace("-", ""))
+                .put("object", "event").put("type", type).put("api_version", "2025-09-30.clover")
+                .put("created", created).put("livemode", false);
+        event.putObject("data").set("object", object.deepCopy());
+        return event.toString();
+    }
+
+    /** The {@code checkout.session.completed} event of a subscription checkout completed above. */
+    public String subscriptionCheckoutCompletedEvent(String sessionId) {
+        Map<String, String> form = sessions.get(sessionId);
+        ObjectNode session = JSON.createObjectNode().put("id", sessionId).put("object", "checkout.session")
+                .put("mode", "subscription").put("status", "complete").put("payment_status", "paid")
+                .put("customer", form.get("completed_customer")).put("subscription", form.get("completed_subscription"))
+                .put("client_reference_id", form.get("client_reference_id"));
+        return event("checkout.session.completed", session);
+    }
+
+    public ObjectNode latestInvoice(String subscriptionId) {
+        for (int i = invoices.size() - 1; i >= 0; i--) {
+            if (invoices.get(i).path("parent").path("subscription_details").path("subscription").asText()
+                    .equals(subscriptionId)) {
+                return invoices.get(i);
+            }
+        }
+        throw new IllegalArgumentException("no invoice for " + subscriptionId);
+    }
+
+    private void subscription(HttpExchange exchange) throws IOException {
+        if (!authorized(exchange)) {
+            return;
+        }
+        String id = exchange.getRequestURI().getPath().substring("/v1/subscriptions/".length());
+        ObjectNode subscription = subscriptions.get(id);
+        if (subscription == null) {
+            send(exchange, 404, "{\"error\":{\"type\":\"invalid_request_error\",\"code\":\"resource_missing\","
+                    + "\"message\":\"No such subscription: '" + id + "'\"}}");
+            return;
+        }
+        Map<String, String> form = form(exchange);
+        switch (exchange.getRequestMethod()) {
+            case "DELETE" -> subscription.put("status", "canceled").put("canceled_at", now())
+                    .put("ended_at", now()).put("cancel_at_period_end", false);
+            case "POST" -> {
+                if ("canceled".equals(subscription.path("status").asText())) {
+                    send(exchange, 400, "{\"error\":{\"type\":\"invalid_request_error\",\"message\":"
+                            + "\"A canceled subscription can only update its cancellation_details and metadata.\"}}");
+                    return;
+                }
+                if (form.containsKey("cancel_at_period_end")) {
+                    boolean cancel = Boolean.parseBoolean(form.get("cancel_at_period_end"));
+                    subscription.put("cancel_at_period_end", cancel);
+                    if (cancel) {
+                        subscription.put("canceled_at", now());
+                    } else {
+                        subscription.putNull("canceled_at");
+                    }
+                }
+            }
+            default -> {
+            }
+        }
+        send(exchange, 200, subscription.toString());
+    }
+
+    private void listInvoices(HttpExchange exchange) throws IOException {
+        if (!authorized(exchange)) {
+            return;
+        }
+        Map<String, String> query = query(exchange);
+        int limit = Integer.parseInt(query.getOrDefault("limit", "10"));
+        ObjectNode list = JSON.createObjectNode().put("object", "list").put("url", "/v1/invoices");
+        ArrayNode data = list.putArray("data");
+        for (int i = invoices.size() - 1; i >= 0 && data.size() < limit; i--) {
+            if (invoices.get(i).path("customer").asText().equals(query.get("customer"))) {
+                data.add(invoices.get(i));
+            }
+        }
+        list.put("has_more", false);
+        send(exchange, 200, list.toString());
+    }
+
+    // --- Connect ----------------------------------------------------------------------------------------
+
+    /** Connected accounts: id → the account object. */
+    public final Map<String, ObjectNode> accounts = new ConcurrentHashMap<>();
+    /** Transfers made, in order (an idempotent replay adds none). */
+    public final List<ObjectNode> transfers = new CopyOnWriteArrayList<>();
+    private final Map<String, String> idempotent = new ConcurrentHashMap<>();
+
+    /** The account holder finished onboarding: Stripe may now pay out to the account. */
+    public void enablePayouts(String accountId) {
+        accounts.get(accountId).put("details_submitted", true).put("payouts_enabled", true)
+                .putObject("capabilities").put("transfers", "active");
+    }
+
+    private void accounts(HttpExchange exchange) throws IOException {
+        if (!authorized(exchange)) {
+            return;
+        }
+        String path = exchange.getRequestURI().getPath();
+        if (path.startsWith("/v1/accounts/")) {
+            ObjectNode account = accounts.get(path.substring("/v1/accounts/".length()));
+            if (account == null) {
+                send(exchange, 404, "{\"error\":{\"type\":\"invalid_request_error\",\"code\":"
+                        + "\"resource_missing\",\"message\":\"No such account\"}}");
+            } else {
+                send(exchange, 200, account.toString());
+            }
+            return;
+        }
+        Map<String, String> form = form(exchange);
+        String json = idempotently(exchange, () -> {
+            String id = "acct_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+            ObjectNode account = JSON.createObjectNode().put("id", id).put("object", "account")
+                    .put("type", form.get("type")).put("email", form.get("email")).put("details_submitted", false)
+                    .put("payouts_enabled", false).put("charges_enabled", false);
+            account.putObject("metadata").put("tollgate_user_id", form.get("metadata[tollgate_user_id]"));
+            account.putObject("capabilities").put("transfers", "inactive");
+            accounts.put(id, account);
+            return account.toString();
+        });
+        send(exchange, 200, json);
+    }
+
+    private void accountLink(HttpExchange exchange) throws IOException {
+        if (!authorized(exchange)) {
+            return;
+        }
+        Map<String, String> form = form(exchange);
+        if (!accounts.containsKey(form.get("account"))) {
+            send(exchange, 400, "{\"error\":{\"type\":\"invalid_request_error\",\"param\":\"account\","
+                    + "\"message\":\"No such account\"}}");
+            return;
+        }
+        send(exchange, 200, JSON.createObjectNode().put("object", "account_link").put("created", now())
+                .put("expires_at", now() + 300).put("url", "https://connect.stripe.com/setup/e/" + form.get("account")
+                        + "/" + UUID.randomUUID())
+                .toString());
+    }
+
+    private void transfer(HttpExchange exchange) throws IOException {
+        if (!authorized(exchange)) {
+            return;
+        }
+        Map<String, String> form = form(exchange);
+        ObjectNode account = accounts.get(form.get("destination"));
+        if (account == null || !account.path("payouts_enabled").asBoolean()) {
+            send(exchange, 400, "{\"error\":{\"type\":\"invalid_request_error\",\"param\":\"destination\","
+                    + "\"message\":\"Your destination account needs to have at least one of the following "
+                    + "capabilities enabled: transfers, crypto_transfers, legacy_payments\"}}");
+            return;
+        }
+        String json = idempotently(exchange, () -> {
+            ObjectNode transfer = JSON.createObjectNode()
+                    .put("id", "tr_" + UUID.randomUUID().toString().replace("-", "")).put("object", "transfer")
+                    .put("amount", Long.parseLong(form.get("amount"))).put("currency", form.get("currency"))
+                    .put("destination", form.get("destination")).put("transfer_group", form.get("transfer_group"))
+                    .put("created", now());
+            transfer.putObject("metadata").put("tollgate_payout_id", form.get("metadata[tollgate_payout_id]"));
+            transfers.add(transfer);
+            return transfer.toString();
+        });
+        send(exchange, 200, json);
+    }
+
+    /** Stripe's idempotency: a repeated {@code Idempotency-Key} gets the first answer and changes nothing. */
+    private String idempotently(HttpExchange exchange, java.util.function.Supplier<String> create) {
+        String key = exchange.getRequestHeaders().getFirst("Idempotency-Key");
+        if (key == null) {
+            return create.get();
+        }
+        synchronized (idempotent) {
+            return idempotent.computeIfAbsent(exchange.getRequestURI().getPath() + " " + key, k -> create.get());
+        }
+    }
+
+    private static Map<String, String> query(HttpExchange exchange) {
+        Map<String, String> query = new LinkedHashMap<>();
+        String raw = exchange.getRequestURI().getRawQuery();
+        if (raw != null) {
+            for (String pair : raw.split("&")) {
+                int eq = pair.indexOf('=');
+                if (eq > 0) {
+                    query.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                            URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+                }
+            }
+        }
+        return query;
     }
 
     /** A {@code Stripe-Signature} header: {@code t=<unix time>,v1=<hex HMAC-SHA256 of "t.payload">}. */

@@ -123,6 +123,23 @@ public class LedgerStore {
         return query.setFirstResult(skip).setMaxResults(limit).getResultList();
     }
 
+    /** Moves a payout from one status to another; returns 0 when it was not in the expected one. */
+    public int changePayoutStatus(UUID id, String expected, String status) {
+        return session.createMutationQuery("update PayoutEntity set status = :status where id = :id"
+                + " and status = :expected").setParameter("status", status).setParameter("id", id)
+                .setParameter("expected", expected).executeUpdate();
+    }
+
+    /** Records the decision on a payout still in the expected status; returns 0 when it was not. */
+    public int decidePayout(UUID id, String expected, String status, String reference, String note, UUID decidedBy,
+            Instant decidedAt) {
+        return session.createMutationQuery("update PayoutEntity set status = :status, reference = :reference,"
+                + " note = :note, decidedBy = :by, decidedAt = :at where id = :id and status = :expected")
+                .setParameter("status", status).setParameter("reference", reference).setParameter("note", note)
+                .setParameter("by", decidedBy).setParameter("at", decidedAt).setParameter("id", id)
+                .setParameter("expected", expected).executeUpdate();
+    }
+
     public long paidOut(UUID providerId) {
         Long sum = session.createSelectionQuery(
                 "select sum(amount) from PayoutEntity where providerId = :provider and status = 'paid'", Long.class)

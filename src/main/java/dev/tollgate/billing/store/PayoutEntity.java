@@ -13,6 +13,8 @@ import jakarta.persistence.Table;
 public class PayoutEntity {
 
     public static final String PENDING = "pending";
+    /** Approved with a Stripe transfer under way; only approving it again (never rejecting) can decide it. */
+    public static final String PROCESSING = "processing";
     public static final String PAID = "paid";
     public static final String REJECTED = "rejected";
 

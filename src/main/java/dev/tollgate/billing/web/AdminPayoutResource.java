@@ -52,8 +52,10 @@ public class AdminPayoutResource {
     @POST
     @Path("/{id}/approve")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Mark a payout paid", description = "{reference}: the bank or transfer reference of the "
-            + "payment made. 409 unless pending.")
+    @Operation(summary = "Pay a payout", description = "Transfers the amount to the provider's Stripe Connect "
+            + "account (the transfer id becomes the reference; 502 and still pending when Stripe refuses). For a "
+            + "provider without one, pay by hand and give {reference}: the bank or transfer reference. 409 unless "
+            + "pending, or processing (an interrupted transfer, retried without paying twice).")
     public Payouts.PayoutView approve(@PathParam("id") UUID id, Decision body) {
         return payouts.approve(currentUser.id(), id, body == null ? null : body.reference());
     }

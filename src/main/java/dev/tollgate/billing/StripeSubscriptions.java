@@ -1,0 +1,412 @@
+package dev.tollgate.billing;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.stripe.exception.StripeException;
+import com.stripe.model.Invoice;
+import com.stripe.model.Subscription;
+import com.stripe.model.checkout.Session;
+import com.stripe.param.InvoiceListParams;
+import com.stripe.param.SubscriptionUpdateParams;
+import com.stripe.param.checkout.SessionCreateParams;
+
+import dev.tollgate.accounts.Tier;
+import dev.tollgate.accounts.UserDirectory;
+import dev.tollgate.billing.StripeWebhooks.Received;
+import dev.tollgate.billing.store.StripeStore;
+import dev.tollgate.billing.store.StripeStore.SubscriptionRow;
+import dev.tollgate.platform.Money;
+import dev.tollgate.platform.ProblemException;
+import dev.tollgate.platform.ProblemException.FieldError;
+
+/**
+ * Account tiers (pro, enterprise) sold as monthly Stripe subscriptions. Checkout starts one; Stripe's webhooks
+ * ({@code checkout.session.completed}, {@code customer.subscription.*}, {@code invoice.paid},
+ * {@code invoice.payment_failed}) keep Tollgate's copy current, and the user's tier follows it: a subscription that
+ * is active, trialing or past due (Stripe is still retrying the card) grants its tier; when it is canceled, unpaid
+ * or never completed the account is back on free.
+ */
+@ApplicationScoped
+public class StripeSubscriptions {
+
+    private static final Logger LOG = Logger.getLogger(StripeSubscriptions.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Statuses in which a subscription grants its tier. */
+    static final Set<String> LIVE = Set.of("active", "trialing", "past_due");
+
+    public record SubscriptionView(String id, String tier, String status, Instant currentPeriodStart,
+            Instant currentPeriodEnd, boolean cancelAtPeriodEnd, Instant canceledAt, BigDecimal price,
+            String currency) {
+    }
+
+    public record InvoiceView(String id, BigDecimal amountDue, BigDecimal amountPaid, String currency, String status,
+            Instant created, String invoicePdf, String hostedInvoiceUrl) {
+    }
+
+    private final StripeAccess stripe;
+    private final StripeStore store;
+    private final UserDirectory users;
+    private final Ledger ledger;
+    private final Map<Tier, BigDecimal> prices;
+
+    StripeSubscriptions(StripeAccess stripe, StripeStore store, UserDirectory users, Ledger ledger,
+            BillingConfig config) {
+        this.stripe = stripe;
+        this.store = store;
+        this.users = users;
+        this.ledger = ledger;
+        this.prices = parsePrices(config.tierPrices());
+    }
+
+    /** {@code pro:29,enterprise:299} → monthly prices of the paid tiers. */
+    static Map<Tier, BigDecimal> parsePrices(String spec) {
+        Map<Tier, BigDecimal> prices = new LinkedHashMap<>();
+        for (String part : spec.split(",")) {
+            if (part.isBlank()) {
+                continue;
+            }
+            String[] pair = part.trim().split(":");
+            Optional<Tier> tier = pair.length == 2 ? Tier.parse(pair[0].trim()) : Optional.empty();
+            BigDecimal price;
+            try {
+                price = pair.length == 2 ? new BigDecimal(pair[1].trim()) : null;
+            } catch (NumberFormatException e) {
+                price = null;
+            }
+            if (tier.isEmpty() || tier.get() == Tier.FREE || price == null || price.signum() <= 0) {
+                throw new IllegalArgumentException("TOLLGATE_TIER_PRICES: '" + part.trim() + "' is not <tier>:<monthly "
+                        + "price> with tier pro or enterprise and a positive price");
+            }
+            prices.put(tier.get(), price);
+        }
+        return Collections.unmodifiableMap(prices);
+    }
+
+    /** Monthly prices of the tiers on sale. */
+    public Map<Tier, BigDecimal> prices() {
+        return prices;
+    }
+
+    /** A Checkout Session in subscription mode for a paid tier. */
+    public StripeTopUps.Checkout checkout(UUID userId, String tierId, String successUrl, String cancelUrl) {
+        List<FieldError> errors = new ArrayList<>();
+        Tier tier = Tier.parse(tierId == null ? "" : tierId.trim().toLowerCase(Locale.ROOT))
+                .filter(prices::containsKey).orElse(null);
+        if (tier == null) {
+            errors.add(new FieldError("tier", "must be one of " + String.join(", ",
+                    prices.keySet().stream().map(Tier::id).toList())));
+        }
+        StripeAccess.checkUrl(errors, "success_url", successUrl);
+        StripeAccess.checkUrl(errors, "cancel_url", cancelUrl);
+        if (!errors.isEmpty()) {
+            throw ProblemException.invalid(errors);
+        }
+        Optional<SubscriptionRow> live = live(userId);
+        if (live.isPresent()) {
+            throw ProblemException.conflict("You already have a " + live.get().tier() + " subscription ("
+                    + live.get().status() + "); cancel it before buying another tier.");
+        }
+        BigDecimal price = prices.get(tier);
+        String currency = ledger.currency();
+        int digits = StripeAccess.minorDigits(currency);
+        SessionCreateParams.Builder params = SessionCreateParams.builder()
+                .setMode(SessionCreateParams.Mode.SUBSCRIPTION).setSuccessUrl(successUrl).setCancelUrl(cancelUrl)
+                .setClientReferenceId(userId.toString()).putMetadata("tollgate_user_id", userId.toString())
+                .putMetadata("tollgate_tier", tier.id())
+                .setSubscriptionData(SessionCreateParams.SubscriptionData.builder()
+                        .putMetadata("tollgate_user_id", userId.toString()).putMetadata("tollgate_tier", tier.id())
+                        .build())
+                .addLineItem(SessionCreateParams.LineItem.builder().setQuantity(1L)
+                        .setPriceData(SessionCreateParams.LineItem.PriceData.builder().setCurrency(currency)
+                                .setUnitAmount(price.movePointRight(digits).setScale(0,
+                                        java.math.RoundingMode.HALF_UP).longValueExact())
+                                .setRecurring(SessionCreateParams.LineItem.PriceData.Recurring.builder()
+                                        .setInterval(SessionCreateParams.LineItem.PriceData.Recurring.Interval.MONTH)
+                                        .build())
+                                .setProductData(SessionCreateParams.LineItem.PriceData.ProductData.builder()
+                                        .setName("Tollgate " + tier.id() + " tier").build())
+                                .build())
+                        .build());
+        Optional<String> customer = store.customerOf(userId);
+        if (customer.isPresent()) {
+            params.setCustomer(customer.get());
+        } else {
+            params.setCustomerEmail(users.get(userId).email());
+        }
+        Session session;
+        try {
+            session = stripe.client().v1().checkout().sessions().create(params.build());
+        } catch (StripeException e) {
+            LOG.errorf("Stripe refused a subscription Checkout Session: %s", e.getMessage());
+            throw StripeAccess.refused("start the subscription", e);
+        }
+        store.update("insert into stripe_checkouts (session_id, user_id, mode, tier, amount, currency, status,"
+                + " created_at) values (?, ?, 'subscription', ?, ?, ?, 'open', ?)", session.getId(), userId,
+                tier.id(), Money.toMicros(price), currency, Instant.now());
+        LOG.infof("Subscription Checkout Session %s for the %s tier created for %s", session.getId(), tier.id(),
+                userId);
+        return new StripeTopUps.Checkout(session.getId(), session.getUrl());
+    }
+
+    /** The user's current subscription (the live one, else the latest). */
+    public SubscriptionView current(UUID userId) {
+        List<SubscriptionRow> all = store.subscriptionsOf(userId);
+        return all.stream().filter(s -> LIVE.contains(s.status())).findFirst().or(() -> all.stream().findFirst())
+                .map(StripeSubscriptions::view).orElseThrow(() -> ProblemException.notFound("You have no platform "
+                        + "subscription; start one with POST /api/v1/billing/checkout {tier}."));
+    }
+
+    /** Cancels at the end of the paid period, or at once (the tier drops to free now). */
+    public SubscriptionView cancel(UUID userId, boolean immediately) {
+        SubscriptionRow row = live(userId).orElseThrow(() -> ProblemException.notFound("You have no active "
+                + "platform subscription to cancel."));
+        Subscription updated;
+        try {
+            updated = immediately
+                    ? stripe.client().v1().subscriptions().cancel(row.subscriptionId())
+                    : stripe.client().v1().subscriptions().update(row.subscriptionId(),
+                            SubscriptionUpdateParams.builder().setCancelAtPeriodEnd(true).build());
+        } catch (StripeException e) {
+            throw StripeAccess.refused("cancel the subscription", e);
+        }
+        LOG.infof("Subscription %s of %s canceled %s", row.subscriptionId(), userId,
+                immediately ? "immediately" : "at the period end");
+        return fromApi(row, updated);
+    }
+
+    /** Undoes a cancellation at the period end while the period lasts. */
+    public SubscriptionView reactivate(UUID userId) {
+        SubscriptionRow row = live(userId).orElseThrow(() -> ProblemException.conflict("You have no subscription "
+                + "that can be reactivated: an ended subscription cannot come back; start a new one with POST "
+                + "/api/v1/billing/checkout {tier}."));
+        if (!row.cancelAtPeriodEnd()) {
+            throw ProblemException.conflict("Your " + row.tier() + " subscription is not canceled.");
+        }
+        Subscription updated;
+        try {
+            updated = stripe.client().v1().subscriptions().update(row.subscriptionId(),
+                    SubscriptionUpdateParams.builder().setCancelAtPeriodEnd(false).build());
+        } catch (StripeException e) {
+            throw StripeAccess.refused("reactivate the subscription", e);
+        }
+        LOG.infof("Subscription %s of %s reactivated", row.subscriptionId(), userId);
+        return fromApi(row, updated);
+    }
+
+    /** The user's Stripe invoices, newest first. */
+    public List<InvoiceView> invoices(UUID userId, int limit) {
+        Optional<String> customer = store.customerOf(userId);
+        if (customer.isEmpty()) {
+            stripe.client(); // 503 when payments are not configured, as for every Stripe endpoint
+            return List.of();
+        }
+        try {
+            return stripe.client().v1().invoices().list(InvoiceListParams.builder().setCustomer(customer.get())
+                    .setLimit((long) limit).build()).getData().stream().map(StripeSubscriptions::invoiceView)
+                    .toList();
+        } catch (StripeException e) {
+            throw StripeAccess.refused("list the invoices", e);
+        }
+    }
+
+    // --- webhooks ---------------------------------------------------------------------------------
+
+    /** {@code checkout.session.completed} in subscription mode: links the subscription to the user. */
+    Received sessionCompleted(JsonNode session) {
+        String sessionId = session.path("id").asText("");
+        List<Object[]> checkout = store.list("select user_id, tier, amount, currency from stripe_checkouts where"
+                + " session_id = ? and mode = 'subscription'",
+                rs -> new Object[]{rs.getObject(1, UUID.class),
+                        rs.getString(2), rs.getLong(3), rs.getString(4)},
+                sessionId);
+        if (checkout.isEmpty()) {
+            LOG.warnf("Webhook for subscription Checkout Session %s, which Tollgate did not create: ignored",
+                    sessionId);
+            return new Received(true, "unknown session " + sessionId);
+        }
+        UUID userId = (UUID) checkout.get(0)[0];
+        String subscriptionId = text(session, "subscription");
+        String customerId = text(session, "customer");
+        if (subscriptionId == null) {
+            return new Received(true, "session " + sessionId + " has no subscription yet");
+        }
+        if (customerId != null) {
+            store.saveCustomer(userId, customerId);
+        }
+        boolean paid = "paid".equals(session.path("payment_status").asText());
+        // event time 0: whatever Stripe reports about the subscription itself wins over this first sketch
+        store.saveIfAbsent(new SubscriptionRow(subscriptionId, userId, customerId, (String) checkout.get(0)[1],
+                paid ? "active" : "incomplete", (Long) checkout.get(0)[2], (String) checkout.get(0)[3], null, null,
+                false, null, 0, Instant.now()));
+        store.update("update stripe_checkouts set status = 'completed', completed_at = ? where session_id = ?"
+                + " and status <> 'completed'", Instant.now(), sessionId);
+        applyTier(userId, "subscription " + subscriptionId + " checked out");
+        return new Received(true, "subscription " + subscriptionId + " recorded");
+    }
+
+    /** {@code customer.subscription.created/updated/deleted}. */
+    Received subscriptionChanged(String type, JsonNode subscription, long eventAt) {
+        String id = subscription.path("id").asText("");
+        Optional<SubscriptionRow> known = store.subscription(id);
+        SubscriptionRow row = known.map(r -> state(r, subscription, type.endsWith(".deleted"), eventAt))
+                .or(() -> firstSight(subscription, eventAt)).orElse(null);
+        if (row == null) {
+            return new Received(true, "subscription " + id + " is not a Tollgate tier");
+        }
+        if (!store.saveIfNewer(row)) {
+            return new Received(true, "subscription " + id + ": a newer state is already known");
+        }
+        applyTier(row.userId(), "subscription " + id + " is " + row.status());
+        return new Received(true, "subscription " + id + " is " + row.status());
+    }
+
+    /** {@code invoice.paid} (the subscription is active) and {@code invoice.payment_failed} (past due). */
+    Received invoiceEvent(String type, JsonNode invoice, long eventAt) {
+        String subscriptionId = text(invoice, "subscription");
+        if (subscriptionId == null) {
+            subscriptionId = text(invoice.path("parent").path("subscription_details"), "subscription");
+        }
+        Optional<SubscriptionRow> known = subscriptionId == null
+                ? Optional.empty()
+                : store.subscription(subscriptionId);
+        if (known.isEmpty()) {
+            return new Received(true, "invoice " + invoice.path("id").asText("") + " is not for a Tollgate tier");
+        }
+        SubscriptionRow row = known.get();
+        if (!LIVE.contains(row.status()) && !"incomplete".equals(row.status())) {
+            return new Received(true, "subscription " + subscriptionId + " already ended");
+        }
+        String status = type.equals("invoice.paid") ? "active" : "past_due";
+        if (!store.saveIfNewer(row.withStatus(status, eventAt))) {
+            return new Received(true, "subscription " + subscriptionId + ": a newer state is already known");
+        }
+        if ("past_due".equals(status)) {
+            LOG.warnf("Payment for subscription %s of %s failed: past due while Stripe retries", subscriptionId,
+                    row.userId());
+        }
+        applyTier(row.userId(), "invoice for subscription " + subscriptionId + (status.equals("active")
+                ? " paid"
+                : " failed"));
+        return new Received(true, "subscription " + subscriptionId + " is " + status);
+    }
+
+    // --- internals --------------------------------------------------------------------------------
+
+    private Optional<SubscriptionRow> live(UUID userId) {
+        return store.subscriptionsOf(userId).stream().filter(s -> LIVE.contains(s.status())).findFirst();
+    }
+
+    /** The tier follows the user's live subscription, or is free without one. */
+    private void applyTier(UUID userId, String why) {
+        Tier tier = live(userId).flatMap(s -> Tier.parse(s.tier())).orElse(Tier.FREE);
+        users.setTier(userId, tier, why);
+    }
+
+    /** Saves the state Stripe answered with (newer than any event so far) and returns it. */
+    private SubscriptionView fromApi(SubscriptionRow row, Subscription answered) {
+        JsonNode json;
+        try {
+            json = JSON.readTree(answered.getLastResponse().body());
+        } catch (Exception e) {
+            throw new IllegalStateException("Stripe's subscription is not JSON", e);
+        }
+        SubscriptionRow next = state(row, json, false, Math.max(row.eventAt(), Instant.now().getEpochSecond()));
+        store.saveIfNewer(next);
+        applyTier(row.userId(), "subscription " + row.subscriptionId() + " is " + next.status()
+                + (next.cancelAtPeriodEnd() ? ", ending at the period end" : ""));
+        return store.subscription(row.subscriptionId()).map(StripeSubscriptions::view).orElseThrow();
+    }
+
+    /** A subscription Tollgate has not seen, accepted when its metadata names a Tollgate user and a paid tier. */
+    private Optional<SubscriptionRow> firstSight(JsonNode subscription, long eventAt) {
+        JsonNode metadata = subscription.path("metadata");
+        Optional<Tier> tier = Tier.parse(metadata.path("tollgate_tier").asText("")).filter(prices::containsKey);
+        UUID userId;
+        try {
+            userId = UUID.fromString(metadata.path("tollgate_user_id").asText(""));
+            users.get(userId);
+        } catch (IllegalArgumentException | ProblemException e) {
+            return Optional.empty();
+        }
+        if (tier.isEmpty()) {
+            return Optional.empty();
+        }
+        JsonNode price = subscription.path("items").path("data").path(0).path("price");
+        String currency = price.path("currency").asText(ledger.currency()).toLowerCase(Locale.ROOT);
+        long unitAmount = price.path("unit_amount").asLong(-1);
+        long micros = unitAmount >= 0
+                ? StripeAccess.microsOfMinor(unitAmount, currency)
+                : Money.toMicros(prices.get(tier.get()));
+        SubscriptionRow sketch = new SubscriptionRow(subscription.path("id").asText(), userId, null, tier.get().id(),
+                "incomplete", micros, currency, null, null, false, null, eventAt, Instant.now());
+        return Optional.of(state(sketch, subscription, false, eventAt));
+    }
+
+    /** The known row updated with what a Stripe subscription object says. */
+    private static SubscriptionRow state(SubscriptionRow row, JsonNode s, boolean deleted, long eventAt) {
+        JsonNode item = s.path("items").path("data").path(0);
+        Instant start = seconds(s.has("current_period_start")
+                ? s.path("current_period_start")
+                : item.path("current_period_start"));
+        Instant end = seconds(s.has("current_period_end")
+                ? s.path("current_period_end")
+                : item.path("current_period_end"));
+        String status = deleted ? "canceled" : s.path("status").asText(row.status());
+        Instant canceledAt = seconds(s.path("canceled_at"));
+        if (deleted && canceledAt == null) {
+            canceledAt = seconds(s.path("ended_at"));
+        }
+        String customer = text(s, "customer");
+        return new SubscriptionRow(row.subscriptionId(), row.userId(), customer == null ? row.customerId() : customer,
+                row.tier(), status, row.price(), row.currency(), start == null ? row.periodStart() : start,
+                end == null ? row.periodEnd() : end, s.path("cancel_at_period_end").asBoolean(false),
+                canceledAt, eventAt, row.createdAt());
+    }
+
+    private static SubscriptionView view(SubscriptionRow s) {
+        return new SubscriptionView(s.subscriptionId(), s.tier(), s.status(), s.periodStart(), s.periodEnd(),
+                s.cancelAtPeriodEnd(), s.canceledAt(), Money.fromMicros(s.price()), s.currency());
+    }
+
+    private static InvoiceView invoiceView(Invoice invoice) {
+        String currency = invoice.getCurrency() == null ? "" : invoice.getCurrency();
+        return new InvoiceView(invoice.getId(), minor(invoice.getAmountDue(), currency),
+                minor(invoice.getAmountPaid(), currency), currency, invoice.getStatus(),
+                invoice.getCreated() == null ? null : Instant.ofEpochSecond(invoice.getCreated()),
+                invoice.getInvoicePdf(), invoice.getHostedInvoiceUrl());
+    }
+
+    private static BigDecimal minor(Long amount, String currency) {
+        return Money.fromMicros(StripeAccess.microsOfMinor(amount == null ? 0 : amount, currency));
+    }
+
+    /** A field that is an id, or an expanded object with an id. */
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node.path(field);
+        if (value.isObject()) {
+            value = value.path("id");
+        }
+        return value.isTextual() && !value.asText().isBlank() ? value.asText() : null;
+    }
+
+    private static Instant seconds(JsonNode value) {
+        return value.isNumber() ? Instant.ofEpochSecond(value.asLong()) : null;
+    }
+}
