@@ -9,7 +9,11 @@
 # proxy under test share CPU 1. Each target gets a warm-up, then 50 connections for 10 s, alternating, twice.
 # Prints requests/s, p50 and p99 for each, the ratio Tollgate/nginx, and Tollgate's RSS after the load.
 #
-# Environment: REFERENCE (1: also measure bench/RawVertxProxy.java, a bare Vert.x proxy), THREAD_CPU (1: one more run measuring CPU per call of each Tollgate thread), JFR_OUT (a file: records a flight recording of Tollgate's last round), DURATION (10s), CONNECTIONS (50), WARMUP (10s), ROUNDS (2), WRK_CPU (0), SERVER_CPU (1).
+# With CHARGED=1 a second API on a pay_per_call plan (price 0.0001) is measured too, against the same key with
+# credits granted: its ratio to the free API shows what charging costs, and at the end the ledger's charge count is
+# compared with the calls wrk completed (each call charged once).
+#
+# Environment: CHARGED (1: also measure a pay-per-call API), REFERENCE (1: also measure bench/RawVertxProxy.java, a bare Vert.x proxy), THREAD_CPU (1: one more run measuring CPU per call of each Tollgate thread), JFR_OUT (a file: records a flight recording of Tollgate's last round), DURATION (10s), CONNECTIONS (50), WARMUP (10s), ROUNDS (2), WRK_CPU (0), SERVER_CPU (1).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -118,6 +122,19 @@ METHOD=PUT post "$ADMIN" "/api/v1/admin/users/$(echo "$CONSUMER_JSON" | jq -r .u
 post "$CONSUMER" /api/v1/subscriptions "{\"api_id\":\"$API\",\"plan_id\":\"$PLAN\"}" > /dev/null
 KEY=$(post "$CONSUMER" /api/v1/api-keys '{"name":"bench"}' | jq -r .key)
 echo "$KEY" > "$WORK/key"
+CHARGED_URL=""
+PRICE=0.0001
+GRANT=100000
+if [ "${CHARGED:-0}" = 1 ]; then
+  API2=$(post "$PROVIDER" /api/v1/apis "{\"name\":\"Bench paid\",\"slug\":\"bench-paid\",\"description\":\"charged per call\",
+    \"base_url\":\"http://127.0.0.1:$UPSTREAM_PORT\",\"visibility\":\"public\"}" | jq -r .id)
+  PLAN2=$(post "$PROVIDER" "/api/v1/apis/$API2/plans" \
+    "{\"name\":\"Paid\",\"type\":\"pay_per_call\",\"price_per_call\":$PRICE,\"rate_limit\":{\"requests\":1000000000,\"period\":\"minute\"}}" | jq -r .id)
+  post "$CONSUMER" /api/v1/subscriptions "{\"api_id\":\"$API2\",\"plan_id\":\"$PLAN2\"}" > /dev/null
+  post "$ADMIN" /api/v1/admin/credits/grant "{\"user_id\":\"$(echo "$CONSUMER_JSON" | jq -r .user.id)\",
+    \"amount\":$GRANT,\"reason\":\"benchmark\"}" > /dev/null
+  CHARGED_URL="$T/gw/bench-paid/item"
+fi
 STATUS=$(curl -s -o /dev/null -w '%{http_code}' "$T/gw/bench/item" -H "Authorization: Bearer $KEY")
 [ "$STATUS" = 200 ] || { echo "gateway answered $STATUS to the check call" >&2; exit 1; }
 curl -s -D - -o /dev/null "$T/gw/bench/item" -H "Authorization: Bearer $KEY" | grep -i '^ratelimit-policy' >&2
@@ -158,9 +175,18 @@ echo "warming up ($WARMUP each) ..." >&2
 run_wrk "$NGINX_URL" "$WARMUP" > /dev/null
 run_wrk "$TOLLGATE_URL" "$WARMUP" > /dev/null
 [ -n "$RAW_URL" ] && run_wrk "$RAW_URL" "$WARMUP" > /dev/null
+CHARGED_DONE=0
+completed() { awk '/requests in/ { print $1 }' "$WORK/wrk.out"; }
+if [ -n "$CHARGED_URL" ]; then
+  STATUS=$(curl -s -o /dev/null -w '%{http_code}' "$CHARGED_URL" -H "Authorization: Bearer $KEY")
+  [ "$STATUS" = 200 ] || { echo "the charged API answered $STATUS to the check call" >&2; exit 1; }
+  CHARGED_DONE=1
+  run_wrk "$CHARGED_URL" "$WARMUP" > /dev/null
+  CHARGED_DONE=$((CHARGED_DONE + $(completed)))
+fi
 
 printf '%-6s %-9s %10s %9s %9s\n' round target "req/s" "p50 ms" "p99 ms"
-declare -a NGINX_RPS TOLLGATE_RPS NGINX_P50 TOLLGATE_P50 NGINX_P99 TOLLGATE_P99 RAW_RPS
+declare -a NGINX_RPS TOLLGATE_RPS NGINX_P50 TOLLGATE_P50 NGINX_P99 TOLLGATE_P99 RAW_RPS CHARGED_RPS CHARGED_P50 CHARGED_P99
 for round in $(seq 1 "$ROUNDS"); do
   read -r rps p50 p99 < <(run_wrk "$NGINX_URL" "$DURATION")
   NGINX_RPS+=("$rps"); NGINX_P50+=("$p50"); NGINX_P99+=("$p99")
@@ -175,6 +201,12 @@ for round in $(seq 1 "$ROUNDS"); do
     read -r rps p50 p99 < <(run_wrk "$RAW_URL" "$DURATION")
     RAW_RPS+=("$rps")
     printf '%-6s %-9s %10s %9s %9s\n' "$round" vertx-raw "$rps" "$p50" "$p99"
+  fi
+  if [ -n "$CHARGED_URL" ]; then
+    read -r rps p50 p99 < <(run_wrk "$CHARGED_URL" "$DURATION")
+    CHARGED_DONE=$((CHARGED_DONE + $(completed)))
+    CHARGED_RPS+=("$rps"); CHARGED_P50+=("$p50"); CHARGED_P99+=("$p99")
+    printf '%-6s %-9s %10s %9s %9s\n' "$round" charged "$rps" "$p50" "$p99"
   fi
 done
 
@@ -211,9 +243,25 @@ if [ -n "$RAW_URL" ]; then
   echo "reference: bare Vert.x proxy $(printf '%.0f' "$R_RPS") req/s, ratio to nginx $(awk -v a="$R_RPS" -v b="$N_RPS" \
     'BEGIN { printf "%.2f", a / b }'); tollgate/bare Vert.x $(awk -v a="$G_RPS" -v b="$R_RPS" 'BEGIN { printf "%.2f", a / b }')"
 fi
+if [ -n "$CHARGED_URL" ]; then
+  C_RPS=$(mean "${CHARGED_RPS[@]}")
+  printf 'mean      charged  %10.0f req/s  p50 %6s ms  p99 %6s ms\n' "$C_RPS" "$(mean "${CHARGED_P50[@]}")" \
+    "$(mean "${CHARGED_P99[@]}")"
+  echo "ratio charged/nginx (req/s): $(awk -v a="$C_RPS" -v b="$N_RPS" 'BEGIN { printf "%.2f", a / b }');" \
+    "charged/free tollgate: $(awk -v a="$C_RPS" -v b="$G_RPS" 'BEGIN { printf "%.2f", a / b }')"
+fi
 echo "tollgate RSS after load: $((RSS_KB / 1024)) MiB"
 
 # metering was on: the calls are in the usage store (written in batches, so give the writer a moment)
 sleep 2
 CALLS=$(curl -sf "$T/api/v1/apis/$API/metrics?window=1h" -H "Authorization: Bearer $PROVIDER" | jq -r .calls)
 echo "calls metered in the last hour: $CALLS"
+if [ -n "$CHARGED_URL" ]; then
+  CHARGES=$(curl -sf -D - -o /dev/null "$T/api/v1/billing/transactions?type=charge&limit=1" \
+    -H "Authorization: Bearer $CONSUMER" | awk 'tolower($1) == "x-total-count:" { print $2 }' | tr -d '\r')
+  BALANCE=$(curl -sf "$T/api/v1/users/me/credits" -H "Authorization: Bearer $CONSUMER" | jq -r .balance)
+  SPENT=$(awk -v g="$GRANT" -v b="$BALANCE" 'BEGIN { printf "%.4f", g - b }')
+  echo "charged calls: $CHARGES in the ledger, $CHARGED_DONE completed as seen by wrk (wrk does not count the up to" \
+    "$CONNECTIONS calls in flight when each run stops); wallet spent $SPENT = $CHARGES x $PRICE:" \
+    "$(awk -v s="$SPENT" -v n="$CHARGES" -v p="$PRICE" 'BEGIN { print (sprintf("%.4f", n * p) == sprintf("%.4f", s)) ? "exact" : "MISMATCH" }')"
+fi

@@ -28,6 +28,13 @@ public interface BillingConfig {
     @WithDefault("100")
     int leaseCalls();
 
+    /**
+     * Most calls' worth of one consumer's charges a node keeps unwritten; beyond it the consumer's calls wait for the
+     * ledger (this bounds what a killed node leaves unbilled).
+     */
+    @WithDefault("1000")
+    int maxUnsettledCalls();
+
     /** A hold not renewed for this long (its node is gone) is released by any node. */
     @WithDefault("5m")
     Duration holdTtl();

@@ -38,8 +38,9 @@ import io.quarkus.runtime.StartupEvent;
  * call, keyed by its call id), a call that is not gives its price back to the slice. Slices of idle consumers go back
  * to their wallets; slices of a node that died are released by the others once they expire.
  * <p>
- * If a node is killed, the calls it charged but had not yet written (at most one settle interval's worth, and never
- * more than the credit it held) go unbilled; the consumer's held credit is unavailable until the hold expires.
+ * If a node is killed, the calls it charged but had not yet written go unbilled: per consumer at most
+ * {@code max-unsettled-calls} calls' worth (beyond that the node takes no more credit until the ledger catches up, so
+ * calls wait) plus the credit it held; the consumer's held credit is unavailable until the hold expires.
  */
 @Singleton
 class CreditGate implements CallCharging {
@@ -57,6 +58,11 @@ class CreditGate implements CallCharging {
         boolean retired;
         long exhaustedUntil;
         long lastUse;
+        /** Charged on this node and not yet written to the ledger. */
+        long unsettled;
+        /** When leasing started waiting for the ledger to catch up (0: not waiting). */
+        long blockedSince;
+        boolean parked;
         final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
 
         Budget(UUID consumerId) {
@@ -67,17 +73,27 @@ class CreditGate implements CallCharging {
     private record Waiter(long micros, Consumer<Refusal> done) {
     }
 
+    /** A charge waiting to be written, with the budget it came out of. */
+    private record Queued(Charge charge, Budget budget) {
+    }
+
+    /** How long calls may wait for the ledger to catch up before they are refused as unavailable. */
+    private static final long BLOCKED_MAX_NANOS = 10_000_000_000L;
+
     private final Ledger ledger;
     private final HoldStore holds;
     private final BillingConfig config;
     private final String nodeId;
     private final Map<UUID, Budget> budgets = new ConcurrentHashMap<>();
-    private final ConcurrentLinkedQueue<Charge> charges = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Queued> charges = new ConcurrentLinkedQueue<>();
     private final Map<UUID, UUID> providerAccounts = new ConcurrentHashMap<>();
     private final ExecutorService leases = Executors.newSingleThreadExecutor(r -> daemon(r, "tollgate-credit"));
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
             r -> daemon(r, "tollgate-settle"));
     private volatile UUID platformAccount;
+    private final long settleMillis;
+    private final java.util.Set<Budget> parked = ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.atomic.AtomicBoolean settleKicked = new java.util.concurrent.atomic.AtomicBoolean();
 
     CreditGate(Ledger ledger, HoldStore holds, BillingConfig config,
             @ConfigProperty(name = "tollgate.node-id") java.util.Optional<String> nodeId,
@@ -86,6 +102,7 @@ class CreditGate implements CallCharging {
         this.holds = holds;
         this.config = config;
         this.nodeId = nodeId.orElseGet(() -> hostName() + ":" + port);
+        this.settleMillis = Math.max(10, config.settleInterval().toMillis());
     }
 
     void start(@Observes StartupEvent ignored) {
@@ -98,7 +115,6 @@ class CreditGate implements CallCharging {
         } catch (Exception e) {
             LOG.errorf("Could not release this node's old credit holds: %s", e.getMessage());
         }
-        long settleMillis = Math.max(10, config.settleInterval().toMillis());
         timers.scheduleWithFixedDelay(this::settleQueued, settleMillis, settleMillis, TimeUnit.MILLISECONDS);
         long housekeeping = Math.max(1_000, config.holdTtl().toMillis() / 5);
         timers.scheduleWithFixedDelay(this::housekeeping, housekeeping, housekeeping, TimeUnit.MILLISECONDS);
@@ -158,14 +174,16 @@ class CreditGate implements CallCharging {
         if (budget != null) {
             synchronized (budget) {
                 budget.inFlight--;
+                budget.unsettled += charge.micros();
             }
         }
-        charges.add(charge);
+        charges.add(new Queued(charge, budget));
     }
 
     /** Takes more of the wallet for the waiting calls; runs on the lease thread. */
     private void lease(Budget budget) {
         long want;
+        List<Runnable> refused = new ArrayList<>();
         synchronized (budget) {
             long waiting = 0;
             long largest = 0;
@@ -174,6 +192,36 @@ class CreditGate implements CallCharging {
                 largest = Math.max(largest, w.micros());
             }
             want = Math.max(Math.multiplyExact(largest, (long) config.leaseCalls()), waiting - budget.available);
+            if (budget.waiters.isEmpty()) {
+                budget.leasing = false;
+                return;
+            }
+            // Backpressure: while more than max-unsettled-calls of this consumer's charges wait to be written, take
+            // no more credit, so that what a killed node leaves unbilled stays bounded. Calls wait (up to 10 s).
+            if (budget.unsettled > Math.multiplyExact(largest, (long) config.maxUnsettledCalls())) {
+                long now = System.nanoTime();
+                if (budget.blockedSince == 0) {
+                    budget.blockedSince = now;
+                }
+                if (now - budget.blockedSince < BLOCKED_MAX_NANOS) {
+                    park(budget);
+                    return;
+                }
+                for (Waiter w : budget.waiters) {
+                    refused.add(() -> w.done().accept(Refusal.UNAVAILABLE));
+                }
+                budget.waiters.clear();
+                budget.leasing = false;
+                budget.blockedSince = 0;
+                LOG.errorf("Charges of %s are not being written to the ledger; refusing their calls",
+                        budget.consumerId);
+            } else {
+                budget.blockedSince = 0;
+            }
+        }
+        if (!refused.isEmpty()) {
+            refused.forEach(Runnable::run);
+            return;
         }
         long got = 0;
         Refusal failure = null;
@@ -218,13 +266,36 @@ class CreditGate implements CallCharging {
         }
     }
 
+    /** Waits for the ledger to catch up with the budget's charges: retried after the next batch or interval. */
+    private void park(Budget budget) {
+        if (!budget.parked) {
+            budget.parked = true;
+            parked.add(budget);
+            timers.schedule(() -> wake(budget), settleMillis, TimeUnit.MILLISECONDS);
+        }
+        if (settleKicked.compareAndSet(false, true)) {
+            timers.execute(() -> {
+                settleKicked.set(false);
+                settleQueued();
+            });
+        }
+    }
+
+    private void wake(Budget budget) {
+        parked.remove(budget);
+        synchronized (budget) {
+            budget.parked = false;
+        }
+        leases.execute(() -> lease(budget));
+    }
+
     /** Writes queued charges to the ledger; on failure they stay queued and are retried. */
     private void settleQueued() {
         try {
             while (!charges.isEmpty()) {
-                List<Charge> batch = new ArrayList<>();
-                for (Charge c; batch.size() < 2_000 && (c = charges.peek()) != null;) {
-                    batch.add(c);
+                List<Queued> batch = new ArrayList<>();
+                for (Queued q; batch.size() < 2_000 && (q = charges.peek()) != null;) {
+                    batch.add(q);
                     charges.poll();
                 }
                 try {
@@ -234,19 +305,28 @@ class CreditGate implements CallCharging {
                     LOG.errorf("Writing %d charges failed (%s); retrying", batch.size(), e.getMessage());
                     return;
                 }
+                for (Queued q : batch) {
+                    if (q.budget() != null) {
+                        synchronized (q.budget()) {
+                            q.budget().unsettled -= q.charge().micros();
+                        }
+                    }
+                }
+                parked.forEach(this::wake);
             }
         } catch (RuntimeException e) {
             LOG.errorf(e, "Settling charges failed");
         }
     }
 
-    private List<HoldStore.ChargeRow> rows(List<Charge> batch) {
+    private List<HoldStore.ChargeRow> rows(List<Queued> batch) {
         if (platformAccount == null) {
             platformAccount = ledger.accountId(AccountKind.PLATFORM_REVENUE, null);
         }
         int percent = Math.max(0, Math.min(100, config.platformFeePercent()));
         List<HoldStore.ChargeRow> rows = new ArrayList<>(batch.size());
-        for (Charge c : batch) {
+        for (Queued q : batch) {
+            Charge c = q.charge();
             UUID wallet = budgets.containsKey(c.consumerId()) && budgets.get(c.consumerId()).walletAccount != null
                     ? budgets.get(c.consumerId()).walletAccount
                     : ledger.accountId(AccountKind.CONSUMER_WALLET, c.consumerId());
