@@ -22,9 +22,9 @@ public final class LedgerViews {
     public record Transaction(UUID id, String type, String description, Instant createdAt, List<Entry> entries) {
     }
 
-    /** A line of one of my accounts. */
+    /** A line of one of my accounts; {@code calls}: how many gateway calls a charge line covers. */
     public record Line(long id, UUID transactionId, String type, String description, String account,
-            BigDecimal amount, String currency, Instant createdAt) {
+            BigDecimal amount, String currency, UUID apiId, Integer calls, Instant createdAt) {
     }
 
     /** My wallet: {@code available} = {@code balance} − {@code reserved}. */

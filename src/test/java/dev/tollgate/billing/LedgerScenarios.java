@@ -43,6 +43,48 @@ abstract class LedgerScenarios {
         LedgerInvariants.check(database);
     }
 
+    @Inject
+    dev.tollgate.billing.store.HoldStore holds;
+
+    @Test
+    void settled_calls_are_aggregated_and_a_retried_batch_charges_nothing_twice() throws SQLException {
+        Api.User consumer = Api.registerConsumer();
+        Api.User provider = Api.register("provider");
+        UUID consumerId = UUID.fromString(consumer.id());
+        ledger.post("grant", null, "credit for the test", null, List.of(
+                new Ledger.Leg(AccountKind.CONSUMER_WALLET, consumerId, 10_000_000),
+                new Ledger.Leg(AccountKind.PLATFORM_GRANTS, null, -10_000_000)));
+        UUID wallet = ledger.accountId(AccountKind.CONSUMER_WALLET, consumerId);
+        UUID earnings = ledger.accountId(AccountKind.PROVIDER_EARNINGS, UUID.fromString(provider.id()));
+        UUID platform = ledger.accountId(AccountKind.PLATFORM_REVENUE, null);
+        String node = "test-node-" + UUID.randomUUID();
+        assertThat(holds.lease(wallet, node, 5_000_000, java.time.Instant.now().plusSeconds(300))).isEqualTo(5_000_000);
+        UUID apiA = UUID.randomUUID();
+        UUID apiB = UUID.randomUUID();
+        List<dev.tollgate.billing.store.HoldStore.ChargeRow> first = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            first.add(new dev.tollgate.billing.store.HoldStore.ChargeRow("call:" + UUID.randomUUID(), "call", i < 2
+                    ? apiA
+                    : apiB, wallet, earnings, platform, 1_000_000, 200_000));
+        }
+        assertThat(holds.settle(first, node, "usd")).isEqualTo(3);
+        // the same batch again (its commit looked failed), and with one new call
+        assertThat(holds.settle(first, node, "usd")).isZero();
+        List<dev.tollgate.billing.store.HoldStore.ChargeRow> again = new ArrayList<>(first);
+        again.add(new dev.tollgate.billing.store.HoldStore.ChargeRow("call:" + UUID.randomUUID(), "call", apiA,
+                wallet, earnings, platform, 1_000_000, 200_000));
+        assertThat(holds.settle(again, node, "usd")).isEqualTo(1);
+
+        consumer.as().get("/api/v1/users/me/credits").then().body("balance", equalTo(6)).body("reserved",
+                equalTo(1));
+        JsonPath lines = consumer.as().get("/api/v1/billing/transactions?type=charge").then()
+                .header("X-Total-Count", "3").extract().jsonPath();
+        assertThat(lines.getList("calls", Integer.class)).containsExactlyInAnyOrder(2, 1, 1);
+        assertThat(lines.getList("amount", Float.class)).containsExactlyInAnyOrder(-2f, -1f, -1f);
+        provider.as().get("/api/v1/billing/overview").then().body("available", equalTo(3.2f));
+        holds.releaseNode(node);
+    }
+
     @Test
     void a_new_user_has_no_credits() {
         Api.registerConsumer().as().get("/api/v1/users/me/credits").then().statusCode(200)

@@ -103,55 +103,75 @@ public class HoldStore {
     }
 
     /**
-     * Writes charges as ledger transactions (one per charge, keyed for idempotency; keys already written are
-     * skipped) and moves the balances: wallets lose the amount from balance, reserve and this node's hold; providers
-     * earn the amount less the fee; the platform gets the fee.
+     * Writes charged calls to the ledger in one database transaction, aggregated: one ledger transaction per wallet,
+     * provider and API (type {@code charge}, {@code calls} = how many calls) with the wallet's, provider's and
+     * platform's entries, and each call's key in {@code call_charges}. Calls whose key is already there are skipped,
+     * so a batch retried after an unclear failure charges nothing twice. The wallet's hold shrinks by what it paid.
      *
-     * @return how many charges were new
+     * @return how many calls were written
      */
     public int settle(List<ChargeRow> charges, String nodeId, String currency) throws SQLException {
         try (Connection c = begin()) {
             try {
                 Set<String> done = existingKeys(c, charges);
-                Instant now = Instant.now();
-                OffsetDateTime at = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
+                OffsetDateTime at = OffsetDateTime.now(ZoneOffset.UTC);
+                // wallet, provider, api -> the calls of that group, in order
+                Map<List<Object>, List<ChargeRow>> groups = new java.util.LinkedHashMap<>();
+                for (ChargeRow charge : charges) {
+                    if (done.add(charge.key())) {
+                        groups.computeIfAbsent(java.util.Arrays.asList(charge.walletAccount(),
+                                charge.providerAccount(), charge.apiId()), g -> new ArrayList<>()).add(charge);
+                    }
+                }
+                if (groups.isEmpty()) {
+                    c.rollback();
+                    return 0;
+                }
                 Map<UUID, long[]> deltas = new TreeMap<>(); // account -> {balance, reserved}
                 int written = 0;
                 try (PreparedStatement tx = c.prepareStatement("insert into ledger_transactions (id, type,"
-                        + " idempotency_key, description, actor_id, created_at, api_id) values (?, 'charge', ?, ?, null, ?, ?)");
+                        + " idempotency_key, description, actor_id, created_at, api_id, calls)"
+                        + " values (?, 'charge', null, ?, null, ?, ?, ?)");
                         PreparedStatement entry = c.prepareStatement("insert into ledger_entries (transaction_id,"
-                                + " account_id, amount, currency, created_at) values (?, ?, ?, ?, ?)")) {
-                    for (ChargeRow charge : charges) {
-                        if (!done.add(charge.key())) {
-                            continue;
-                        }
+                                + " account_id, amount, currency, created_at) values (?, ?, ?, ?, ?)");
+                        PreparedStatement key = c.prepareStatement("insert into call_charges (call_key,"
+                                + " transaction_id) values (?, ?)")) {
+                    for (List<ChargeRow> group : groups.values()) {
+                        ChargeRow first = group.get(0);
+                        long micros = 0;
+                        long fees = 0;
                         UUID id = UUID.randomUUID();
+                        for (ChargeRow charge : group) {
+                            micros += charge.micros();
+                            fees += charge.fee();
+                            key.setString(1, charge.key());
+                            key.setObject(2, id);
+                            key.addBatch();
+                        }
                         tx.setObject(1, id);
-                        tx.setString(2, charge.key());
-                        tx.setString(3, charge.description());
-                        tx.setObject(4, at);
-                        tx.setObject(5, charge.apiId());
+                        tx.setString(2, group.size() == 1
+                                ? first.description()
+                                : group.size() + " calls to API " + first.apiId());
+                        tx.setObject(3, at);
+                        tx.setObject(4, first.apiId());
+                        tx.setInt(5, group.size());
                         tx.addBatch();
-                        addEntry(entry, id, charge.walletAccount(), -charge.micros(), currency, at);
-                        addEntry(entry, id, charge.providerAccount(), charge.micros() - charge.fee(), currency, at);
-                        if (charge.fee() > 0) {
-                            addEntry(entry, id, charge.platformAccount(), charge.fee(), currency, at);
+                        addEntry(entry, id, first.walletAccount(), -micros, currency, at);
+                        addEntry(entry, id, first.providerAccount(), micros - fees, currency, at);
+                        if (fees > 0) {
+                            addEntry(entry, id, first.platformAccount(), fees, currency, at);
                         }
-                        deltas.computeIfAbsent(charge.walletAccount(), k -> new long[2])[0] -= charge.micros();
-                        deltas.get(charge.walletAccount())[1] -= charge.micros();
-                        deltas.computeIfAbsent(charge.providerAccount(), k -> new long[2])[0] += charge.micros()
-                                - charge.fee();
-                        if (charge.fee() > 0) {
-                            deltas.computeIfAbsent(charge.platformAccount(), k -> new long[2])[0] += charge.fee();
+                        deltas.computeIfAbsent(first.walletAccount(), a -> new long[2])[0] -= micros;
+                        deltas.get(first.walletAccount())[1] -= micros;
+                        deltas.computeIfAbsent(first.providerAccount(), a -> new long[2])[0] += micros - fees;
+                        if (fees > 0) {
+                            deltas.computeIfAbsent(first.platformAccount(), a -> new long[2])[0] += fees;
                         }
-                        written++;
-                    }
-                    if (written == 0) {
-                        c.rollback();
-                        return 0;
+                        written += group.size();
                     }
                     tx.executeBatch();
                     entry.executeBatch();
+                    key.executeBatch();
                 }
                 try (PreparedStatement update = c.prepareStatement(
                         "update ledger_accounts set balance = balance + ?, reserved = reserved + ? where id = ?")) {
@@ -223,8 +243,7 @@ public class HoldStore {
         Set<String> keys = new HashSet<>();
         for (int from = 0; from < charges.size(); from += 500) {
             List<ChargeRow> part = charges.subList(from, Math.min(charges.size(), from + 500));
-            StringBuilder sql = new StringBuilder("select idempotency_key from ledger_transactions where "
-                    + "idempotency_key in (");
+            StringBuilder sql = new StringBuilder("select call_key from call_charges where call_key in (");
             for (int i = 0; i < part.size(); i++) {
                 sql.append(i == 0 ? "?" : ", ?");
             }

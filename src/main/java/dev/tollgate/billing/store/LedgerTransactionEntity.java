@@ -31,6 +31,9 @@ public class LedgerTransactionEntity {
     @Column(name = "api_id")
     public UUID apiId;
 
+    /** How many gateway calls a charge covers (charges are written aggregated); null for other movements. */
+    public Integer calls;
+
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
 }
