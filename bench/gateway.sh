@@ -217,16 +217,22 @@ thread_cpu() { # -> "name ticks" lines
     awk -v n="$name" '{ sub(/.*\) /, ""); print n, $12 + $13 }' "$task/stat"
   done | awk '{ t[$1] += $2 } END { for (k in t) print k, t[k] }'
 }
-if [ -n "${THREAD_CPU:-}" ]; then
+cpu_per_call() { # $1 label, $2 url
   thread_cpu > "$WORK/cpu.before"
-  taskset -c "$WRK_CPU" wrk -t1 -c"$CONNECTIONS" -d"$DURATION" -H "Authorization: Bearer $KEY" "$TOLLGATE_URL" \
-    > "$WORK/wrk.out"
+  taskset -c "$WRK_CPU" wrk -t1 -c"$CONNECTIONS" -d"$DURATION" -H "Authorization: Bearer $KEY" "$2" > "$WORK/wrk.out"
   thread_cpu > "$WORK/cpu.after"
   CALLS_RUN=$(awk '/requests in/ { print $1 }' "$WORK/wrk.out")
-  echo "CPU per call by thread over $CALLS_RUN calls (µs):"
+  echo "CPU per call by thread, $1, over $CALLS_RUN calls (µs):"
   TICK=$(getconf CLK_TCK)
   join <(sort "$WORK/cpu.before") <(sort "$WORK/cpu.after") | awk -v c="$CALLS_RUN" -v hz="$TICK" \
     '{ d = ($3 - $2) * 1e6 / hz / c; if (d >= 0.5) printf "  %-28s %6.1f\n", $1, d; s += d } END { printf "  %-28s %6.1f\n", "total", s }'
+}
+if [ -n "${THREAD_CPU:-}" ]; then
+  cpu_per_call "free plan" "$TOLLGATE_URL"
+  if [ -n "$CHARGED_URL" ]; then
+    cpu_per_call "pay per call" "$CHARGED_URL"
+    CHARGED_DONE=$((CHARGED_DONE + CALLS_RUN))
+  fi
 fi
 
 mean() { printf '%s\n' "$@" | awk '{ s += $1 } END { printf "%.2f", s / NR }'; }
@@ -257,11 +263,18 @@ sleep 2
 CALLS=$(curl -sf "$T/api/v1/apis/$API/metrics?window=1h" -H "Authorization: Bearer $PROVIDER" | jq -r .calls)
 echo "calls metered in the last hour: $CALLS"
 if [ -n "$CHARGED_URL" ]; then
-  CHARGES=$(curl -sf -D - -o /dev/null "$T/api/v1/billing/transactions?type=charge&limit=1" \
-    -H "Authorization: Bearer $CONSUMER" | awk 'tolower($1) == "x-total-count:" { print $2 }' | tr -d '\r')
+  CHARGES=0
+  SKIP=0
+  while :; do # charge lines are aggregated per settle batch; each says how many calls it covers
+    PAGE=$(curl -sf "$T/api/v1/billing/transactions?type=charge&skip=$SKIP&limit=1000" -H "Authorization: Bearer $CONSUMER")
+    N=$(echo "$PAGE" | jq length)
+    [ "$N" = 0 ] && break
+    CHARGES=$((CHARGES + $(echo "$PAGE" | jq '[.[].calls] | add')))
+    SKIP=$((SKIP + N))
+  done
   BALANCE=$(curl -sf "$T/api/v1/users/me/credits" -H "Authorization: Bearer $CONSUMER" | jq -r .balance)
   SPENT=$(awk -v g="$GRANT" -v b="$BALANCE" 'BEGIN { printf "%.4f", g - b }')
-  echo "charged calls: $CHARGES in the ledger, $CHARGED_DONE completed as seen by wrk (wrk does not count the up to" \
+  echo "charged calls: $CHARGES in the ledger ($SKIP aggregated lines), $CHARGED_DONE completed as seen by wrk (wrk does not count the up to" \
     "$CONNECTIONS calls in flight when each run stops); wallet spent $SPENT = $CHARGES x $PRICE:" \
     "$(awk -v s="$SPENT" -v n="$CHARGES" -v p="$PRICE" 'BEGIN { print (sprintf("%.4f", n * p) == sprintf("%.4f", s)) ? "exact" : "MISMATCH" }')"
 fi

@@ -67,13 +67,16 @@ abstract class LedgerScenarios {
                     ? apiA
                     : apiB, wallet, earnings, platform, 1_000_000, 200_000));
         }
-        assertThat(holds.settle(first, node, "usd")).isEqualTo(3);
+        assertThat(holds.settle(first, node, "usd", false)).isEqualTo(3);
         // the same batch again (its commit looked failed), and with one new call
-        assertThat(holds.settle(first, node, "usd")).isZero();
+        assertThat(holds.settle(first, node, "usd", true)).isZero();
+        // a first attempt does not look keys up: the primary key refuses the duplicate and nothing is written
+        assertThatThrownBy(() -> holds.settle(first.subList(0, 1), node, "usd", false))
+                .isInstanceOf(SQLException.class);
         List<dev.tollgate.billing.store.HoldStore.ChargeRow> again = new ArrayList<>(first);
         again.add(new dev.tollgate.billing.store.HoldStore.ChargeRow("call:" + UUID.randomUUID(), "call", apiA,
                 wallet, earnings, platform, 1_000_000, 200_000));
-        assertThat(holds.settle(again, node, "usd")).isEqualTo(1);
+        assertThat(holds.settle(again, node, "usd", true)).isEqualTo(1);
 
         consumer.as().get("/api/v1/users/me/credits").then().body("balance", equalTo(6)).body("reserved",
                 equalTo(1));

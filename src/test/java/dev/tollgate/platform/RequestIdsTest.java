@@ -27,4 +27,18 @@ class RequestIdsTest {
         assertThat(a).matches("[0-9a-f]{32}");
         assertThat(RequestIds.generate()).isNotEqualTo(a);
     }
+
+    @Test
+    void ordered_ids_made_later_sort_later() throws InterruptedException {
+        String earlier = RequestIds.generateOrdered();
+        Thread.sleep(2);
+        java.util.Set<String> later = new java.util.HashSet<>();
+        for (int i = 0; i < 1000; i++) {
+            later.add(RequestIds.generateOrdered());
+        }
+        assertThat(later).hasSize(1000).allSatisfy(id -> {
+            assertThat(id).matches("[0-9a-f]{32}");
+            assertThat(id).isGreaterThan(earlier);
+        });
+    }
 }

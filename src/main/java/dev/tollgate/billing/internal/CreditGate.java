@@ -74,7 +74,7 @@ class CreditGate implements CallCharging {
     }
 
     /** A charge waiting to be written, with the budget it came out of. */
-    private record Queued(Charge charge, Budget budget) {
+    private record Queued(Charge charge, Budget budget, boolean retry) {
     }
 
     /** How long calls may wait for the ledger to catch up before they are refused as unavailable. */
@@ -177,7 +177,7 @@ class CreditGate implements CallCharging {
                 budget.unsettled += charge.micros();
             }
         }
-        charges.add(new Queued(charge, budget));
+        charges.add(new Queued(charge, budget, false));
     }
 
     /** Takes more of the wallet for the waiting calls; runs on the lease thread. */
@@ -299,9 +299,10 @@ class CreditGate implements CallCharging {
                     charges.poll();
                 }
                 try {
-                    holds.settle(rows(batch), nodeId, ledger.currency());
+                    holds.settle(rows(batch), nodeId, ledger.currency(), batch.stream().anyMatch(Queued::retry));
                 } catch (Exception e) {
-                    charges.addAll(batch);
+                    // it may have committed after all: the retry looks up what was written
+                    batch.forEach(q -> charges.add(new Queued(q.charge(), q.budget(), true)));
                     LOG.errorf("Writing %d charges failed (%s); retrying", batch.size(), e.getMessage());
                     return;
                 }

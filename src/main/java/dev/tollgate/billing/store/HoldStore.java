@@ -105,15 +105,17 @@ public class HoldStore {
     /**
      * Writes charged calls to the ledger in one database transaction, aggregated: one ledger transaction per wallet,
      * provider and API (type {@code charge}, {@code calls} = how many calls) with the wallet's, provider's and
-     * platform's entries, and each call's key in {@code call_charges}. Calls whose key is already there are skipped,
-     * so a batch retried after an unclear failure charges nothing twice. The wallet's hold shrinks by what it paid.
+     * platform's entries, and each call's key in {@code call_charges}, whose primary key makes a call charged at most
+     * once. A retried batch ({@code retry}: an earlier attempt may have committed) first skips the calls already
+     * written; a first attempt skips that lookup, and a duplicate key fails it as a whole. The wallet's hold shrinks
+     * by what it paid.
      *
      * @return how many calls were written
      */
-    public int settle(List<ChargeRow> charges, String nodeId, String currency) throws SQLException {
+    public int settle(List<ChargeRow> charges, String nodeId, String currency, boolean retry) throws SQLException {
         try (Connection c = begin()) {
             try {
-                Set<String> done = existingKeys(c, charges);
+                Set<String> done = retry ? existingKeys(c, charges) : new HashSet<>();
                 OffsetDateTime at = OffsetDateTime.now(ZoneOffset.UTC);
                 // wallet, provider, api -> the calls of that group, in order
                 Map<List<Object>, List<ChargeRow>> groups = new java.util.LinkedHashMap<>();

@@ -148,7 +148,7 @@ class GatewayHandler implements Handler<RoutingContext> {
         proxy.dispatch(context, call, pathAndQuery, outcome -> {
             if (price > 0) {
                 if (outcome.upstreamLatencyMs() >= 0 && outcome.status() < 500 && outcome.status() != 499) {
-                    charging.settle(new CallCharging.Charge(RequestIds.generate(), RequestIds.of(context),
+                    charging.settle(new CallCharging.Charge(RequestIds.generateOrdered(), RequestIds.of(context),
                             call.key.ownerId(), call.api.ownerId(), call.api.id(), call.plan.id(), price));
                 } else {
                     charging.release(call.key.ownerId(), price);
