@@ -16,6 +16,7 @@ import com.stripe.exception.StripeException;
 import com.stripe.model.Customer;
 import com.stripe.model.PaymentIntent;
 import com.stripe.model.SetupIntent;
+import com.stripe.net.RequestOptions;
 import com.stripe.param.CustomerCreateParams;
 import com.stripe.param.PaymentIntentCreateParams;
 import com.stripe.param.SetupIntentCreateParams;
@@ -60,8 +61,10 @@ public class StripePayments {
         String customer = store.customerOf(userId).orElse(null);
         try {
             if (customer == null) {
+                // the idempotency key makes concurrent first set-ups of one user get the same Stripe customer
                 Customer created = stripe.client().v1().customers().create(CustomerCreateParams.builder()
-                        .setEmail(email).putMetadata("tollgate_user_id", userId.toString()).build());
+                        .setEmail(email).putMetadata("tollgate_user_id", userId.toString()).build(),
+                        RequestOptions.builder().setIdempotencyKey("tollgate-customer-" + userId).build());
                 customer = created.getId();
                 store.saveCustomer(userId, customer);
                 customer = store.customerOf(userId).orElse(customer);

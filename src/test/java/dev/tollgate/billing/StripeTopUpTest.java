@@ -168,4 +168,26 @@ class StripeTopUpTest {
         user.as().get("/api/v1/payments/history").then().body("size()", equalTo(0));
         user.as().get("/api/v1/users/me/credits").then().body("balance", equalTo(0));
     }
+
+    @Test
+    void concurrent_first_setups_get_one_stripe_customer() throws Exception {
+        Api.User user = Api.registerConsumer();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            java.util.List<java.util.concurrent.Future<String>> setups = new java.util.ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                setups.add(pool.submit(() -> user.as().post("/api/v1/payments/setup").then().statusCode(200)
+                        .extract().jsonPath().getString("customer_id")));
+            }
+            java.util.Set<String> customers = new java.util.HashSet<>();
+            for (java.util.concurrent.Future<String> setup : setups) {
+                customers.add(setup.get());
+            }
+            assertThat(customers).hasSize(1);
+            assertThat(StripeProfile.stripe.objects.entrySet()).filteredOn(e -> e.getKey().startsWith("cus_")
+                    && user.id().equals(e.getValue().get("metadata[tollgate_user_id]"))).hasSize(1);
+        } finally {
+            pool.shutdown();
+        }
+    }
 }

@@ -90,10 +90,12 @@ public final class FakeStripe implements AutoCloseable {
             return;
         }
         Map<String, String> form = form(exchange);
-        String id = prefix + "_" + UUID.randomUUID().toString().replace("-", "");
-        objects.put(id, form);
-        send(exchange, 200, "{\"id\":\"" + id + "\",\"object\":\"" + object + "\",\"client_secret\":\"" + id
-                + "_secret_fake\"" + extra.apply(form) + "}");
+        send(exchange, 200, idempotently(exchange, () -> {
+            String id = prefix + "_" + UUID.randomUUID().toString().replace("-", "");
+            objects.put(id, form);
+            return "{\"id\":\"" + id + "\",\"object\":\"" + object + "\",\"client_secret\":\"" + id
+                    + "_secret_fake\"" + extra.apply(form) + "}";
+        }));
     }
 
     private void createPaymentIntent(HttpExchange exchange) throws IOException {
