@@ -76,6 +76,29 @@ public class SubscriptionPeriods {
     }
 
     /** Charges every subscription whose period ended by {@code now}; returns how many were renewed. */
+    /** The current period of a subscription whose plan includes free calls. */
+    public record IncludedCallsPeriod(UUID subscriptionId, UUID consumerId, UUID apiId, long includedCalls,
+            Instant periodStart, Instant periodEnd) {
+    }
+
+    /** Active subscriptions on plans with included calls whose current period has not ended at {@code now}. */
+    public List<IncludedCallsPeriod> includedCallPeriods(Instant now) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            List<IncludedCallsPeriod> periods = new java.util.ArrayList<>();
+            for (SubscriptionEntity s : store.activeSubscriptions()) {
+                if (s.currentPeriodStart == null || s.currentPeriodEnd == null || !s.currentPeriodEnd.isAfter(now)) {
+                    continue;
+                }
+                store.planEvenRetired(s.apiId, s.planId).filter(p -> "subscription".equals(p.type)
+                        && p.includedCalls > 0).ifPresent(p -> periods.add(
+                                new IncludedCallsPeriod(s.id,
+                                        s.consumerId, s.apiId, p.includedCalls, s.currentPeriodStart,
+                                        s.currentPeriodEnd)));
+            }
+            return periods;
+        });
+    }
+
     public int renewDue(Instant now) {
         List<UUID> due = QuarkusTransaction.requiringNew().call(() -> store.subscriptionsDue(now));
         int renewed = 0;

@@ -23,4 +23,7 @@ public interface CallLimits {
 
     /** Counts calls already made this month (from recorded usage) toward quotas; used at start-up. */
     void seedMonthlyCalls(UUID consumerId, UUID apiId, long calls, long nowMillis);
+
+    /** Counts calls already made in a subscription's period toward its included calls; used at start-up. */
+    void seedIncludedCalls(UUID subscriptionId, long calls, long periodStartMillis, long periodEndMillis);
 }

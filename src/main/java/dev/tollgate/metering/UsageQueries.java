@@ -173,6 +173,23 @@ public class UsageQueries {
         }
     }
 
+    /** Calls of one consumer to one API that reached the upstream since {@code since}. */
+    public long dispatchedSince(UUID consumerId, UUID apiId, Instant since) {
+        String sql = "select count(*) from usage_events where consumer_id = ? and api_id = ? and dispatched = true"
+                + " and at >= ?";
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement select = connection.prepareStatement(sql)) {
+            select.setObject(1, consumerId);
+            select.setObject(2, apiId);
+            select.setObject(3, OffsetDateTime.ofInstant(since, ZoneOffset.UTC));
+            try (ResultSet rs = select.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : 0;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Reading calls failed", e);
+        }
+    }
+
     private static double round(double value, int decimals) {
         double scale = Math.pow(10, decimals);
         return Math.round(value * scale) / scale;

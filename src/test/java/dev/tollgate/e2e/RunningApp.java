@@ -64,6 +64,13 @@ final class RunningApp implements AutoCloseable {
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** A gateway call with an API key. */
+    HttpResponse<String> call(String path, String apiKey) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(30)).header("X-API-Key", apiKey).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     String output() {
         try {
             return Files.readString(output);

@@ -57,6 +57,12 @@ class GatewayLimits implements CallLimits {
                 quotas.monthEnd(nowMillis), calls);
     }
 
+    @Override
+    public void seedIncludedCalls(UUID subscriptionId, long calls, long periodStartMillis, long periodEndMillis) {
+        includedWindows.seed(new LimitKeys.SubscriptionPeriod(subscriptionId), periodStartMillis, periodEndMillis,
+                calls);
+    }
+
     void evictEnded(long nowMillis) {
         rateWindows.evictEnded(nowMillis);
         quotaWindows.evictEnded(nowMillis);

@@ -9,21 +9,32 @@ import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
+import dev.tollgate.catalog.SubscriptionPeriods;
 import dev.tollgate.gateway.CallLimits;
 import dev.tollgate.metering.UsageQueries;
 import io.quarkus.runtime.StartupEvent;
 
-/** At start-up, counts this month's recorded calls toward the gateway's monthly quotas, so a restart resets none. */
+/**
+ * At start-up, counts recorded calls toward the gateway's monthly quotas and toward subscriptions' included calls of
+ * the current period, so a restart resets neither.
+ */
 @ApplicationScoped
 class QuotaSeeder {
 
     private static final Logger LOG = Logger.getLogger(QuotaSeeder.class);
 
-    void seed(@Observes StartupEvent ignored, UsageQueries usage, CallLimits limits) {
+    void seed(@Observes StartupEvent ignored, UsageQueries usage, CallLimits limits, SubscriptionPeriods periods) {
         long now = System.currentTimeMillis();
         Instant monthStart = YearMonth.now(ZoneOffset.UTC).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
         var calls = usage.dispatchedSince(monthStart);
         calls.forEach(c -> limits.seedMonthlyCalls(c.consumerId(), c.apiId(), c.calls(), now));
         LOG.debugf("Seeded monthly quota counters of %d consumer/API pairs", calls.size());
+        var included = periods.includedCallPeriods(Instant.ofEpochMilli(now));
+        for (SubscriptionPeriods.IncludedCallsPeriod p : included) {
+            long used = usage.dispatchedSince(p.consumerId(), p.apiId(), p.periodStart());
+            limits.seedIncludedCalls(p.subscriptionId(), Math.min(used, p.includedCalls()),
+                    p.periodStart().toEpochMilli(), p.periodEnd().toEpochMilli());
+        }
+        LOG.debugf("Seeded included-call counters of %d subscriptions", included.size());
     }
 }
