@@ -161,7 +161,8 @@ public class Ledger {
 
     /** Balance and reserved micros of a user's account, zeros if it was never used. */
     public long[] balanceOf(AccountKind kind, UUID ownerId) {
-        return QuarkusTransaction.requiringNew().call(() -> store.account(kind.id(), ownerId.toString(), currency)
+        String ownerKey = ownerId == null ? PLATFORM : ownerId.toString();
+        return QuarkusTransaction.requiringNew().call(() -> store.account(kind.id(), ownerKey, currency)
                 .map(a -> new long[]{a.balance, a.reserved}).orElse(new long[]{0, 0}));
     }
 

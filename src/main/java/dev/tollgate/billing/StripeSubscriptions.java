@@ -286,8 +286,24 @@ public class StripeSubscriptions {
         Optional<SubscriptionRow> known = subscriptionId == null
                 ? Optional.empty()
                 : store.subscription(subscriptionId);
-        if (known.isEmpty()) {
+        JsonNode details = invoice.path("parent").path("subscription_details");
+        JsonNode metadata = details.path("metadata").isObject()
+                ? details.path("metadata")
+                : invoice.path("subscription_details").path("metadata");
+        UUID payer = known.map(SubscriptionRow::userId).orElseGet(() -> {
+            try {
+                return UUID.fromString(metadata.path("tollgate_user_id").asText(""));
+            } catch (IllegalArgumentException e) {
+                return null;
+            }
+        });
+        if (payer == null) {
             return new Received(true, "invoice " + invoice.path("id").asText("") + " is not for a Tollgate tier");
+        }
+        String revenue = type.equals("invoice.paid") ? recordRevenue(invoice, payer) : "";
+        if (known.isEmpty()) {
+            // paid before Tollgate heard of the subscription: its own events will set the status
+            return new Received(true, "invoice for subscription " + subscriptionId + revenue);
         }
         SubscriptionRow row = known.get();
         if (!LIVE.contains(row.status()) && !"incomplete".equals(row.status())) {
@@ -295,7 +311,8 @@ public class StripeSubscriptions {
         }
         String status = type.equals("invoice.paid") ? "active" : "past_due";
         if (!store.saveIfNewer(row.withStatus(status, eventAt))) {
-            return new Received(true, "subscription " + subscriptionId + ": a newer state is already known");
+            return new Received(true, "subscription " + subscriptionId + ": a newer state is already known"
+                    + revenue);
         }
         if ("past_due".equals(status)) {
             LOG.warnf("Payment for subscription %s of %s failed: past due while Stripe retries", subscriptionId,
@@ -304,7 +321,31 @@ public class StripeSubscriptions {
         applyTier(row.userId(), "invoice for subscription " + subscriptionId + (status.equals("active")
                 ? " paid"
                 : " failed"));
-        return new Received(true, "subscription " + subscriptionId + " is " + status);
+        return new Received(true, "subscription " + subscriptionId + " is " + status + revenue);
+    }
+
+    /**
+     * Books a paid tier invoice as platform revenue (Stripe clearing to platform revenue), once per invoice.
+     *
+     * @return what was booked, for the webhook's outcome
+     */
+    private String recordRevenue(JsonNode invoice, UUID payer) {
+        String id = invoice.path("id").asText("");
+        long minor = invoice.path("amount_paid").asLong(0);
+        String currency = invoice.path("currency").asText("").toLowerCase(Locale.ROOT);
+        if (minor <= 0 || id.isEmpty()) {
+            return "";
+        }
+        if (!currency.equals(ledger.currency())) {
+            LOG.errorf("Tier invoice %s was paid in %s, not in %s: not booked", id, currency, ledger.currency());
+            return "; not booked (currency " + currency + ")";
+        }
+        long micros = StripeAccess.microsOfMinor(minor, currency);
+        Ledger.Posted posted = ledger.post("subscription", "stripe:invoice:" + id, "Account tier paid: Stripe invoice "
+                + id, payer,
+                List.of(new Ledger.Leg(AccountKind.STRIPE_CLEARING, null, -micros),
+                        new Ledger.Leg(AccountKind.PLATFORM_REVENUE, null, micros)));
+        return posted.replayed() ? "; revenue already booked" : "; revenue booked";
     }
 
     // --- internals --------------------------------------------------------------------------------

@@ -35,6 +35,13 @@ class PlatformSubscriptionsTest {
     @Inject
     AgroalDataSource database;
 
+    @Inject
+    Ledger ledger;
+
+    private double platformRevenue() {
+        return ledger.balanceOf(AccountKind.PLATFORM_REVENUE, null)[0] / 1_000_000.0;
+    }
+
     @AfterEach
     void invariantsHold() throws SQLException {
         LedgerInvariants.check(database);
@@ -88,8 +95,10 @@ class PlatformSubscriptionsTest {
     @Test
     void a_paid_subscription_sets_the_tier_and_shows_with_its_invoices() {
         Api.User user = Api.registerConsumer();
+        double revenue = platformRevenue();
         String subscription = subscribed(user, "pro");
         assertThat(tierOf(user)).isEqualTo("pro");
+        assertThat(platformRevenue() - revenue).as("the paid invoice is platform revenue").isEqualTo(29.0);
         user.as().get("/api/v1/billing/subscription").then().statusCode(200).body("id", equalTo(subscription))
                 .body("tier", equalTo("pro")).body("status", equalTo("active")).body("price", equalTo(29))
                 .body("currency", equalTo("usd")).body("cancel_at_period_end", equalTo(false))
@@ -122,13 +131,19 @@ class PlatformSubscriptionsTest {
         sub.put("cancel_at_period_end", true).put("canceled_at", t + 60);
         String cancelScheduled = stripe().event("customer.subscription.updated", sub, t + 60);
 
+        double revenue = platformRevenue();
+        // the invoice first: booked as revenue (its metadata names the user), the status waits for its own event
+        deliver(paid).then().statusCode(200).body("outcome", containsString("revenue booked"));
+        assertThat(tierOf(user)).isEqualTo("free");
         // the subscription's own event before the checkout's: its metadata names the user
         deliver(created).then().statusCode(200).body("outcome", containsString("is active"));
         assertThat(tierOf(user)).isEqualTo("enterprise");
         deliver(cancelScheduled).then().statusCode(200);
         deliver(stripe().subscriptionCheckoutCompletedEvent(session)).then().statusCode(200);
         deliver(created).then().statusCode(200).body("outcome", containsString("newer state"));
-        deliver(paid).then().statusCode(200).body("outcome", containsString("newer state"));
+        deliver(paid).then().statusCode(200).body("outcome", containsString("newer state"))
+                .body("outcome", containsString("revenue already booked"));
+        assertThat(platformRevenue() - revenue).isEqualTo(299.0);
         user.as().get("/api/v1/billing/subscription").then().body("status", equalTo("active"))
                 .body("cancel_at_period_end", equalTo(true));
 

@@ -214,8 +214,9 @@ public final class FakeStripe implements AutoCloseable {
                 .put("currency", price.path("currency").asText()).put("created", now())
                 .put("invoice_pdf", "https://pay.stripe.com/invoice/" + id + "/pdf")
                 .put("hosted_invoice_url", "https://invoice.stripe.com/i/" + id);
-        invoice.putObject("parent").put("type", "subscription_details").putObject("subscription_details")
-                .put("subscription", subscriptionId);
+        ObjectNode details = invoice.putObject("parent").put("type", "subscription_details")
+                .putObject("subscription_details").put("subscription", subscriptionId);
+        details.set("metadata", subscription.path("metadata").deepCopy());
         invoices.add(invoice);
         return invoice;
     }
