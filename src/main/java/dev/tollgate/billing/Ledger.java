@@ -160,6 +160,21 @@ public class Ledger {
     }
 
     /** Balance and reserved micros of a user's account, zeros if it was never used. */
+    /** Totals of every account kind in the platform currency. */
+    public LedgerViews.Summary summary() {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            List<LedgerViews.KindTotal> kinds = new ArrayList<>();
+            long sum = 0;
+            for (Object[] row : store.totalsByKind(currency)) {
+                long balance = ((Number) row[1]).longValue();
+                sum += balance;
+                kinds.add(new LedgerViews.KindTotal((String) row[0], Money.fromMicros(balance),
+                        Money.fromMicros(((Number) row[2]).longValue()), ((Number) row[3]).longValue()));
+            }
+            return new LedgerViews.Summary(currency, kinds, Money.fromMicros(sum), sum == 0);
+        });
+    }
+
     public long[] balanceOf(AccountKind kind, UUID ownerId) {
         String ownerKey = ownerId == null ? PLATFORM : ownerId.toString();
         return QuarkusTransaction.requiringNew().call(() -> store.account(kind.id(), ownerKey, currency)

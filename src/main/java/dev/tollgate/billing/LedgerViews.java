@@ -27,6 +27,17 @@ public final class LedgerViews {
             BigDecimal amount, String currency, UUID apiId, Integer calls, Instant createdAt) {
     }
 
+    /** All accounts of one kind together. */
+    public record KindTotal(String kind, BigDecimal balance, BigDecimal reserved, long accounts) {
+    }
+
+    /**
+     * The platform's money at a glance: every account kind's total, and whether all balances sum to zero as
+     * double-entry demands ({@code balanced}).
+     */
+    public record Summary(String currency, List<KindTotal> kinds, BigDecimal sum, boolean balanced) {
+    }
+
     /** My wallet: {@code available} = {@code balance} − {@code reserved}. */
     public record Credits(BigDecimal balance, BigDecimal reserved, BigDecimal available, String currency) {
     }

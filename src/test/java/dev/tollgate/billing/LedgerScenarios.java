@@ -89,6 +89,27 @@ abstract class LedgerScenarios {
     }
 
     @Test
+    void admins_see_the_platforms_money_balanced() {
+        Api.User admin = Api.admin();
+        JsonPath before = admin.as().get("/api/v1/admin/billing/summary").then().statusCode(200)
+                .body("balanced", equalTo(true)).body("sum", equalTo(0)).body("currency", equalTo("usd"))
+                .extract().jsonPath();
+        Api.User consumer = Api.registerConsumer();
+        admin.as().body(Map.of("user_id", consumer.id(), "amount", "7.25", "reason", "summary test"))
+                .post("/api/v1/admin/credits/grant").then().statusCode(201);
+        JsonPath after = admin.as().get("/api/v1/admin/billing/summary").then().statusCode(200)
+                .body("balanced", equalTo(true)).extract().jsonPath();
+        assertThat(total(after, "consumer_wallet") - total(before, "consumer_wallet")).isEqualTo(7.25);
+        assertThat(total(after, "platform_grants") - total(before, "platform_grants")).isEqualTo(-7.25);
+        consumer.as().get("/api/v1/admin/billing/summary").then().statusCode(403);
+    }
+
+    private static double total(JsonPath summary, String kind) {
+        Object balance = summary.get("kinds.find { it.kind == '" + kind + "' }.balance");
+        return balance == null ? 0 : Double.parseDouble(balance.toString());
+    }
+
+    @Test
     void a_new_user_has_no_credits() {
         Api.registerConsumer().as().get("/api/v1/users/me/credits").then().statusCode(200)
                 .body("balance", equalTo(0)).body("reserved", equalTo(0)).body("available", equalTo(0))

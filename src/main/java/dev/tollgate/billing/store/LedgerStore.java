@@ -102,6 +102,13 @@ public class LedgerStore {
         return query.getSingleResult();
     }
 
+    /** Per account kind of one currency: {kind, sum of balances, sum of reserved, number of accounts}. */
+    public List<Object[]> totalsByKind(String currency) {
+        return session.createSelectionQuery("select kind, sum(balance), sum(reserved), count(*) from"
+                + " LedgerAccountEntity where currency = :currency group by kind order by kind", Object[].class)
+                .setParameter("currency", currency).getResultList();
+    }
+
     // --- payouts ----------------------------------------------------------------------------------
 
     public Optional<PayoutEntity> payout(UUID id) {
