@@ -148,7 +148,8 @@ abstract class GatewayChargingScenarios {
         JsonPath credits = caller.consumer().as().get("/api/v1/users/me/credits").then().extract().jsonPath();
         assertThat(credits.getDouble("balance")).isEqualTo(0.998);
         // the node still holds part of the wallet for the next calls
-        assertThat(credits.getDouble("available") + credits.getDouble("reserved")).isEqualTo(0.998);
+        assertThat(new java.math.BigDecimal(credits.getString("available"))
+                .add(new java.math.BigDecimal(credits.getString("reserved")))).isEqualByComparingTo("0.998");
     }
 
     @Test

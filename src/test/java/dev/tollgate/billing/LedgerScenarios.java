@@ -99,14 +99,16 @@ abstract class LedgerScenarios {
                 .post("/api/v1/admin/credits/grant").then().statusCode(201);
         JsonPath after = admin.as().get("/api/v1/admin/billing/summary").then().statusCode(200)
                 .body("balanced", equalTo(true)).extract().jsonPath();
-        assertThat(total(after, "consumer_wallet") - total(before, "consumer_wallet")).isEqualTo(7.25);
-        assertThat(total(after, "platform_grants") - total(before, "platform_grants")).isEqualTo(-7.25);
+        assertThat(total(after, "consumer_wallet").subtract(total(before, "consumer_wallet")))
+                .isEqualByComparingTo("7.25");
+        assertThat(total(after, "platform_grants").subtract(total(before, "platform_grants")))
+                .isEqualByComparingTo("-7.25");
         consumer.as().get("/api/v1/admin/billing/summary").then().statusCode(403);
     }
 
-    private static double total(JsonPath summary, String kind) {
+    private static java.math.BigDecimal total(JsonPath summary, String kind) {
         Object balance = summary.get("kinds.find { it.kind == '" + kind + "' }.balance");
-        return balance == null ? 0 : Double.parseDouble(balance.toString());
+        return balance == null ? java.math.BigDecimal.ZERO : new java.math.BigDecimal(balance.toString());
     }
 
     @Test

@@ -38,8 +38,9 @@ class PlatformSubscriptionsTest {
     @Inject
     Ledger ledger;
 
-    private double platformRevenue() {
-        return ledger.balanceOf(AccountKind.PLATFORM_REVENUE, null)[0] / 1_000_000.0;
+    /** In micros. */
+    private long platformRevenue() {
+        return ledger.balanceOf(AccountKind.PLATFORM_REVENUE, null)[0];
     }
 
     @AfterEach
@@ -95,10 +96,10 @@ class PlatformSubscriptionsTest {
     @Test
     void a_paid_subscription_sets_the_tier_and_shows_with_its_invoices() {
         Api.User user = Api.registerConsumer();
-        double revenue = platformRevenue();
+        long revenue = platformRevenue();
         String subscription = subscribed(user, "pro");
         assertThat(tierOf(user)).isEqualTo("pro");
-        assertThat(platformRevenue() - revenue).as("the paid invoice is platform revenue").isEqualTo(29.0);
+        assertThat(platformRevenue() - revenue).as("the paid invoice is platform revenue").isEqualTo(29_000_000L);
         user.as().get("/api/v1/billing/subscription").then().statusCode(200).body("id", equalTo(subscription))
                 .body("tier", equalTo("pro")).body("status", equalTo("active")).body("price", equalTo(29))
                 .body("currency", equalTo("usd")).body("cancel_at_period_end", equalTo(false))
@@ -131,7 +132,7 @@ class PlatformSubscriptionsTest {
         sub.put("cancel_at_period_end", true).put("canceled_at", t + 60);
         String cancelScheduled = stripe().event("customer.subscription.updated", sub, t + 60);
 
-        double revenue = platformRevenue();
+        long revenue = platformRevenue();
         // the invoice first: booked as revenue (its metadata names the user), the status waits for its own event
         deliver(paid).then().statusCode(200).body("outcome", containsString("revenue booked"));
         assertThat(tierOf(user)).isEqualTo("free");
@@ -143,7 +144,7 @@ class PlatformSubscriptionsTest {
         deliver(created).then().statusCode(200).body("outcome", containsString("newer state"));
         deliver(paid).then().statusCode(200).body("outcome", containsString("newer state"))
                 .body("outcome", containsString("revenue already booked"));
-        assertThat(platformRevenue() - revenue).isEqualTo(299.0);
+        assertThat(platformRevenue() - revenue).isEqualTo(299_000_000L);
         user.as().get("/api/v1/billing/subscription").then().body("status", equalTo("active"))
                 .body("cancel_at_period_end", equalTo(true));
 
