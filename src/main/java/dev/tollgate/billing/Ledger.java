@@ -82,10 +82,7 @@ public class Ledger {
     public Posted post(String type, String idempotencyKey, String description, UUID actorId, List<Leg> legs,
             java.util.function.Consumer<UUID> alongside) {
         validate(legs);
-        Map<Leg, UUID> accounts = new HashMap<>();
-        for (Leg leg : legs) {
-            accounts.put(leg, accountId(leg.kind(), leg.ownerId()));
-        }
+        Map<Leg, UUID> accounts = accountsOf(legs);
         if (idempotencyKey != null) {
             Optional<Posted> earlier = replay(idempotencyKey);
             if (earlier.isPresent()) {
@@ -114,10 +111,7 @@ public class Ledger {
     public Posted postJoining(String type, String idempotencyKey, String description, UUID actorId, UUID apiId,
             List<Leg> legs) {
         validate(legs);
-        Map<Leg, UUID> accounts = new HashMap<>();
-        for (Leg leg : legs) {
-            accounts.put(leg, accountId(leg.kind(), leg.ownerId()));
-        }
+        Map<Leg, UUID> accounts = accountsOf(legs);
         Optional<Posted> earlier = replay(idempotencyKey);
         if (earlier.isPresent()) {
             return earlier.get();
@@ -131,7 +125,7 @@ public class Ledger {
         if (kind.perUser() != (ownerId != null)) {
             throw new IllegalArgumentException(kind.id() + (kind.perUser() ? " needs" : " takes no") + " owner");
         }
-        String ownerKey = ownerId == null ? PLATFORM : ownerId.toString();
+        String ownerKey = ownerKey(ownerId);
         Optional<UUID> existing = QuarkusTransaction.requiringNew()
                 .call(() -> store.account(kind.id(), ownerKey, currency).map(a -> a.id));
         if (existing.isPresent()) {
@@ -159,7 +153,6 @@ public class Ledger {
         }
     }
 
-    /** Balance and reserved micros of a user's account, zeros if it was never used. */
     /** Totals of every account kind in the platform currency. */
     public LedgerViews.Summary summary() {
         return QuarkusTransaction.requiringNew().call(() -> {
@@ -175,10 +168,22 @@ public class Ledger {
         });
     }
 
+    /** Balance and reserved micros of an account ({@code ownerId} null for the platform's), zeros if never used. */
     public long[] balanceOf(AccountKind kind, UUID ownerId) {
-        String ownerKey = ownerId == null ? PLATFORM : ownerId.toString();
-        return QuarkusTransaction.requiringNew().call(() -> store.account(kind.id(), ownerKey, currency)
+        return QuarkusTransaction.requiringNew().call(() -> store.account(kind.id(), ownerKey(ownerId), currency)
                 .map(a -> new long[]{a.balance, a.reserved}).orElse(new long[]{0, 0}));
+    }
+
+    private Map<Leg, UUID> accountsOf(List<Leg> legs) {
+        Map<Leg, UUID> accounts = new HashMap<>();
+        for (Leg leg : legs) {
+            accounts.put(leg, accountId(leg.kind(), leg.ownerId()));
+        }
+        return accounts;
+    }
+
+    private static String ownerKey(UUID ownerId) {
+        return ownerId == null ? PLATFORM : ownerId.toString();
     }
 
     private Posted write(String type, String idempotencyKey, String description, UUID actorId, UUID apiId,

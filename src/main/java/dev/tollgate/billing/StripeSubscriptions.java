@@ -60,6 +60,10 @@ public class StripeSubscriptions {
             Instant created, String invoicePdf, String hostedInvoiceUrl) {
     }
 
+    /** A subscription Checkout Session Tollgate created. */
+    private record TierCheckout(UUID userId, String tier, long price, String currency) {
+    }
+
     private final StripeAccess stripe;
     private final StripeStore store;
     private final UserDirectory users;
@@ -73,6 +77,13 @@ public class StripeSubscriptions {
         this.users = users;
         this.ledger = ledger;
         this.prices = parsePrices(config.tierPrices());
+        int digits = StripeAccess.minorDigits(ledger.currency());
+        prices.forEach((tier, price) -> {
+            if (price.stripTrailingZeros().scale() > digits) {
+                throw new IllegalArgumentException("TOLLGATE_TIER_PRICES: the " + tier.id() + " price " + price
+                        + " has more than " + digits + " decimals");
+            }
+        });
     }
 
     /** {@code pro:29,enterprise:299} → monthly prices of the paid tiers. */
@@ -135,8 +146,7 @@ public class StripeSubscriptions {
                         .build())
                 .addLineItem(SessionCreateParams.LineItem.builder().setQuantity(1L)
                         .setPriceData(SessionCreateParams.LineItem.PriceData.builder().setCurrency(currency)
-                                .setUnitAmount(price.movePointRight(digits).setScale(0,
-                                        java.math.RoundingMode.HALF_UP).longValueExact())
+                                .setUnitAmount(price.movePointRight(digits).longValueExact())
                                 .setRecurring(SessionCreateParams.LineItem.PriceData.Recurring.builder()
                                         .setInterval(SessionCreateParams.LineItem.PriceData.Recurring.Interval.MONTH)
                                         .build())
@@ -231,17 +241,18 @@ public class StripeSubscriptions {
     /** {@code checkout.session.completed} in subscription mode: links the subscription to the user. */
     Received sessionCompleted(JsonNode session) {
         String sessionId = session.path("id").asText("");
-        List<Object[]> checkout = store.list("select user_id, tier, amount, currency from stripe_checkouts where"
-                + " session_id = ? and mode = 'subscription'",
-                rs -> new Object[]{rs.getObject(1, UUID.class),
-                        rs.getString(2), rs.getLong(3), rs.getString(4)},
-                sessionId);
-        if (checkout.isEmpty()) {
+        Optional<TierCheckout> found = store.list("select user_id, tier, amount, currency from stripe_checkouts"
+                + " where session_id = ? and mode = 'subscription'",
+                rs -> new TierCheckout(rs.getObject(1, UUID.class),
+                        rs.getString(2), rs.getLong(3), rs.getString(4)),
+                sessionId).stream().findFirst();
+        if (found.isEmpty()) {
             LOG.warnf("Webhook for subscription Checkout Session %s, which Tollgate did not create: ignored",
                     sessionId);
             return new Received(true, "unknown session " + sessionId);
         }
-        UUID userId = (UUID) checkout.get(0)[0];
+        TierCheckout checkout = found.get();
+        UUID userId = checkout.userId();
         String subscriptionId = text(session, "subscription");
         String customerId = text(session, "customer");
         if (subscriptionId == null) {
@@ -252,9 +263,9 @@ public class StripeSubscriptions {
         }
         boolean paid = "paid".equals(session.path("payment_status").asText());
         // event time 0: whatever Stripe reports about the subscription itself wins over this first sketch
-        store.saveIfAbsent(new SubscriptionRow(subscriptionId, userId, customerId, (String) checkout.get(0)[1],
-                paid ? "active" : "incomplete", (Long) checkout.get(0)[2], (String) checkout.get(0)[3], null, null,
-                false, null, 0, Instant.now()));
+        store.saveIfAbsent(new SubscriptionRow(subscriptionId, userId, customerId, checkout.tier(),
+                paid ? "active" : "incomplete", checkout.price(), checkout.currency(), null, null, false, null, 0,
+                Instant.now()));
         store.update("update stripe_checkouts set status = 'completed', completed_at = ? where session_id = ?"
                 + " and status <> 'completed'", Instant.now(), sessionId);
         applyTier(userId, "subscription " + subscriptionId + " checked out");

@@ -84,16 +84,17 @@ public class SubscriptionPeriods {
     /** Active subscriptions on plans with included calls whose current period has not ended at {@code now}. */
     public List<IncludedCallsPeriod> includedCallPeriods(Instant now) {
         return QuarkusTransaction.requiringNew().call(() -> {
+            java.util.Map<UUID, PlanEntity> plans = new java.util.HashMap<>();
+            store.allPlans().forEach(p -> plans.put(p.id, p));
             List<IncludedCallsPeriod> periods = new java.util.ArrayList<>();
             for (SubscriptionEntity s : store.activeSubscriptions()) {
-                if (s.currentPeriodStart == null || s.currentPeriodEnd == null || !s.currentPeriodEnd.isAfter(now)) {
-                    continue;
+                PlanEntity plan = plans.get(s.planId);
+                if (plan != null && Subscriptions.SUBSCRIPTION_PLAN.equals(plan.type) && plan.includedCalls > 0
+                        && s.currentPeriodStart != null && s.currentPeriodEnd != null
+                        && s.currentPeriodEnd.isAfter(now)) {
+                    periods.add(new IncludedCallsPeriod(s.id, s.consumerId, s.apiId, plan.includedCalls,
+                            s.currentPeriodStart, s.currentPeriodEnd));
                 }
-                store.planEvenRetired(s.apiId, s.planId).filter(p -> "subscription".equals(p.type)
-                        && p.includedCalls > 0).ifPresent(p -> periods.add(
-                                new IncludedCallsPeriod(s.id,
-                                        s.consumerId, s.apiId, p.includedCalls, s.currentPeriodStart,
-                                        s.currentPeriodEnd)));
             }
             return periods;
         });

@@ -1,24 +1,13 @@
 package dev.tollgate.billing;
 
-import java.io.IOException;
-import java.sql.SQLException;
 import java.util.Map;
 
-import jakarta.inject.Inject;
-
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import dev.tollgate.testing.Api;
 import dev.tollgate.testing.ChargeLines;
 import dev.tollgate.testing.Gateway;
 import dev.tollgate.testing.Gateway.Caller;
 import dev.tollgate.testing.Gateway.PublishedApi;
-import dev.tollgate.testing.LedgerInvariants;
-import dev.tollgate.testing.TestUpstream;
-import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -32,8 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @QuarkusTest
 @TestProfile(ChargingBackpressureTest.Profile.class)
-class ChargingBackpressureTest {
-
+class ChargingBackpressureTest extends LedgerCheckedWithUpstream {
     public static class Profile implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
@@ -42,36 +30,10 @@ class ChargingBackpressureTest {
         }
     }
 
-    static TestUpstream upstream;
-
-    @Inject
-    AgroalDataSource database;
-
-    @BeforeAll
-    static void startUpstream() throws IOException {
-        upstream = new TestUpstream();
-    }
-
-    @AfterAll
-    static void stopUpstream() throws IOException {
-        upstream.close();
-    }
-
-    @AfterEach
-    void invariantsHold() throws SQLException {
-        LedgerInvariants.check(database);
-    }
-
     @Test
     void unwritten_charges_never_exceed_the_bound_and_calls_still_pass() {
         PublishedApi api = Gateway.publish(upstream.baseUrl());
-        String plan = Gateway.addPlan(api, Map.of("name", "Metered", "type", "pay_per_call", "price_per_call", "1"));
-        Caller caller = Gateway.subscribe(api, plan);
-        Api.User admin = Api.admin();
-        admin.as().body(Map.of("plan", "enterprise")).put("/api/v1/admin/users/" + caller.consumer().id()).then()
-                .statusCode(200);
-        admin.as().body(Map.of("user_id", caller.consumer().id(), "amount", 100, "reason", "test"))
-                .post("/api/v1/admin/credits/grant").then().statusCode(201);
+        Caller caller = Gateway.payingCaller(api, "1", 100);
         for (int i = 1; i <= 40; i++) {
             caller.call().get("/gw/" + api.slug() + "/echo").then().statusCode(200);
             long written = ChargeLines.of(caller.consumer()).calls();

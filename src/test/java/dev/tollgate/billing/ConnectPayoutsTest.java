@@ -1,20 +1,16 @@
 package dev.tollgate.billing;
 
-import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import dev.tollgate.testing.Api;
 import dev.tollgate.testing.FakeStripe;
-import dev.tollgate.testing.LedgerInvariants;
 import dev.tollgate.testing.StripeProfile;
-import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 
@@ -27,21 +23,12 @@ import static org.hamcrest.Matchers.startsWith;
 /** Payouts transferred to providers' Stripe Connect accounts, safely against failures and retries. */
 @QuarkusTest
 @TestProfile(StripeProfile.class)
-class ConnectPayoutsTest {
-
-    @Inject
-    AgroalDataSource database;
-
+class ConnectPayoutsTest extends LedgerChecked {
     @Inject
     Ledger ledger;
 
     @Inject
     StripeConnect connect;
-
-    @AfterEach
-    void invariantsHold() throws SQLException {
-        LedgerInvariants.check(database);
-    }
 
     private static FakeStripe stripe() {
         return StripeProfile.stripe;

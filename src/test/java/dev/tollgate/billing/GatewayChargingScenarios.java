@@ -1,37 +1,14 @@
 package dev.tollgate.billing;
 
-import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.sql.SQLException;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
-import jakarta.inject.Inject;
-
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import dev.tollgate.testing.Api;
 import dev.tollgate.testing.ChargeLines;
 import dev.tollgate.testing.Gateway;
 import dev.tollgate.testing.Gateway.Caller;
 import dev.tollgate.testing.Gateway.PublishedApi;
-import dev.tollgate.testing.LedgerInvariants;
-import dev.tollgate.testing.TestUpstream;
-import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.restassured.path.json.JsonPath;
 
@@ -40,73 +17,18 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
 /** Pay-per-call plans charged on the gateway: reserved before, settled after, never below zero, never twice. */
-abstract class GatewayChargingScenarios {
-
-    static TestUpstream upstream;
-
+abstract class GatewayChargingScenarios extends LedgerCheckedWithUpstream {
     @TestHTTPResource("/")
     URI root;
-
-    @Inject
-    AgroalDataSource database;
-
-    @BeforeAll
-    static void startUpstream() throws IOException {
-        upstream = new TestUpstream();
-    }
-
-    @AfterAll
-    static void stopUpstream() throws IOException {
-        upstream.close();
-    }
-
-    @AfterEach
-    void invariantsHold() throws SQLException {
-        LedgerInvariants.check(database);
-    }
-
-    /** A pay-per-call API at 0.001 a call and an enterprise consumer subscribed to it with {@code credit}. */
-    private Caller payingCaller(PublishedApi api, String credit) {
-        String plan = Gateway.addPlan(api, Map.of("name", "Metered", "type", "pay_per_call", "price_per_call",
-                "0.001"));
-        Caller caller = Gateway.subscribe(api, plan);
-        Api.User admin = Api.admin();
-        admin.as().body(Map.of("plan", "enterprise")).put("/api/v1/admin/users/" + caller.consumer().id()).then()
-                .statusCode(200);
-        if (credit != null) {
-            admin.as().body(Map.of("user_id", caller.consumer().id(), "amount", credit, "reason", "test"))
-                    .post("/api/v1/admin/credits/grant").then().statusCode(201);
-        }
-        return caller;
-    }
 
     @Test
     void of_200_parallel_calls_on_a_wallet_affording_50_exactly_50_reach_the_upstream_and_are_charged()
             throws Exception {
         PublishedApi api = Gateway.publish(upstream.baseUrl());
-        Caller caller = payingCaller(api, "0.05");
+        Caller caller = Gateway.payingCaller(api, "0.001", "0.05");
         int before = upstream.hits();
 
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        ExecutorService pool = Executors.newFixedThreadPool(50);
-        CountDownLatch start = new CountDownLatch(1);
-        List<Future<Integer>> calls = new ArrayList<>();
-        for (int i = 0; i < 200; i++) {
-            calls.add(pool.submit(() -> {
-                start.await();
-                return http.send(HttpRequest.newBuilder(root.resolve("/gw/" + api.slug() + "/echo"))
-                        .header("X-API-Key", caller.key()).timeout(Duration.ofSeconds(30)).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode();
-            }));
-        }
-        start.countDown();
-        List<Integer> statuses = new ArrayList<>();
-        for (Future<Integer> call : calls) {
-            statuses.add(call.get());
-        }
-        pool.shutdown();
-        Map<Integer, Long> counts = statuses.stream().collect(Collectors.groupingBy(Function.identity(),
-                Collectors.counting()));
+        Map<Integer, Long> counts = Gateway.callInParallel(root, api.slug(), caller.key(), 200, 50);
         assertThat(counts).containsOnly(Map.entry(200, 50L), Map.entry(402, 150L));
         assertThat(upstream.hits() - before).isEqualTo(50);
 
@@ -127,7 +49,7 @@ abstract class GatewayChargingScenarios {
     @Test
     void without_credit_the_call_is_402_and_the_upstream_is_not_called() {
         PublishedApi api = Gateway.publish(upstream.baseUrl());
-        Caller caller = payingCaller(api, null);
+        Caller caller = Gateway.payingCaller(api, "0.001", null);
         int before = upstream.hits();
         caller.call().get("/gw/" + api.slug() + "/echo").then().statusCode(402)
                 .contentType("application/problem+json").body("detail", containsString("0.001"));
@@ -137,7 +59,7 @@ abstract class GatewayChargingScenarios {
     @Test
     void upstream_errors_are_not_charged_and_good_calls_once_each() throws InterruptedException {
         PublishedApi api = Gateway.publish(upstream.baseUrl());
-        Caller caller = payingCaller(api, "1");
+        Caller caller = Gateway.payingCaller(api, "0.001", "1");
         caller.call().get("/gw/" + api.slug() + "/status/503").then().statusCode(503);
         caller.call().get("/gw/" + api.slug() + "/status/500").then().statusCode(500);
         caller.call().get("/gw/" + api.slug() + "/status/404").then().statusCode(404);

@@ -13,13 +13,10 @@ import java.util.concurrent.TimeUnit;
 
 import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import dev.tollgate.platform.ProblemException;
 import dev.tollgate.testing.Api;
-import dev.tollgate.testing.LedgerInvariants;
-import io.agroal.api.AgroalDataSource;
 import io.restassured.path.json.JsonPath;
 
 import static io.restassured.RestAssured.given;
@@ -30,18 +27,9 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 
 /** Wallets, grants and the ledger's guarantees, run on each database by the subclasses. */
-abstract class LedgerScenarios {
-
+abstract class LedgerScenarios extends LedgerChecked {
     @Inject
     Ledger ledger;
-
-    @Inject
-    AgroalDataSource database;
-
-    @AfterEach
-    void invariantsHold() throws SQLException {
-        LedgerInvariants.check(database);
-    }
 
     @Inject
     dev.tollgate.billing.store.HoldStore holds;
@@ -188,8 +176,7 @@ abstract class LedgerScenarios {
         Api.User provider = Api.register("provider");
         UUID consumerId = UUID.fromString(consumer.id());
         UUID providerId = UUID.fromString(provider.id());
-        Api.admin().as().body(Map.of("user_id", consumer.id(), "amount", "0.05", "reason", "test"))
-                .post("/api/v1/admin/credits/grant").then().statusCode(201);
+        Api.grantCredits(consumer, "0.05");
         long price = 1_000; // 0.001: the wallet affords exactly 50
         int attempts = 200;
         ExecutorService pool = Executors.newFixedThreadPool(16);

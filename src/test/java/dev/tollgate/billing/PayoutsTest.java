@@ -1,7 +1,5 @@
 package dev.tollgate.billing;
 
-import java.io.IOException;
-import java.sql.SQLException;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -10,18 +8,12 @@ import java.util.UUID;
 
 import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.tollgate.testing.Api;
 import dev.tollgate.testing.Gateway;
 import dev.tollgate.testing.Gateway.Caller;
 import dev.tollgate.testing.Gateway.PublishedApi;
-import dev.tollgate.testing.LedgerInvariants;
-import dev.tollgate.testing.TestUpstream;
-import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 
@@ -32,39 +24,15 @@ import static org.hamcrest.Matchers.hasItem;
 
 /** Providers' earnings from charged calls, payout requests and their approval or rejection. */
 @QuarkusTest
-class PayoutsTest {
-
-    static TestUpstream upstream;
-
-    @Inject
-    AgroalDataSource database;
-
+class PayoutsTest extends LedgerCheckedWithUpstream {
     @Inject
     Ledger ledger;
-
-    @BeforeAll
-    static void startUpstream() throws IOException {
-        upstream = new TestUpstream();
-    }
-
-    @AfterAll
-    static void stopUpstream() throws IOException {
-        upstream.close();
-    }
-
-    @AfterEach
-    void invariantsHold() throws SQLException {
-        LedgerInvariants.check(database);
-    }
 
     @Test
     void earnings_from_calls_show_by_api_and_month_and_a_payout_is_requested_and_paid() throws Exception {
         PublishedApi api = Gateway.publish(upstream.baseUrl());
-        String plan = Gateway.addPlan(api, Map.of("name", "Dollar", "type", "pay_per_call", "price_per_call", 1));
-        Caller caller = Gateway.subscribe(api, plan);
+        Caller caller = Gateway.payingCaller(api, 1, 20);
         Api.User admin = Api.admin();
-        admin.as().body(Map.of("user_id", caller.consumer().id(), "amount", 20, "reason", "test"))
-                .post("/api/v1/admin/credits/grant").then().statusCode(201);
         for (int i = 0; i < 15; i++) {
             caller.call().get("/gw/" + api.slug() + "/echo").then().statusCode(200);
         }

@@ -1,20 +1,16 @@
 package dev.tollgate.billing;
 
-import java.sql.SQLException;
 import java.util.Map;
 
 import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.tollgate.testing.Api;
 import dev.tollgate.testing.FakeStripe;
-import dev.tollgate.testing.LedgerInvariants;
 import dev.tollgate.testing.StripeProfile;
-import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
@@ -30,22 +26,13 @@ import static org.hamcrest.Matchers.startsWith;
 /** Account tiers bought as Stripe subscriptions: checkout, webhooks in any order, cancel, reactivate, invoices. */
 @QuarkusTest
 @TestProfile(StripeProfile.class)
-class PlatformSubscriptionsTest {
-
-    @Inject
-    AgroalDataSource database;
-
+class PlatformSubscriptionsTest extends LedgerChecked {
     @Inject
     Ledger ledger;
 
     /** In micros. */
     private long platformRevenue() {
         return ledger.balanceOf(AccountKind.PLATFORM_REVENUE, null)[0];
-    }
-
-    @AfterEach
-    void invariantsHold() throws SQLException {
-        LedgerInvariants.check(database);
     }
 
     private static FakeStripe stripe() {

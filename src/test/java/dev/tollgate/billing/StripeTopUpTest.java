@@ -1,18 +1,12 @@
 package dev.tollgate.billing;
 
-import java.sql.SQLException;
 import java.util.Map;
 
-import jakarta.inject.Inject;
-
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import dev.tollgate.testing.Api;
 import dev.tollgate.testing.FakeStripe;
-import dev.tollgate.testing.LedgerInvariants;
 import dev.tollgate.testing.StripeProfile;
-import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
@@ -26,16 +20,7 @@ import static org.hamcrest.Matchers.hasItem;
 /** Top-ups through Stripe Checkout against a local Stripe, with webhooks signed as Stripe signs them. */
 @QuarkusTest
 @TestProfile(StripeProfile.class)
-class StripeTopUpTest {
-
-    @Inject
-    AgroalDataSource database;
-
-    @AfterEach
-    void invariantsHold() throws SQLException {
-        LedgerInvariants.check(database);
-    }
-
+class StripeTopUpTest extends LedgerChecked {
     private static String checkout(Api.User user, Object amount) {
         return user.as().body(Map.of("amount", amount, "success_url", "https://app.example.com/paid",
                 "cancel_url", "https://app.example.com/cancelled")).post("/api/v1/billing/checkout").then()

@@ -1,6 +1,5 @@
 package dev.tollgate.billing;
 
-import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -11,18 +10,12 @@ import java.util.UUID;
 
 import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.tollgate.catalog.SubscriptionPeriods;
 import dev.tollgate.testing.Api;
 import dev.tollgate.testing.Gateway;
 import dev.tollgate.testing.Gateway.PublishedApi;
-import dev.tollgate.testing.LedgerInvariants;
-import dev.tollgate.testing.TestUpstream;
-import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 
@@ -34,30 +27,9 @@ import static org.hamcrest.Matchers.nullValue;
 
 /** Subscription plans: the first month is charged on subscribing, then monthly; unpaid renewals go past due. */
 @QuarkusTest
-class SubscriptionChargingTest {
-
-    static TestUpstream upstream;
-
-    @Inject
-    AgroalDataSource database;
-
+class SubscriptionChargingTest extends LedgerCheckedWithUpstream {
     @Inject
     SubscriptionPeriods periods;
-
-    @BeforeAll
-    static void startUpstream() throws IOException {
-        upstream = new TestUpstream();
-    }
-
-    @AfterAll
-    static void stopUpstream() throws IOException {
-        upstream.close();
-    }
-
-    @AfterEach
-    void invariantsHold() throws SQLException {
-        LedgerInvariants.check(database);
-    }
 
     @Test
     void subscribing_charges_the_month_renewals_charge_again_and_an_unpaid_one_blocks_after_the_grace_period()
@@ -65,14 +37,13 @@ class SubscriptionChargingTest {
         PublishedApi api = Gateway.publish(upstream.baseUrl());
         String plan = Gateway.addPlan(api, Map.of("name", "Monthly", "type", "subscription", "monthly_price", 10));
         Api.User consumer = Api.registerConsumer();
-        Api.User admin = Api.admin();
         Map<String, Object> subscribe = Map.of("api_id", api.id(), "plan_id", plan);
 
         consumer.as().body(subscribe).post("/api/v1/subscriptions").then().statusCode(402)
                 .contentType("application/problem+json");
         consumer.as().get("/api/v1/subscriptions").then().body("size()", equalTo(0));
 
-        grant(admin, consumer, 15);
+        Api.grantCredits(consumer, 15);
         JsonPath created = consumer.as().body(subscribe).post("/api/v1/subscriptions").then().statusCode(201)
                 .body("status", equalTo("active")).body("current_period_end", notNullValue())
                 .body("past_due_since", nullValue()).extract().jsonPath();
@@ -102,7 +73,7 @@ class SubscriptionChargingTest {
         call(api, key).then().statusCode(402).body("detail", containsString("past due"));
 
         // a top-up and the next run renew it
-        grant(admin, consumer, 10);
+        Api.grantCredits(consumer, 10);
         assertThat(periods.renewDue(Instant.now())).isEqualTo(1);
         assertThat(periods.renewDue(Instant.now())).isZero();
         consumer.as().get("/api/v1/subscriptions").then().body("[0].status", equalTo("active"));
@@ -120,7 +91,7 @@ class SubscriptionChargingTest {
                 .then().statusCode(402);
         caller.consumer().as().get("/api/v1/subscriptions").then().body("[0].plan_id", equalTo(
                 api.defaultPlanId()));
-        grant(Api.admin(), caller.consumer(), 3);
+        Api.grantCredits(caller.consumer(), 3);
         caller.consumer().as().body(Map.of("plan_id", plan)).put("/api/v1/subscriptions/" + caller.subscriptionId())
                 .then().statusCode(200).body("plan_type", equalTo("subscription"))
                 .body("current_period_end", notNullValue());
@@ -133,7 +104,7 @@ class SubscriptionChargingTest {
         String plan = Gateway.addPlan(api, Map.of("name", "Starter", "type", "subscription", "monthly_price", 1,
                 "included_calls", 2, "price_per_call", "0.5"));
         Api.User consumer = Api.registerConsumer();
-        grant(Api.admin(), consumer, 3);
+        Api.grantCredits(consumer, 3);
         consumer.as().body(Map.of("api_id", api.id(), "plan_id", plan)).post("/api/v1/subscriptions").then()
                 .statusCode(201);
         String key = consumer.as().body(Map.of("name", "k")).post("/api/v1/api-keys").then().statusCode(201)
@@ -153,11 +124,6 @@ class SubscriptionChargingTest {
 
     private static io.restassured.response.Response call(PublishedApi api, String key) {
         return io.restassured.RestAssured.given().header("X-API-Key", key).get("/gw/" + api.slug() + "/echo");
-    }
-
-    private static void grant(Api.User admin, Api.User user, int amount) {
-        admin.as().body(Map.of("user_id", user.id(), "amount", amount, "reason", "test"))
-                .post("/api/v1/admin/credits/grant").then().statusCode(201);
     }
 
     private void endPeriod(String subscription) throws SQLException {

@@ -2,19 +2,7 @@ package dev.tollgate.gateway;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -62,26 +50,7 @@ class GatewayLimitsTest {
         Caller caller = Gateway.subscribe(api, plan);
         int before = upstream.hits();
 
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        ExecutorService pool = Executors.newFixedThreadPool(parallel);
-        CountDownLatch start = new CountDownLatch(1);
-        List<Future<Integer>> calls = new ArrayList<>();
-        for (int i = 0; i < parallel; i++) {
-            calls.add(pool.submit(() -> {
-                start.await();
-                return http.send(HttpRequest.newBuilder(root.resolve("/gw/" + api.slug() + "/echo"))
-                        .header("X-API-Key", caller.key()).timeout(Duration.ofSeconds(20)).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode();
-            }));
-        }
-        start.countDown();
-        List<Integer> statuses = new ArrayList<>();
-        for (Future<Integer> call : calls) {
-            statuses.add(call.get());
-        }
-        pool.shutdown();
-        Map<Integer, Long> counts = statuses.stream().collect(Collectors.groupingBy(Function.identity(),
-                Collectors.counting()));
+        Map<Integer, Long> counts = Gateway.callInParallel(root, api.slug(), caller.key(), parallel, parallel);
         assertThat(counts).containsOnly(Map.entry(200, (long) limit), Map.entry(429, (long) (parallel - limit)));
         assertThat(upstream.hits() - before).isEqualTo(limit);
     }

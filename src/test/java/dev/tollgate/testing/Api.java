@@ -68,4 +68,10 @@ public final class Api {
         return new User(json.getString("user.id"), "admin", json.getString("user.email"),
                 "admin-password-for-tests", json.getString("access_token"), json.getString("refresh_token"));
     }
+
+    /** An admin grants the user {@code amount} of credit. */
+    public static void grantCredits(User user, Object amount) {
+        admin().as().body(java.util.Map.of("user_id", user.id(), "amount", amount, "reason", "test"))
+                .post("/api/v1/admin/credits/grant").then().statusCode(201);
+    }
 }

@@ -47,6 +47,49 @@ public final class Gateway {
                 .extract().jsonPath().getString("id");
     }
 
+    /**
+     * A pay-per-call plan at {@code price} on the API and a consumer on the enterprise tier (no hourly cap) subscribed
+     * to it, granted {@code credit} unless it is null.
+     */
+    public static Caller payingCaller(PublishedApi api, Object price, Object credit) {
+        String plan = addPlan(api, Map.of("name", "Metered", "type", "pay_per_call", "price_per_call", price));
+        Caller caller = subscribe(api, plan);
+        Api.admin().as().body(Map.of("plan", "enterprise")).put("/api/v1/admin/users/" + caller.consumer().id())
+                .then().statusCode(200);
+        if (credit != null) {
+            Api.grantCredits(caller.consumer(), credit);
+        }
+        return caller;
+    }
+
+    /** Makes {@code calls} gateway calls at once from {@code threads} threads; returns how many got each status. */
+    public static Map<Integer, Long> callInParallel(java.net.URI root, String slug, String key, int calls,
+            int threads) throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+                .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try {
+            java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+            java.util.List<java.util.concurrent.Future<Integer>> futures = new java.util.ArrayList<>();
+            for (int i = 0; i < calls; i++) {
+                futures.add(pool.submit(() -> {
+                    start.await();
+                    return http.send(java.net.http.HttpRequest.newBuilder(root.resolve("/gw/" + slug + "/echo"))
+                            .header("X-API-Key", key).timeout(java.time.Duration.ofSeconds(30)).build(),
+                            java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+                }));
+            }
+            start.countDown();
+            Map<Integer, Long> counts = new java.util.TreeMap<>();
+            for (java.util.concurrent.Future<Integer> future : futures) {
+                counts.merge(future.get(), 1L, Long::sum);
+            }
+            return counts;
+        } finally {
+            pool.shutdown();
+        }
+    }
+
     public static Caller subscribe(PublishedApi api, String planId) {
         Api.User consumer = Api.registerConsumer();
         return subscribe(consumer, api, planId);

@@ -328,14 +328,15 @@ class CreditGate implements CallCharging {
         List<HoldStore.ChargeRow> rows = new ArrayList<>(batch.size());
         for (Queued q : batch) {
             Charge c = q.charge();
-            UUID wallet = budgets.containsKey(c.consumerId()) && budgets.get(c.consumerId()).walletAccount != null
-                    ? budgets.get(c.consumerId()).walletAccount
+            // the budget learnt its wallet's account when it first took credit
+            UUID wallet = q.budget() != null && q.budget().walletAccount != null
+                    ? q.budget().walletAccount
                     : ledger.accountId(AccountKind.CONSUMER_WALLET, c.consumerId());
             UUID provider = providerAccounts.computeIfAbsent(c.providerId(),
                     p -> ledger.accountId(AccountKind.PROVIDER_EARNINGS, p));
             long fee = c.micros() * percent / 100;
-            rows.add(new HoldStore.ChargeRow("call:" + c.callId(), "Call " + c.requestId() + " to API " + c.apiId(),
-                    c.apiId(), wallet, provider, platformAccount, c.micros(), fee));
+            rows.add(new HoldStore.ChargeRow("call:" + c.callId(), c.requestId(), c.apiId(), wallet, provider,
+                    platformAccount, c.micros(), fee));
         }
         return rows;
     }

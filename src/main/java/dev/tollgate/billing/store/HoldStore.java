@@ -26,8 +26,8 @@ import io.agroal.api.AgroalDataSource;
 @ApplicationScoped
 public class HoldStore {
 
-    /** A charge to write: its idempotency key, the three accounts and the amounts. */
-    public record ChargeRow(String key, String description, UUID apiId, UUID walletAccount, UUID providerAccount,
+    /** A charge to write: its idempotency key, the request it was for, the three accounts and the amounts. */
+    public record ChargeRow(String key, String requestId, UUID apiId, UUID walletAccount, UUID providerAccount,
             UUID platformAccount, long micros, long fee) {
     }
 
@@ -152,7 +152,7 @@ public class HoldStore {
                         }
                         tx.setObject(1, id);
                         tx.setString(2, group.size() == 1
-                                ? first.description()
+                                ? "Call " + first.requestId() + " to API " + first.apiId()
                                 : group.size() + " calls to API " + first.apiId());
                         tx.setObject(3, at);
                         tx.setObject(4, first.apiId());

@@ -13,9 +13,7 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import dev.tollgate.accounts.CurrentUser;
-import dev.tollgate.accounts.Role;
 import dev.tollgate.billing.StripeConnect;
-import dev.tollgate.platform.ProblemException;
 import io.quarkus.security.Authenticated;
 
 /** A provider's Stripe Connect account, into which approved payouts are transferred. */
@@ -43,7 +41,7 @@ public class ConnectResource {
             + "(Express) account once and returns a link to Stripe's onboarding; approved payouts are then "
             + "transferred to it. Call again for a fresh link.")
     public StripeConnect.Onboarding onboard(@NotNull(message = "a JSON body is required") OnboardRequest body) {
-        requireProvider();
+        PayoutResource.requireProvider(currentUser);
         return connect.onboard(currentUser.id(), body.returnUrl(), body.refreshUrl());
     }
 
@@ -51,13 +49,7 @@ public class ConnectResource {
     @Operation(summary = "My payout account", description = "Whether Stripe has your details and will pay out; "
             + "404 before POST /api/v1/billing/connect.")
     public StripeConnect.ConnectStatus status() {
-        requireProvider();
+        PayoutResource.requireProvider(currentUser);
         return connect.status(currentUser.id());
-    }
-
-    private void requireProvider() {
-        if (!currentUser.has(Role.PROVIDER) && !currentUser.has(Role.ADMIN)) {
-            throw ProblemException.forbidden("Only providers have payout accounts.");
-        }
     }
 }

@@ -74,7 +74,12 @@ public class PayoutResource {
     }
 
     private void requireProvider() {
-        if (!currentUser.has(Role.PROVIDER) && !currentUser.has(Role.ADMIN)) {
+        requireProvider(currentUser);
+    }
+
+    /** Earnings, payouts and payout accounts are for providers (and admins): 403 otherwise. */
+    static void requireProvider(CurrentUser user) {
+        if (!user.has(Role.PROVIDER) && !user.has(Role.ADMIN)) {
             throw ProblemException.forbidden("Earnings and payouts are for providers.");
         }
     }
