@@ -29,10 +29,11 @@ class ApiAccess {
         return api;
     }
 
-    ApiEntity managed(UUID id, Actor actor) {
+    /** The API, if the actor may manage it; {@code action} completes "Only the API's owner or an admin may …". */
+    ApiEntity managed(UUID id, Actor actor, String action) {
         ApiEntity api = visible(id, actor);
         if (!mayManage(api, actor)) {
-            throw ProblemException.forbidden("Only the API's owner or an admin may change it.");
+            throw ProblemException.forbidden("Only the API's owner or an admin may " + action + ".");
         }
         return api;
     }

@@ -125,9 +125,12 @@ public class ApiCatalog {
         });
     }
 
-    /** 404 unless the API exists and the actor may see it; 403 unless they may manage it. */
-    public ApiView requireManaged(UUID id, Actor actor) {
-        return QuarkusTransaction.requiringNew().call(() -> view(access.managed(id, actor), true));
+    /**
+     * 404 unless the API exists and the actor may see it; 403 unless they may manage it, with a detail that ends
+     * "Only the API's owner or an admin may {@code action}."
+     */
+    public ApiView requireManaged(UUID id, Actor actor, String action) {
+        return QuarkusTransaction.requiringNew().call(() -> view(access.managed(id, actor, action), true));
     }
 
     public ApiView update(UUID id, Actor actor, ApiDraft draft) {
@@ -137,7 +140,7 @@ public class ApiCatalog {
             throw ProblemException.invalid(errors);
         }
         return uniquely(() -> {
-            ApiEntity api = access.managed(id, actor);
+            ApiEntity api = access.managed(id, actor, "change it");
             if (draft.slug() != null && !draft.slug().equals(api.slug) && store.slugTaken(draft.slug(), api.id)) {
                 throw ProblemException.conflict("The slug '" + draft.slug() + "' is taken.");
             }
@@ -176,7 +179,7 @@ public class ApiCatalog {
 
     public ApiView setPaused(UUID id, Actor actor, boolean paused) {
         return QuarkusTransaction.requiringNew().call(() -> {
-            ApiEntity api = access.managed(id, actor);
+            ApiEntity api = access.managed(id, actor, paused ? "pause it" : "resume it");
             String status = paused ? "paused" : "active";
             if (!status.equals(api.status)) {
                 api.status = status;
@@ -191,7 +194,7 @@ public class ApiCatalog {
     /** Deletes the API with its plans and subscriptions; its recorded usage stays. */
     public void delete(UUID id, Actor actor) {
         QuarkusTransaction.requiringNew().run(() -> {
-            ApiEntity api = access.managed(id, actor);
+            ApiEntity api = access.managed(id, actor, "delete it");
             store.deleteApi(api);
             changes.changed(TOPIC);
             LOG.infof("API %s (%s) deleted by %s", api.id, api.slug, actor.userId());

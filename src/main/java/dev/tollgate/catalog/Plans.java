@@ -66,7 +66,7 @@ public class Plans {
     public PlanView create(UUID apiId, Actor actor, PlanDraft draft) {
         Validated valid = validate(draft);
         return QuarkusTransaction.requiringNew().call(() -> {
-            ApiEntity api = access.managed(apiId, actor);
+            ApiEntity api = access.managed(apiId, actor, "add plans to it");
             List<PlanEntity> existing = store.plansOf(api.id);
             if (existing.size() >= MAX_PLANS) {
                 throw ProblemException.conflict("An API can have at most " + MAX_PLANS + " plans.");
@@ -86,7 +86,7 @@ public class Plans {
     public PlanView update(UUID apiId, UUID planId, Actor actor, PlanDraft draft) {
         Validated valid = validate(draft);
         return QuarkusTransaction.requiringNew().call(() -> {
-            access.managed(apiId, actor);
+            access.managed(apiId, actor, "change its plans");
             PlanEntity plan = plan(apiId, planId);
             apply(plan, draft, valid, Instant.now());
             plan.isDefault = false;
@@ -101,7 +101,7 @@ public class Plans {
      */
     public void delete(UUID apiId, UUID planId, Actor actor) {
         QuarkusTransaction.requiringNew().run(() -> {
-            access.managed(apiId, actor);
+            access.managed(apiId, actor, "delete its plans");
             PlanEntity plan = plan(apiId, planId);
             long subscribers = store.activeSubscriptionsOnPlan(plan.id);
             if (subscribers > 0) {

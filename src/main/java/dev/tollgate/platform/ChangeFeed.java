@@ -2,6 +2,7 @@ package dev.tollgate.platform;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -29,13 +30,19 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
  * {@link #changed(String)} inside its transaction; after the commit this node reloads the topic before the request
  * returns, and every other node sees the new version within {@code tollgate.sync-interval} (default 250 ms) and
  * reloads too. Reloads run one at a time on a single thread, so a later reload always publishes later data.
+ * <p>
+ * A topic's version counts as loaded only after its loader has returned, i.e. after the snapshot is published: a
+ * loader that throws leaves the topic behind, and the next poll retries it until it succeeds.
  */
 @ApplicationScoped
 public class ChangeFeed {
 
     private static final Logger LOG = Logger.getLogger(ChangeFeed.class);
 
-    /** A reload reads its topic's version in the same transaction as its data and returns the data's version. */
+    /**
+     * Loads a topic's data and publishes the snapshot. The supplier gives the topic's version, read in the same
+     * transaction before the data, so the published data is at least that new.
+     */
     public interface Loader {
         void load(LongSupplier versionInThisTransaction);
     }
@@ -48,6 +55,8 @@ public class ChangeFeed {
     private final long intervalMillis;
     private final Map<String, Loader> loaders = new ConcurrentHashMap<>();
     private final Map<String, Long> loadedVersions = new ConcurrentHashMap<>();
+    /** Topics whose last reload failed: their failure is logged once, and their recovery. */
+    private final Set<String> failing = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "tollgate-snapshots");
         thread.setDaemon(true);
@@ -88,21 +97,42 @@ public class ChangeFeed {
             worker.submit(() -> reload(topic)).get(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
-            LOG.errorf(e, "Reloading %s after a change failed; it is retried within %d ms", topic, intervalMillis);
+        } catch (ExecutionException e) {
+            failed(topic, e.getCause());
+        } catch (TimeoutException e) {
+            LOG.errorf("Reloading the %s snapshot takes longer than 10 s; it goes on in the background", topic);
         }
     }
 
+    /** Runs the topic's loader and records the version it loaded once the loader has returned. */
     private void reload(String topic) {
         Loader loader = loaders.get(topic);
         if (loader == null) {
             return;
         }
-        QuarkusTransaction.requiringNew().run(() -> loader.load(() -> {
+        long loaded = QuarkusTransaction.requiringNew().call(() -> {
             long version = version(topic);
-            loadedVersions.put(topic, version);
+            loader.load(() -> version);
             return version;
-        }));
+        });
+        loadedVersions.put(topic, loaded);
+        if (failing.remove(topic)) {
+            LOG.infof("Reloaded the %s snapshot (version %d) after earlier failures", topic, loaded);
+        }
+    }
+
+    private void failed(String topic, Throwable cause) {
+        if (failing.add(topic)) {
+            LOG.errorf(cause, "Reloading the %s snapshot failed; the old snapshot stays in force and the reload is "
+                    + "retried every %d ms until it succeeds", topic, intervalMillis);
+        } else {
+            LOG.debugf("Reloading the %s snapshot failed again: %s", topic, cause);
+        }
+    }
+
+    /** The version of each topic this node has published, for tests and diagnostics. */
+    public Long loadedVersion(String topic) {
+        return loadedVersions.get(topic);
     }
 
     private long version(String topic) {
@@ -114,19 +144,25 @@ public class ChangeFeed {
         if (loaders.isEmpty()) {
             return;
         }
+        List<Object[]> rows;
         try {
-            List<Object[]> rows = QuarkusTransaction.requiringNew().call(() -> session
+            rows = QuarkusTransaction.requiringNew().call(() -> session
                     .createNativeQuery("select topic, version from change_versions", Object[].class).getResultList());
-            for (Object[] row : rows) {
-                String topic = (String) row[0];
-                long version = ((Number) row[1]).longValue();
-                Long loaded = loadedVersions.get(topic);
-                if (loaders.containsKey(topic) && (loaded == null || loaded != version)) {
-                    reload(topic);
-                }
-            }
         } catch (RuntimeException e) {
             LOG.warnf("Checking for snapshot changes failed (%s); retrying in %d ms", e.getMessage(), intervalMillis);
+            return;
+        }
+        for (Object[] row : rows) {
+            String topic = (String) row[0];
+            long version = ((Number) row[1]).longValue();
+            Long loaded = loadedVersions.get(topic);
+            if (loaders.containsKey(topic) && (loaded == null || loaded != version)) {
+                try {
+                    reload(topic);
+                } catch (RuntimeException e) {
+                    failed(topic, e);
+                }
+            }
         }
     }
 

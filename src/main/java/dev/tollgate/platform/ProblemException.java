@@ -60,6 +60,15 @@ public class ProblemException extends RuntimeException {
         return new ProblemException(401, "Unauthorized", detail, Map.of(), Map.of("WWW-Authenticate", "Bearer"));
     }
 
+    /**
+     * 401 for a bearer token that was presented but is not accepted (RFC 6750 {@code error="invalid_token"}), e.g.
+     * expired, forged or from an ended login.
+     */
+    public static ProblemException invalidToken(String detail) {
+        return new ProblemException(401, "Unauthorized", detail, Map.of(),
+                Map.of("WWW-Authenticate", "Bearer error=\"invalid_token\", error_description=\"" + detail + "\""));
+    }
+
     public static ProblemException forbidden(String detail) {
         return new ProblemException(403, "Forbidden", detail);
     }

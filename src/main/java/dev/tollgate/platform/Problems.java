@@ -17,6 +17,12 @@ public final class Problems {
 
     public static final String MEDIA_TYPE = "application/problem+json";
 
+    /**
+     * Routing-context key of the problem that explains why a presented access token was refused (expired, invalid,
+     * login ended), so whichever layer answers the 401 says the same.
+     */
+    public static final String AUTHENTICATION_PROBLEM = "tollgate.authentication-problem";
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private Problems() {

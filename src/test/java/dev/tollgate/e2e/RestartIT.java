@@ -3,6 +3,7 @@ package dev.tollgate.e2e;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,8 +40,12 @@ class RestartIT {
             app.stop();
             firstOutput = app.output();
         }
-        // first start: the generated admin password is printed once, and logs are JSON lines
-        assertThat(firstOutput).contains("Tollgate created the first administrator").contains("password: ");
+        // first start: the generated admin password is printed once, outside every log line, and logs are JSON
+        assertThat(firstOutput).contains("Tollgate created the first administrator");
+        String adminPassword = generatedAdminPassword(firstOutput);
+        assertThat(firstOutput.split(Pattern.quote(adminPassword), -1)).hasSize(2);
+        assertThat(firstOutput.lines().filter(line -> line.startsWith("{")))
+                .isNotEmpty().noneMatch(line -> line.contains(adminPassword));
         assertThat(firstOutput.lines().filter(line -> line.startsWith("{")).findFirst().map(this::parse))
                 .hasValueSatisfying(line -> assertThat(line.has("message")).isTrue());
         assertThat(dataDir.resolve("db")).isDirectory();
@@ -54,6 +59,10 @@ class RestartIT {
             HttpResponse<String> login = app.send("POST", "/api/v1/auth/login",
                     "{\"username\": \"restart_user\", \"password\": \"survives restarts\"}", null);
             assertThat(login.statusCode()).isEqualTo(200);
+
+            HttpResponse<String> adminLogin = app.send("POST", "/api/v1/auth/login",
+                    "{\"username\": \"admin\", \"password\": \"" + adminPassword + "\"}", null);
+            assertThat(adminLogin.statusCode()).as("the printed admin password works").isEqualTo(200);
 
             HttpResponse<String> refreshed = app.send("POST", "/api/v1/auth/refresh",
                     "{\"refresh_token\": \"" + refreshToken + "\"}", null);
@@ -88,5 +97,12 @@ class RestartIT {
         } catch (Exception e) {
             throw new AssertionError("not a JSON log line: " + line, e);
         }
+    }
+
+    /** The password from the "shown once" box: the line "   password: …". */
+    private static String generatedAdminPassword(String output) {
+        return output.lines().map(String::trim).filter(line -> line.startsWith("password: "))
+                .map(line -> line.substring("password: ".length())).findFirst()
+                .orElseThrow(() -> new AssertionError("no generated admin password in the output"));
     }
 }

@@ -64,6 +64,11 @@ final class RunningApp implements AutoCloseable {
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** Where the application listens, e.g. {@code http://127.0.0.1:41234}. */
+    String baseUrl() {
+        return "http://127.0.0.1:" + port;
+    }
+
     /** A gateway call with an API key. */
     HttpResponse<String> call(String path, String apiKey) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))

@@ -13,7 +13,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.tollgate.testing.Api;
-import dev.tollgate.testing.Api.User;
 import io.quarkus.test.junit.QuarkusTest;
 
 import static io.restassured.RestAssured.given;
@@ -85,14 +84,5 @@ class LoggingTest {
                 .filter(r -> r.getFormattedMessage().startsWith("Registered user")).toList();
         assertThat(registered).isNotEmpty();
         assertThat(registered).allSatisfy(r -> assertThat(r.getMdc(RequestIds.MDC_KEY)).isEqualTo(requestId));
-    }
-
-    @Test
-    void the_generated_admin_password_is_not_logged() {
-        User admin = Api.admin();
-        assertThat(admin.accessToken()).isNotBlank();
-        for (ExtLogRecord record : records) {
-            assertThat(record.getFormattedMessage()).doesNotContain(admin.password());
-        }
     }
 }

@@ -8,6 +8,7 @@ import java.util.UUID;
 import jakarta.inject.Singleton;
 
 import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.jose4j.jwt.consumer.InvalidJwtException;
 
 import dev.tollgate.accounts.AccountsConfig;
 import io.smallrye.jwt.auth.principal.DefaultJWTParser;
@@ -64,15 +65,39 @@ public class AccessTokens {
                 throw new InvalidTokenException();
             }
             return new Claims(UUID.fromString(jwt.getSubject()), UUID.fromString(sid));
-        } catch (ParseException | IllegalArgumentException e) {
+        } catch (ParseException e) {
+            throw new InvalidTokenException(hasExpired(e));
+        } catch (IllegalArgumentException e) {
             throw new InvalidTokenException();
         }
     }
 
-    /** The token is malformed, forged, expired or not an access token. Carries no detail on purpose. */
+    /** Whether the parser refused a token we signed only because it has expired (checked after its signature). */
+    private static boolean hasExpired(ParseException e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof InvalidJwtException invalid) {
+                return invalid.hasExpired();
+            }
+        }
+        return false;
+    }
+
+    /** The token is malformed, forged, expired or not an access token; says only whether it expired. */
     public static class InvalidTokenException extends RuntimeException {
+        private final boolean expired;
+
         InvalidTokenException() {
-            super("invalid access token", null, false, false);
+            this(false);
+        }
+
+        InvalidTokenException(boolean expired) {
+            super(expired ? "expired access token" : "invalid access token", null, false, false);
+            this.expired = expired;
+        }
+
+        /** True when the token was genuine and only its lifetime is over. */
+        public boolean expired() {
+            return expired;
         }
     }
 }

@@ -41,7 +41,9 @@ class BearerTokenMechanism implements HttpAuthenticationMechanism {
     /** Like the default challenge, with a problem+json body. */
     @Override
     public Uni<Boolean> sendChallenge(RoutingContext context) {
-        Problems.write(context, ProblemException.unauthorized("A valid access token is required."));
+        ProblemException refused = context.get(Problems.AUTHENTICATION_PROBLEM);
+        Problems.write(context,
+                refused != null ? refused : ProblemException.unauthorized("A valid access token is required."));
         return Uni.createFrom().item(true);
     }
 

@@ -64,7 +64,7 @@ public class ApiLogsResource {
                     ? new UsageQueries.StatusFilter(null, Integer.parseInt(m.group(1)))
                     : new UsageQueries.StatusFilter(Integer.parseInt(m.group(2)), null);
         }
-        catalog.requireManaged(apiId, actor(currentUser));
+        catalog.requireManaged(apiId, actor(currentUser), "read its request logs");
         UsageQueries.Page<CallLog> page = usage.logs(apiId, filter, skip, limit);
         List<CallLog> items = page.items();
         return Response.ok(items).header("X-Total-Count", page.total()).build();

@@ -52,7 +52,7 @@ public class ApiMetricsResource {
         if (length == null) {
             throw ProblemException.invalid("window", "must be 1h, 24h, 7d or 30d");
         }
-        catalog.requireManaged(apiId, ApiLogsResource.actor(currentUser));
+        catalog.requireManaged(apiId, ApiLogsResource.actor(currentUser), "read its metrics");
         return usage.metrics(apiId, window, Instant.now().minus(length));
     }
 }

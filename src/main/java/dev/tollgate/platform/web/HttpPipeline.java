@@ -133,7 +133,8 @@ class HttpPipeline {
         if (failure instanceof ProblemException p) {
             problem = p;
         } else if (failure instanceof AuthenticationFailedException || failure instanceof UnauthorizedException) {
-            problem = ProblemException.unauthorized("A valid access token is required.");
+            ProblemException refused = context.get(Problems.AUTHENTICATION_PROBLEM);
+            problem = refused != null ? refused : ProblemMappers.authenticationProblem(failure);
         } else if (failure instanceof ForbiddenException) {
             problem = ProblemException.forbidden("You are not allowed to do this.");
         } else if (failure instanceof HttpException http) {

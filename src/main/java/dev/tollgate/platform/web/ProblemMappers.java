@@ -18,6 +18,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 
 import dev.tollgate.platform.ProblemException;
 import dev.tollgate.platform.ProblemException.FieldError;
@@ -40,8 +41,16 @@ class ProblemMappers {
     }
 
     @ServerExceptionMapper({AuthenticationFailedException.class, UnauthorizedException.class})
-    Response unauthenticated(UriInfo uri) {
-        return render(ProblemException.unauthorized("A valid access token is required."), uri);
+    Response unauthenticated(Exception e, UriInfo uri) {
+        return render(authenticationProblem(e), uri);
+    }
+
+    /** The refusal's own problem when the token was presented and refused, else "a valid access token is required". */
+    static ProblemException authenticationProblem(Throwable failure) {
+        if (failure != null && failure.getCause() instanceof ProblemException problem) {
+            return problem;
+        }
+        return ProblemException.unauthorized("A valid access token is required.");
     }
 
     @ServerExceptionMapper
@@ -60,13 +69,16 @@ class ProblemMappers {
 
     @ServerExceptionMapper
     Response mismatchedJson(MismatchedInputException e, UriInfo uri) {
-        String field = e.getPath().stream()
-                .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
-                .collect(Collectors.joining("."));
-        String detail = field.isEmpty()
-                ? "The request body does not have the expected JSON shape."
-                : "The JSON value of '" + field + "' has the wrong type.";
-        return render(ProblemException.badRequest(detail), uri);
+        String field = JsonInputErrors.fieldPath(e);
+        if (e instanceof UnrecognizedPropertyException unknown) {
+            return render(ProblemException.invalid(field, JsonInputErrors.unknownField(unknown)), uri);
+        }
+        if (field.isEmpty()) {
+            return render(ProblemException.badRequest("The request body must be "
+                    + JsonInputErrors.expected(e.getTargetType()) + "."), uri);
+        }
+        return render(ProblemException.invalid(field, "expected " + JsonInputErrors.expected(e.getTargetType())),
+                uri);
     }
 
     @ServerExceptionMapper
