@@ -11,10 +11,12 @@ import io.restassured.path.json.JsonPath;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.startsWith;
 
 /**
  * The account flows that depend most on the database, run against each supported database by the subclasses.
@@ -133,7 +135,9 @@ abstract class AccountsScenarios {
                 .then().statusCode(200).extract().path("access_token");
         given().auth().oauth2(user.accessToken()).post("/api/v1/auth/logout").then().statusCode(204);
         given().auth().oauth2(user.accessToken()).get("/api/v1/auth/me").then().statusCode(401)
-                .contentType("application/problem+json").header("WWW-Authenticate", "Bearer");
+                .contentType("application/problem+json")
+                .header("WWW-Authenticate", startsWith("Bearer error=\"invalid_token\""))
+                .body("detail", containsString("login has ended"));
         refresh(user.refreshToken()).then().statusCode(401);
         given().auth().oauth2(otherLogin).get("/api/v1/auth/me").then().statusCode(200);
     }

@@ -158,7 +158,8 @@ abstract class LedgerScenarios extends LedgerChecked {
                 .body("errors.field", hasItem("reason"));
         admin.as().body(Map.of("user_id", UUID.randomUUID().toString(), "amount", 5, "reason", "r")).post(grant)
                 .then().statusCode(422).body("errors.field", hasItem("user_id"));
-        admin.as().body(Map.of("user_id", "nope", "amount", 5, "reason", "r")).post(grant).then().statusCode(400);
+        admin.as().body(Map.of("user_id", "nope", "amount", 5, "reason", "r")).post(grant).then().statusCode(422)
+                .body("errors.field", hasItem("user_id"));
         consumer.as().body(Map.of("user_id", consumer.id(), "amount", 5, "reason", "r")).post(grant).then()
                 .statusCode(403);
         given().contentType("application/json").body(Map.of("user_id", consumer.id(), "amount", 5, "reason", "r"))
