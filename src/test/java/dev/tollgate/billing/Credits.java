@@ -16,7 +16,8 @@ record Credits(BigDecimal balance, BigDecimal reserved, BigDecimal available) {
 
     /** The same JSON, read with decimals as {@link BigDecimal} instead of floats. */
     static JsonPath exact(JsonPath json) {
-        return json.using(JsonPathConfig.jsonPathConfig().numberReturnType(JsonPathConfig.NumberReturnType.BIG_DECIMAL));
+        return json
+                .using(JsonPathConfig.jsonPathConfig().numberReturnType(JsonPathConfig.NumberReturnType.BIG_DECIMAL));
     }
 
     /** A money field of a JSON answer as an exact decimal (never through a double). */

@@ -123,7 +123,8 @@ public class StripeStore {
     /** A Checkout Session Tollgate created in that mode, if it did. */
     public Optional<CheckoutRow> checkout(String sessionId, String mode) {
         return list("select session_id, user_id, mode, tier, amount, currency from stripe_checkouts"
-                + " where session_id = ? and mode = ?", rs -> new CheckoutRow(rs.getString(1),
+                + " where session_id = ? and mode = ?",
+                rs -> new CheckoutRow(rs.getString(1),
                         rs.getObject(2, UUID.class), rs.getString(3), rs.getString(4), rs.getLong(5),
                         rs.getString(6)),
                 sessionId, mode).stream().findFirst();
