@@ -38,7 +38,10 @@ public final class LedgerViews {
     public record Summary(String currency, List<KindTotal> kinds, BigDecimal sum, boolean balanced) {
     }
 
-    /** My wallet: {@code available} = {@code balance} − {@code reserved}. */
+    /**
+     * My wallet: {@code reserved} is committed to calls not yet written (or held by other nodes), {@code available} =
+     * {@code balance} − {@code reserved} is what I can still spend.
+     */
     public record Credits(BigDecimal balance, BigDecimal reserved, BigDecimal available, String currency) {
     }
 }

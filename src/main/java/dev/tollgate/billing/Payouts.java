@@ -12,10 +12,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
-import com.stripe.exception.StripeException;
-
 import dev.tollgate.billing.store.LedgerStore;
 import dev.tollgate.billing.store.PayoutEntity;
+import dev.tollgate.billing.stripe.StripeOutcomeUnknown;
+import dev.tollgate.billing.stripe.StripeRefused;
 import dev.tollgate.catalog.ApiCatalog;
 import dev.tollgate.catalog.ApiView;
 import dev.tollgate.platform.Money;
@@ -171,11 +171,19 @@ public class Payouts {
         String transferId;
         try {
             transferId = connect.transfer(payoutId, account.get(), Money.toMicros(payout.amount()));
-        } catch (StripeException e) {
+        } catch (StripeRefused e) {
+            // Stripe definitely did not transfer: the payout may be decided afresh
             QuarkusTransaction.requiringNew().run(() -> store.changePayoutStatus(payoutId, PayoutEntity.PROCESSING,
                     PayoutEntity.PENDING));
-            LOG.errorf("Stripe refused the transfer of payout %s: %s", payoutId, e.getMessage());
-            throw StripeAccess.refused("transfer the payout (it is still pending)", e);
+            throw new ProblemException(502, "Bad Gateway", "Stripe refused the transfer of payout " + payoutId
+                    + (e.code() == null ? "" : " (" + e.code() + ")") + "; it is still pending and nothing moved. "
+                    + "Check the provider's payout account (GET /api/v1/billing/connect), then approve or reject it.");
+        } catch (StripeOutcomeUnknown e) {
+            // the transfer may have happened: the payout stays processing (it cannot be rejected) until an approval
+            // with the same idempotency key learns what Stripe did
+            throw new ProblemException(504, "Gateway Timeout", "Stripe did not confirm the transfer of payout "
+                    + payoutId + " in time: its outcome is unknown. The payout stays processing; approve it again to "
+                    + "finish it (the provider is never paid twice).");
         }
         return decide(adminId, payout, PayoutEntity.PROCESSING, true, transferId,
                 reference == null ? null : reference.trim());

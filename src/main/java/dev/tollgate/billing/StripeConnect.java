@@ -9,17 +9,16 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
-import com.stripe.exception.StripeException;
 import com.stripe.model.Account;
 import com.stripe.model.AccountLink;
 import com.stripe.model.Transfer;
-import com.stripe.net.RequestOptions;
 import com.stripe.param.AccountCreateParams;
 import com.stripe.param.AccountLinkCreateParams;
 import com.stripe.param.TransferCreateParams;
 
 import dev.tollgate.accounts.UserDirectory;
 import dev.tollgate.billing.store.StripeStore;
+import dev.tollgate.billing.stripe.StripeApi;
 import dev.tollgate.platform.ProblemException;
 import dev.tollgate.platform.ProblemException.FieldError;
 
@@ -38,12 +37,12 @@ public class StripeConnect {
     public record ConnectStatus(String accountId, boolean detailsSubmitted, boolean payoutsEnabled) {
     }
 
-    private final StripeAccess stripe;
+    private final StripeApi stripe;
     private final StripeStore store;
     private final UserDirectory users;
     private final Ledger ledger;
 
-    StripeConnect(StripeAccess stripe, StripeStore store, UserDirectory users, Ledger ledger) {
+    StripeConnect(StripeApi stripe, StripeStore store, UserDirectory users, Ledger ledger) {
         this.stripe = stripe;
         this.store = store;
         this.users = users;
@@ -59,60 +58,57 @@ public class StripeConnect {
             throw ProblemException.invalid(errors);
         }
         String account = accountOf(providerId).orElse(null);
-        try {
-            if (account == null) {
-                Account created = stripe.client().v1().accounts().create(AccountCreateParams.builder()
-                        .setType(AccountCreateParams.Type.EXPRESS).setEmail(users.get(providerId).email())
-                        .setCapabilities(AccountCreateParams.Capabilities.builder()
-                                .setTransfers(AccountCreateParams.Capabilities.Transfers.builder().setRequested(true)
-                                        .build())
-                                .build())
-                        .putMetadata("tollgate_user_id", providerId.toString()).build(),
-                        RequestOptions.builder().setIdempotencyKey("tollgate-connect-" + providerId).build());
-                store.update("insert into stripe_connect_accounts (user_id, account_id, created_at) select ?, ?, ?"
-                        + " where not exists (select 1 from stripe_connect_accounts where user_id = ?)", providerId,
-                        created.getId(), java.time.Instant.now(), providerId);
-                account = accountOf(providerId).orElseThrow();
-                LOG.infof("Stripe Connect account %s created for provider %s", account, providerId);
-            }
-            AccountLink link = stripe.client().v1().accountLinks().create(AccountLinkCreateParams.builder()
-                    .setAccount(account).setReturnUrl(returnUrl).setRefreshUrl(refreshUrl)
-                    .setType(AccountLinkCreateParams.Type.ACCOUNT_ONBOARDING).build());
-            return new Onboarding(account, link.getUrl());
-        } catch (StripeException e) {
-            throw StripeAccess.refused("start the payout account onboarding", e);
+        if (account == null) {
+            String email = users.get(providerId).email();
+            Account created = stripe.call("create the payout account", "tollgate-connect-" + providerId,
+                    (client, options) -> client.v1().accounts().create(AccountCreateParams.builder()
+                            .setType(AccountCreateParams.Type.EXPRESS).setEmail(email)
+                            .setCapabilities(AccountCreateParams.Capabilities.builder()
+                                    .setTransfers(AccountCreateParams.Capabilities.Transfers.builder()
+                                            .setRequested(true).build())
+                                    .build())
+                            .putMetadata("tollgate_user_id", providerId.toString()).build(), options));
+            store.saveConnectAccount(providerId, created.getId());
+            account = accountOf(providerId).orElseThrow();
+            LOG.infof("Stripe Connect account %s created for provider %s", account, providerId);
         }
+        String onboarded = account;
+        AccountLink link = stripe.call("start the payout account onboarding", null,
+                (client, options) -> client.v1().accountLinks().create(AccountLinkCreateParams.builder()
+                        .setAccount(onboarded).setReturnUrl(returnUrl).setRefreshUrl(refreshUrl)
+                        .setType(AccountLinkCreateParams.Type.ACCOUNT_ONBOARDING).build(), options));
+        return new Onboarding(account, link.getUrl());
     }
 
     /** Whether the provider's connected account can receive transfers, as Stripe says now. */
     public ConnectStatus status(UUID providerId) {
         String account = accountOf(providerId).orElseThrow(() -> ProblemException.notFound("You have no Stripe "
                 + "payout account; create one with POST /api/v1/billing/connect."));
-        try {
-            Account a = stripe.client().v1().accounts().retrieve(account);
-            return new ConnectStatus(account, Boolean.TRUE.equals(a.getDetailsSubmitted()),
-                    Boolean.TRUE.equals(a.getPayoutsEnabled()));
-        } catch (StripeException e) {
-            throw StripeAccess.refused("read the payout account", e);
-        }
+        Account a = stripe.call("read the payout account", null,
+                (client, options) -> client.v1().accounts().retrieve(account, options));
+        return new ConnectStatus(account, Boolean.TRUE.equals(a.getDetailsSubmitted()),
+                Boolean.TRUE.equals(a.getPayoutsEnabled()));
     }
 
     public Optional<String> accountOf(UUID providerId) {
-        return store.one("select account_id from stripe_connect_accounts where user_id = ?", String.class,
-                providerId);
+        return store.connectAccountOf(providerId);
     }
 
     /**
      * Transfers a payout to the connected account. The payout id is the idempotency key, so retrying an interrupted
      * approval never pays twice.
+     *
+     * @throws dev.tollgate.billing.stripe.StripeRefused when Stripe did not transfer it
+     * @throws dev.tollgate.billing.stripe.StripeOutcomeUnknown when it may have
      */
-    String transfer(UUID payoutId, String account, long micros) throws StripeException {
+    String transfer(UUID payoutId, String account, long micros) {
         String currency = ledger.currency();
         long minor = micros / (StripeAccess.microsOfMinor(1, currency));
-        Transfer transfer = stripe.client().v1().transfers().create(TransferCreateParams.builder().setAmount(minor)
-                .setCurrency(currency).setDestination(account).setTransferGroup("payout_" + payoutId)
-                .putMetadata("tollgate_payout_id", payoutId.toString()).build(),
-                RequestOptions.builder().setIdempotencyKey("tollgate-payout-" + payoutId).build());
+        TransferCreateParams params = TransferCreateParams.builder().setAmount(minor).setCurrency(currency)
+                .setDestination(account).setTransferGroup("payout_" + payoutId)
+                .putMetadata("tollgate_payout_id", payoutId.toString()).build();
+        Transfer transfer = stripe.call("transfer the payout", "tollgate-payout-" + payoutId,
+                (client, options) -> client.v1().transfers().create(params, options));
         LOG.infof("Transfer %s of payout %s to %s", transfer.getId(), payoutId, account);
         return transfer.getId();
     }

@@ -18,7 +18,6 @@ import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.stripe.exception.StripeException;
 import com.stripe.model.Invoice;
 import com.stripe.model.Subscription;
 import com.stripe.model.checkout.Session;
@@ -31,6 +30,7 @@ import dev.tollgate.accounts.UserDirectory;
 import dev.tollgate.billing.StripeWebhooks.Received;
 import dev.tollgate.billing.store.StripeStore;
 import dev.tollgate.billing.store.StripeStore.SubscriptionRow;
+import dev.tollgate.billing.stripe.StripeApi;
 import dev.tollgate.platform.Money;
 import dev.tollgate.platform.ProblemException;
 import dev.tollgate.platform.ProblemException.FieldError;
@@ -60,17 +60,13 @@ public class StripeSubscriptions {
             Instant created, String invoicePdf, String hostedInvoiceUrl) {
     }
 
-    /** A subscription Checkout Session Tollgate created. */
-    private record TierCheckout(UUID userId, String tier, long price, String currency) {
-    }
-
-    private final StripeAccess stripe;
+    private final StripeApi stripe;
     private final StripeStore store;
     private final UserDirectory users;
     private final Ledger ledger;
     private final Map<Tier, BigDecimal> prices;
 
-    StripeSubscriptions(StripeAccess stripe, StripeStore store, UserDirectory users, Ledger ledger,
+    StripeSubscriptions(StripeApi stripe, StripeStore store, UserDirectory users, Ledger ledger,
             BillingConfig config) {
         this.stripe = stripe;
         this.store = store;
@@ -160,19 +156,14 @@ public class StripeSubscriptions {
         } else {
             params.setCustomerEmail(users.get(userId).email());
         }
-        Session session;
-        try {
-            session = stripe.client().v1().checkout().sessions().create(params.build());
-        } catch (StripeException e) {
-            LOG.errorf("Stripe refused a subscription Checkout Session: %s", e.getMessage());
-            throw StripeAccess.refused("start the subscription", e);
-        }
-        store.update("insert into stripe_checkouts (session_id, user_id, mode, tier, amount, currency, status,"
-                + " created_at) values (?, ?, 'subscription', ?, ?, ?, 'open', ?)", session.getId(), userId,
-                tier.id(), Money.toMicros(price), currency, Instant.now());
-        LOG.infof("Subscription Checkout Session %s for the %s tier created for %s", session.getId(), tier.id(),
+        SessionCreateParams session = params.build();
+        Session created = stripe.call("start the subscription", null,
+                (client, options) -> client.v1().checkout().sessions().create(session, options));
+        store.saveCheckout(new StripeStore.CheckoutRow(created.getId(), userId, "subscription", tier.id(),
+                Money.toMicros(price), currency));
+        LOG.infof("Subscription Checkout Session %s for the %s tier created for %s", created.getId(), tier.id(),
                 userId);
-        return new StripeTopUps.Checkout(session.getId(), session.getUrl());
+        return new StripeTopUps.Checkout(created.getId(), created.getUrl());
     }
 
     /** The user's current subscription (the live one, else the latest). */
@@ -187,15 +178,10 @@ public class StripeSubscriptions {
     public SubscriptionView cancel(UUID userId, boolean immediately) {
         SubscriptionRow row = live(userId).orElseThrow(() -> ProblemException.notFound("You have no active "
                 + "platform subscription to cancel."));
-        Subscription updated;
-        try {
-            updated = immediately
-                    ? stripe.client().v1().subscriptions().cancel(row.subscriptionId())
-                    : stripe.client().v1().subscriptions().update(row.subscriptionId(),
-                            SubscriptionUpdateParams.builder().setCancelAtPeriodEnd(true).build());
-        } catch (StripeException e) {
-            throw StripeAccess.refused("cancel the subscription", e);
-        }
+        Subscription updated = stripe.call("cancel the subscription", null, (client, options) -> immediately
+                ? client.v1().subscriptions().cancel(row.subscriptionId(), options)
+                : client.v1().subscriptions().update(row.subscriptionId(),
+                        SubscriptionUpdateParams.builder().setCancelAtPeriodEnd(true).build(), options));
         LOG.infof("Subscription %s of %s canceled %s", row.subscriptionId(), userId,
                 immediately ? "immediately" : "at the period end");
         return fromApi(row, updated);
@@ -209,13 +195,9 @@ public class StripeSubscriptions {
         if (!row.cancelAtPeriodEnd()) {
             throw ProblemException.conflict("Your " + row.tier() + " subscription is not canceled.");
         }
-        Subscription updated;
-        try {
-            updated = stripe.client().v1().subscriptions().update(row.subscriptionId(),
-                    SubscriptionUpdateParams.builder().setCancelAtPeriodEnd(false).build());
-        } catch (StripeException e) {
-            throw StripeAccess.refused("reactivate the subscription", e);
-        }
+        Subscription updated = stripe.call("reactivate the subscription", null,
+                (client, options) -> client.v1().subscriptions().update(row.subscriptionId(),
+                        SubscriptionUpdateParams.builder().setCancelAtPeriodEnd(false).build(), options));
         LOG.infof("Subscription %s of %s reactivated", row.subscriptionId(), userId);
         return fromApi(row, updated);
     }
@@ -224,16 +206,13 @@ public class StripeSubscriptions {
     public List<InvoiceView> invoices(UUID userId, int limit) {
         Optional<String> customer = store.customerOf(userId);
         if (customer.isEmpty()) {
-            stripe.client(); // 503 when payments are not configured, as for every Stripe endpoint
+            stripe.requireConfigured(); // 503 when payments are not configured, as for every Stripe endpoint
             return List.of();
         }
-        try {
-            return stripe.client().v1().invoices().list(InvoiceListParams.builder().setCustomer(customer.get())
-                    .setLimit((long) limit).build()).getData().stream().map(StripeSubscriptions::invoiceView)
-                    .toList();
-        } catch (StripeException e) {
-            throw StripeAccess.refused("list the invoices", e);
-        }
+        InvoiceListParams params = InvoiceListParams.builder().setCustomer(customer.get()).setLimit((long) limit)
+                .build();
+        return stripe.call("list the invoices", null, (client, options) -> client.v1().invoices().list(params,
+                options)).getData().stream().map(StripeSubscriptions::invoiceView).toList();
     }
 
     // --- webhooks ---------------------------------------------------------------------------------
@@ -241,17 +220,13 @@ public class StripeSubscriptions {
     /** {@code checkout.session.completed} in subscription mode: links the subscription to the user. */
     Received sessionCompleted(JsonNode session) {
         String sessionId = session.path("id").asText("");
-        Optional<TierCheckout> found = store.list("select user_id, tier, amount, currency from stripe_checkouts"
-                + " where session_id = ? and mode = 'subscription'",
-                rs -> new TierCheckout(rs.getObject(1, UUID.class),
-                        rs.getString(2), rs.getLong(3), rs.getString(4)),
-                sessionId).stream().findFirst();
+        Optional<StripeStore.CheckoutRow> found = store.checkout(sessionId, "subscription");
         if (found.isEmpty()) {
             LOG.warnf("Webhook for subscription Checkout Session %s, which Tollgate did not create: ignored",
                     sessionId);
             return new Received(true, "unknown session " + sessionId);
         }
-        TierCheckout checkout = found.get();
+        StripeStore.CheckoutRow checkout = found.get();
         UUID userId = checkout.userId();
         String subscriptionId = text(session, "subscription");
         String customerId = text(session, "customer");
@@ -264,10 +239,9 @@ public class StripeSubscriptions {
         boolean paid = "paid".equals(session.path("payment_status").asText());
         // event time 0: whatever Stripe reports about the subscription itself wins over this first sketch
         store.saveIfAbsent(new SubscriptionRow(subscriptionId, userId, customerId, checkout.tier(),
-                paid ? "active" : "incomplete", checkout.price(), checkout.currency(), null, null, false, null, 0,
+                paid ? "active" : "incomplete", checkout.amount(), checkout.currency(), null, null, false, null, 0,
                 Instant.now()));
-        store.update("update stripe_checkouts set status = 'completed', completed_at = ? where session_id = ?"
-                + " and status <> 'completed'", Instant.now(), sessionId);
+        store.markCheckoutCompleted(sessionId);
         applyTier(userId, "subscription " + subscriptionId + " checked out");
         return new Received(true, "subscription " + subscriptionId + " recorded");
     }

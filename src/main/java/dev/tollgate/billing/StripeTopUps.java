@@ -1,7 +1,6 @@
 package dev.tollgate.billing;
 
 import java.math.BigDecimal;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -13,12 +12,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.stripe.StripeClient;
-import com.stripe.exception.StripeException;
 import com.stripe.model.checkout.Session;
 import com.stripe.param.checkout.SessionCreateParams;
 
 import dev.tollgate.billing.store.StripeStore;
+import dev.tollgate.billing.stripe.StripeApi;
 import dev.tollgate.platform.Money;
 import dev.tollgate.platform.ProblemException;
 import dev.tollgate.platform.ProblemException.FieldError;
@@ -41,9 +39,9 @@ public class StripeTopUps {
 
     private final Ledger ledger;
     private final StripeStore store;
-    private final StripeAccess stripe;
+    private final StripeApi stripe;
 
-    StripeTopUps(Ledger ledger, StripeStore store, StripeAccess stripe) {
+    StripeTopUps(Ledger ledger, StripeStore store, StripeApi stripe) {
         this.ledger = ledger;
         this.store = store;
         this.stripe = stripe;
@@ -61,7 +59,6 @@ public class StripeTopUps {
         if (!errors.isEmpty()) {
             throw ProblemException.invalid(errors);
         }
-        StripeClient client = stripe.client();
         long minor = amount.movePointRight(minorDigits()).longValueExact();
         SessionCreateParams params = SessionCreateParams.builder().setMode(SessionCreateParams.Mode.PAYMENT)
                 .setSuccessUrl(successUrl).setCancelUrl(cancelUrl).setClientReferenceId(userId.toString())
@@ -74,16 +71,10 @@ public class StripeTopUps {
                                 .build())
                         .build())
                 .build();
-        Session session;
-        try {
-            session = client.v1().checkout().sessions().create(params);
-        } catch (StripeException e) {
-            LOG.errorf("Stripe refused a Checkout Session: %s", e.getMessage());
-            throw StripeAccess.refused("start the payment", e);
-        }
-        store.update("insert into stripe_checkouts (session_id, user_id, mode, amount, currency, status, created_at)"
-                + " values (?, ?, 'payment', ?, ?, 'open', ?)", session.getId(), userId, Money.toMicros(amount),
-                ledger.currency(), Instant.now());
+        Session session = stripe.call("start the payment", null,
+                (client, options) -> client.v1().checkout().sessions().create(params, options));
+        store.saveCheckout(new StripeStore.CheckoutRow(session.getId(), userId, "payment", null,
+                Money.toMicros(amount), ledger.currency()));
         LOG.infof("Checkout Session %s for %s %s created for %s", session.getId(), amount, ledger.currency(),
                 userId);
         return new Checkout(session.getId(), session.getUrl());
@@ -95,7 +86,7 @@ public class StripeTopUps {
         if (!"paid".equals(session.path("payment_status").asText())) {
             return new StripeWebhooks.Received(true, "session " + sessionId + " is not paid yet");
         }
-        Optional<UUID> user = checkoutUser(sessionId);
+        Optional<UUID> user = store.checkout(sessionId, "payment").map(StripeStore.CheckoutRow::userId);
         if (user.isEmpty()) {
             LOG.warnf("Webhook for Checkout Session %s, which Tollgate did not create: ignored", sessionId);
             return new StripeWebhooks.Received(true, "unknown session " + sessionId);
@@ -112,18 +103,8 @@ public class StripeTopUps {
                 + sessionId, null,
                 List.of(new Ledger.Leg(AccountKind.CONSUMER_WALLET, user.get(), micros),
                         new Ledger.Leg(AccountKind.STRIPE_CLEARING, null, -micros)));
-        markCompleted(sessionId);
+        store.markCheckoutCompleted(sessionId);
         return new StripeWebhooks.Received(true, posted.replayed() ? "already credited" : "credited");
-    }
-
-    private Optional<UUID> checkoutUser(String sessionId) {
-        return store.one("select user_id from stripe_checkouts where session_id = ? and mode = 'payment'",
-                UUID.class, sessionId);
-    }
-
-    private void markCompleted(String sessionId) {
-        store.update("update stripe_checkouts set status = 'completed', completed_at = ? where session_id = ?"
-                + " and status <> 'completed'", Instant.now(), sessionId);
     }
 
     private int minorDigits() {

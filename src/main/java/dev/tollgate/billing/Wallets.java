@@ -31,17 +31,27 @@ public class Wallets {
     private final Ledger ledger;
     private final LedgerStore store;
     private final UserDirectory users;
+    private final HeldCredit heldCredit;
 
-    Wallets(Ledger ledger, LedgerStore store, UserDirectory users) {
+    Wallets(Ledger ledger, LedgerStore store, UserDirectory users, HeldCredit heldCredit) {
         this.ledger = ledger;
         this.store = store;
         this.users = users;
+        this.heldCredit = heldCredit;
     }
 
+    /**
+     * The wallet's balance, what is committed to calls ({@code reserved}: in flight, charged and not yet written, or
+     * held by other nodes) and what the consumer can still spend ({@code available}). Credit this node holds for the
+     * consumer but no call has taken is available, not reserved.
+     */
     public LedgerViews.Credits credits(UUID userId) {
+        // read the node's slice first: a slice taken meanwhile then shows as reserved for a moment, never twice
+        long unused = heldCredit.unusedMicros(userId);
         long[] wallet = ledger.balanceOf(AccountKind.CONSUMER_WALLET, userId);
-        return new LedgerViews.Credits(Money.fromMicros(wallet[0]), Money.fromMicros(wallet[1]),
-                Money.fromMicros(wallet[0] - wallet[1]), ledger.currency());
+        long committed = Math.max(0, wallet[1] - unused);
+        return new LedgerViews.Credits(Money.fromMicros(wallet[0]), Money.fromMicros(committed),
+                Money.fromMicros(wallet[0] - committed), ledger.currency());
     }
 
     /**

@@ -2,6 +2,9 @@ package dev.tollgate.billing;
 
 import java.net.URI;
 import java.util.Map;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
@@ -10,7 +13,6 @@ import dev.tollgate.testing.Gateway;
 import dev.tollgate.testing.Gateway.Caller;
 import dev.tollgate.testing.Gateway.PublishedApi;
 import io.quarkus.test.common.http.TestHTTPResource;
-import io.restassured.path.json.JsonPath;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
@@ -20,6 +22,9 @@ import static org.hamcrest.Matchers.equalTo;
 abstract class GatewayChargingScenarios extends LedgerCheckedWithUpstream {
     @TestHTTPResource("/")
     URI root;
+
+    @Inject
+    Ledger ledger;
 
     @Test
     void of_200_parallel_calls_on_a_wallet_affording_50_exactly_50_reach_the_upstream_and_are_charged()
@@ -33,8 +38,9 @@ abstract class GatewayChargingScenarios extends LedgerCheckedWithUpstream {
         assertThat(upstream.hits() - before).isEqualTo(50);
 
         ChargeLines.await(api.provider(), 50);
-        caller.consumer().as().get("/api/v1/users/me/credits").then().body("balance", equalTo(0))
-                .body("reserved", equalTo(0));
+        Credits credits = Credits.of(caller.consumer());
+        assertThat(credits.balance()).isEqualByComparingTo("0");
+        assertThat(credits.reserved()).isEqualByComparingTo("0");
         ChargeLines paid = ChargeLines.of(caller.consumer());
         assertThat(paid.calls()).isEqualTo(50);
         assertThat(paid.amount()).isEqualByComparingTo("-0.05");
@@ -67,11 +73,11 @@ abstract class GatewayChargingScenarios extends LedgerCheckedWithUpstream {
         ChargeLines.await(api.provider(), 2);
         Thread.sleep(500);
         assertThat(ChargeLines.of(caller.consumer()).calls()).isEqualTo(2);
-        JsonPath credits = caller.consumer().as().get("/api/v1/users/me/credits").then().extract().jsonPath();
-        assertThat(credits.getDouble("balance")).isEqualTo(0.998);
-        // the node still holds part of the wallet for the next calls
-        assertThat(new java.math.BigDecimal(credits.getString("available"))
-                .add(new java.math.BigDecimal(credits.getString("reserved")))).isEqualByComparingTo("0.998");
+        Credits credits = Credits.of(caller.consumer());
+        assertThat(credits.balance()).isEqualByComparingTo("0.998");
+        // what the node still holds for the next calls is available: nothing is committed to a call now
+        assertThat(credits.available()).isEqualByComparingTo("0.998");
+        assertThat(credits.reserved()).isEqualByComparingTo("0");
     }
 
     @Test
@@ -79,6 +85,66 @@ abstract class GatewayChargingScenarios extends LedgerCheckedWithUpstream {
         PublishedApi api = Gateway.publish(upstream.baseUrl());
         Caller caller = Gateway.subscribe(api, api.defaultPlanId());
         caller.call().get("/gw/" + api.slug() + "/echo").then().statusCode(200);
-        caller.consumer().as().get("/api/v1/users/me/credits").then().body("balance", equalTo(0));
+        assertThat(Credits.of(caller.consumer()).balance()).isEqualByComparingTo("0");
+    }
+
+    @Test
+    void credit_held_by_the_node_but_not_used_by_a_call_is_available() throws Exception {
+        PublishedApi api = Gateway.publish(upstream.baseUrl());
+        Caller caller = Gateway.payingCaller(api, "0.001", "5");
+        for (int i = 0; i < 4; i++) {
+            caller.call().get("/gw/" + api.slug() + "/echo").then().statusCode(200);
+        }
+        ChargeLines.await(api.provider(), 4);
+        Credits credits = Credits.of(caller.consumer());
+        assertThat(credits.balance()).isEqualByComparingTo("4.996");
+        assertThat(credits.available()).isEqualByComparingTo("4.996");
+        assertThat(credits.reserved()).isEqualByComparingTo("0");
+    }
+
+    @Test
+    void a_hold_never_exceeds_what_whole_calls_at_the_price_can_use() throws Exception {
+        PublishedApi cheap = Gateway.publish(upstream.baseUrl());
+        Caller caller = Gateway.payingCaller(cheap, "0.001", "5");
+        for (int i = 0; i < 4; i++) {
+            caller.call().get("/gw/" + cheap.slug() + "/echo").then().statusCode(200);
+        }
+        // 4.996 left cannot pay a call at 5: refused, and none of it is held for that call
+        PublishedApi dear = Gateway.publish(upstream.baseUrl());
+        String plan = Gateway.addPlan(dear, Map.of("name", "Dear", "type", "pay_per_call", "price_per_call", 5));
+        Caller dearCaller = Gateway.subscribe(caller.consumer(), dear, plan);
+        dearCaller.call().get("/gw/" + dear.slug() + "/echo").then().statusCode(402);
+        ChargeLines.await(cheap.provider(), 4);
+        Credits credits = Credits.of(caller.consumer());
+        assertThat(credits.balance()).isEqualByComparingTo("4.996");
+        assertThat(credits.available()).isEqualByComparingTo("4.996");
+        assertThat(credits.reserved()).isEqualByComparingTo("0");
+        assertThat(heldMicros(caller.consumer())).isLessThanOrEqualTo(100_000L);
+
+        // 7 at a price of 5: the node holds 5 (one call), not 7, and nothing once it is used
+        PublishedApi other = Gateway.publish(upstream.baseUrl());
+        Caller seven = Gateway.payingCaller(other, 5, 7);
+        seven.call().get("/gw/" + other.slug() + "/echo").then().statusCode(200);
+        seven.call().get("/gw/" + other.slug() + "/echo").then().statusCode(402);
+        ChargeLines.await(other.provider(), 1);
+        assertThat(heldMicros(seven.consumer())).isZero();
+        Credits left = Credits.of(seven.consumer());
+        assertThat(left.balance()).isEqualByComparingTo("2");
+        assertThat(left.available()).isEqualByComparingTo("2");
+        assertThat(left.reserved()).isEqualByComparingTo("0");
+    }
+
+    /** Credit held out of the consumer's wallet by gateway nodes, in micros (as the database has it). */
+    private long heldMicros(dev.tollgate.testing.Api.User consumer) throws java.sql.SQLException {
+        UUID wallet = ledger.accountId(AccountKind.CONSUMER_WALLET, UUID.fromString(consumer.id()));
+        try (var c = database.getConnection();
+                var select = c.prepareStatement("select coalesce(sum(amount), 0) from credit_holds where"
+                        + " account_id = ?")) {
+            select.setObject(1, wallet);
+            try (var rs = select.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
     }
 }

@@ -16,6 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
 
 /** Top-ups through Stripe Checkout against a local Stripe, with webhooks signed as Stripe signs them. */
 @QuarkusTest
@@ -147,7 +148,9 @@ class StripeTopUpTest extends LedgerChecked {
         Api.User user = Api.registerConsumer();
         user.as().post("/api/v1/payments/setup").then().statusCode(200);
         user.as().body(Map.of("amount", 10, "payment_method_id", "pm_card_chargeDeclined"))
-                .post("/api/v1/payments/process").then().statusCode(402).body("detail", containsString("declined"));
+                .post("/api/v1/payments/process").then().statusCode(402).body("detail", containsString("declined"))
+                // our words, not Stripe's
+                .body("detail", not(containsString("Your card was declined")));
         user.as().body(Map.of("amount", 10, "payment_method_id", "not-a-method")).post("/api/v1/payments/process")
                 .then().statusCode(422);
         user.as().get("/api/v1/payments/history").then().body("size()", equalTo(0));
@@ -174,5 +177,70 @@ class StripeTopUpTest extends LedgerChecked {
         } finally {
             pool.shutdown();
         }
+    }
+
+    @Test
+    void a_succeeded_webhook_that_arrives_before_the_payment_is_recorded_credits_once() {
+        Api.User user = Api.registerConsumer();
+        user.as().post("/api/v1/payments/setup").then().statusCode(200);
+        java.util.List<String> outcomes = new java.util.concurrent.CopyOnWriteArrayList<>();
+        // Stripe confirms the PaymentIntent and delivers its webhook before Tollgate has its answer
+        StripeProfile.stripe.beforePaymentIntentAnswer = id -> {
+            String event = StripeProfile.stripe.paymentSucceededEvent(id);
+            outcomes.add(deliver(event, FakeStripe.sign(event)).then().statusCode(200).extract().jsonPath()
+                    .getString("outcome"));
+        };
+        String intent;
+        try {
+            intent = user.as().body(Map.of("amount", "7.5", "payment_method_id", "pm_card_visa"))
+                    .post("/api/v1/payments/process").then().statusCode(200).extract().jsonPath()
+                    .getString("payment_intent_id");
+        } finally {
+            StripeProfile.stripe.beforePaymentIntentAnswer = id -> {
+            };
+        }
+        assertThat(outcomes).containsExactly("credited");
+        String again = StripeProfile.stripe.paymentSucceededEvent(intent);
+        deliver(again, FakeStripe.sign(again)).then().statusCode(200).body("outcome", equalTo("already credited"));
+        assertThat(Credits.of(user).balance()).isEqualByComparingTo("7.5");
+        user.as().get("/api/v1/payments/history").then().statusCode(200).body("size()", equalTo(1))
+                .body("[0].payment_intent_id", equalTo(intent)).body("[0].status", equalTo("succeeded"));
+    }
+
+    @Test
+    void a_payment_intent_for_a_customer_tollgate_did_not_create_credits_nobody() {
+        Api.User user = Api.registerConsumer();
+        String event = "{\"id\":\"evt_x\",\"object\":\"event\",\"type\":\"payment_intent.succeeded\",\"data\":"
+                + "{\"object\":{\"id\":\"pi_foreign\",\"object\":\"payment_intent\",\"status\":\"succeeded\","
+                + "\"amount_received\":5000,\"currency\":\"usd\",\"customer\":\"cus_someone_else\",\"metadata\":"
+                + "{\"tollgate_user_id\":\"" + user.id() + "\"}}}}";
+        deliver(event, FakeStripe.sign(event)).then().statusCode(200).body("outcome", containsString("unknown"));
+        assertThat(Credits.of(user).balance()).isEqualByComparingTo("0");
+    }
+
+    @Test
+    void a_retried_payment_with_the_same_idempotency_key_charges_the_card_once() {
+        Api.User user = Api.registerConsumer();
+        String customer = user.as().post("/api/v1/payments/setup").then().statusCode(200).extract().jsonPath()
+                .getString("customer_id");
+        Map<String, Object> body = Map.of("amount", 20, "payment_method_id", "pm_card_visa");
+        String first = user.as().header("Idempotency-Key", "order-1").body(body).post("/api/v1/payments/process")
+                .then().statusCode(200).extract().jsonPath().getString("payment_intent_id");
+        String retry = user.as().header("Idempotency-Key", "order-1").body(body).post("/api/v1/payments/process")
+                .then().statusCode(200).extract().jsonPath().getString("payment_intent_id");
+        assertThat(retry).isEqualTo(first);
+        assertThat(StripeProfile.stripe.paymentIntentsOf(customer)).isEqualTo(1);
+        user.as().get("/api/v1/payments/history").then().body("size()", equalTo(1));
+        // another key is another payment; the same key of another user is theirs alone
+        user.as().header("Idempotency-Key", "order-2").body(body).post("/api/v1/payments/process").then()
+                .statusCode(200).body("payment_intent_id", not(equalTo(first)));
+        assertThat(StripeProfile.stripe.paymentIntentsOf(customer)).isEqualTo(2);
+        Api.User other = Api.registerConsumer();
+        other.as().post("/api/v1/payments/setup").then().statusCode(200);
+        other.as().header("Idempotency-Key", "order-1").body(body).post("/api/v1/payments/process").then()
+                .statusCode(200).body("payment_intent_id", not(equalTo(first)));
+        user.as().header("Idempotency-Key", "x".repeat(151)).body(body).post("/api/v1/payments/process").then()
+                .statusCode(422).body("errors.field", hasItem("Idempotency-Key"));
+        assertThat(StripeProfile.stripe.paymentIntentsOf(customer)).isEqualTo(2);
     }
 }

@@ -49,6 +49,12 @@ public final class FakeStripe implements AutoCloseable {
         server.createContext("/v1/accounts", this::accounts);
         server.createContext("/v1/account_links", this::accountLink);
         server.createContext("/v1/transfers", this::transfer);
+        // several requests at once: a transfer may hang (timeouts) while others are answered
+        server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "fake-stripe");
+            t.setDaemon(true);
+            return t;
+        }));
         server.start();
     }
 
@@ -98,6 +104,13 @@ public final class FakeStripe implements AutoCloseable {
         }));
     }
 
+    /**
+     * Runs with the id of each PaymentIntent created, before Stripe answers its creation (e.g. to deliver its
+     * {@code payment_intent.succeeded} webhook first, as Stripe may).
+     */
+    public volatile java.util.function.Consumer<String> beforePaymentIntentAnswer = id -> {
+    };
+
     private void createPaymentIntent(HttpExchange exchange) throws IOException {
         if (!authorized(exchange)) {
             return;
@@ -108,20 +121,37 @@ public final class FakeStripe implements AutoCloseable {
                     + "\"decline_code\":\"generic_decline\",\"message\":\"Your card was declined.\"}}");
             return;
         }
-        String id = "pi_" + UUID.randomUUID().toString().replace("-", "");
-        objects.put(id, form);
-        send(exchange, 200, "{\"id\":\"" + id + "\",\"object\":\"payment_intent\",\"status\":\"succeeded\","
-                + "\"amount\":" + form.get("amount") + ",\"amount_received\":" + form.get("amount")
-                + ",\"currency\":\"" + form.get("currency") + "\",\"customer\":\"" + form.get("customer") + "\"}");
+        boolean[] created = new boolean[1];
+        String json = idempotently(exchange, () -> {
+            String id = "pi_" + UUID.randomUUID().toString().replace("-", "");
+            objects.put(id, form);
+            created[0] = true;
+            return "{\"id\":\"" + id + "\",\"object\":\"payment_intent\",\"status\":\"succeeded\","
+                    + "\"amount\":" + form.get("amount") + ",\"amount_received\":" + form.get("amount")
+                    + ",\"currency\":\"" + form.get("currency") + "\",\"customer\":\"" + form.get("customer")
+                    + "\",\"metadata\":{\"tollgate_user_id\":\"" + form.get("metadata[tollgate_user_id]") + "\"}}";
+        });
+        if (created[0]) {
+            beforePaymentIntentAnswer.accept(JSON.readTree(json).path("id").asText());
+        }
+        send(exchange, 200, json);
     }
 
-    /** The event Stripe sends when a PaymentIntent succeeded. */
+    /** PaymentIntents created for a Stripe customer. */
+    public long paymentIntentsOf(String customer) {
+        return objects.entrySet().stream().filter(e -> e.getKey().startsWith("pi_")
+                && customer.equals(e.getValue().get("customer"))).count();
+    }
+
+    /** The event Stripe sends when a PaymentIntent succeeded (with the customer and metadata Tollgate sent). */
     public String paymentSucceededEvent(String paymentIntentId) {
         Map<String, String> form = objects.get(paymentIntentId);
         return "{\"id\":\"evt_" + UUID.randomUUID().toString().replace("-", "") + "\",\"object\":\"event\","
                 + "\"type\":\"payment_intent.succeeded\",\"data\":{\"object\":{\"id\":\"" + paymentIntentId
-                + "\",\"object\":\"payment_intent\",\"status\":\"succeeded\",\"amount_received\":"
-                + form.get("amount") + ",\"currency\":\"" + form.get("currency") + "\"}}}";
+                + "\",\"object\":\"payment_intent\",\"status\":\"succeeded\",\"amount\":" + form.get("amount")
+                + ",\"amount_received\":" + form.get("amount") + ",\"currency\":\"" + form.get("currency")
+                + "\",\"customer\":\"" + form.get("customer") + "\",\"metadata\":{\"tollgate_user_id\":\""
+                + form.get("metadata[tollgate_user_id]") + "\"}}}}";
     }
 
     private static Map<String, String> form(HttpExchange exchange) throws IOException {
@@ -389,7 +419,37 @@ public final class FakeStripe implements AutoCloseable {
             transfers.add(transfer);
             return transfer.toString();
         });
+        if (transfersTimeOut) {
+            // the transfer happened, but the answer does not come back before the client's read timeout
+            try {
+                hung.await(30, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            try {
+                send(exchange, 200, json);
+            } catch (IOException e) {
+                // the client gave up long ago
+            }
+            return;
+        }
         send(exchange, 200, json);
+    }
+
+    /** While set, transfers are made but answered only after the client has timed out. */
+    private volatile boolean transfersTimeOut;
+    private volatile java.util.concurrent.CountDownLatch hung = new java.util.concurrent.CountDownLatch(1);
+
+    /** Transfers are made but their answers hang until {@link #answerTransfers()}. */
+    public void timeOutTransfers() {
+        hung = new java.util.concurrent.CountDownLatch(1);
+        transfersTimeOut = true;
+    }
+
+    /** Transfers are answered again (hung answers are sent now). */
+    public void answerTransfers() {
+        transfersTimeOut = false;
+        hung.countDown();
     }
 
     /** Stripe's idempotency: a repeated {@code Idempotency-Key} gets the first answer and changes nothing. */
@@ -446,6 +506,7 @@ public final class FakeStripe implements AutoCloseable {
 
     @Override
     public void close() {
+        hung.countDown();
         server.stop(0);
     }
 }

@@ -26,8 +26,10 @@ public class StripeProfile implements QuarkusTestProfile {
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             }
+            // a short read timeout, so that tests of answers that never come are quick
             return Map.of("stripe.api-base", stripe.baseUrl(), "stripe.secret-key", FakeStripe.SECRET_KEY,
-                    "stripe.webhook-secret", FakeStripe.WEBHOOK_SECRET);
+                    "stripe.webhook-secret", FakeStripe.WEBHOOK_SECRET, "tollgate.stripe.read-timeout", "1s",
+                    "tollgate.stripe.max-network-retries", "1");
         }
 
         @Override

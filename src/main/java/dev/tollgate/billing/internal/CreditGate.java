@@ -24,6 +24,7 @@ import org.jboss.logging.Logger;
 
 import dev.tollgate.billing.AccountKind;
 import dev.tollgate.billing.BillingConfig;
+import dev.tollgate.billing.HeldCredit;
 import dev.tollgate.billing.Ledger;
 import dev.tollgate.billing.store.HoldStore;
 import dev.tollgate.gateway.CallCharging;
@@ -43,7 +44,7 @@ import io.quarkus.runtime.StartupEvent;
  * calls wait) plus the credit it held; the consumer's held credit is unavailable until the hold expires.
  */
 @Singleton
-class CreditGate implements CallCharging {
+class CreditGate implements CallCharging, HeldCredit {
 
     private static final Logger LOG = Logger.getLogger(CreditGate.class);
     private static final long EXHAUSTED_NANOS = 1_000_000_000L;
@@ -183,6 +184,8 @@ class CreditGate implements CallCharging {
     /** Takes more of the wallet for the waiting calls; runs on the lease thread. */
     private void lease(Budget budget) {
         long want;
+        long unit;
+        long held;
         List<Runnable> refused = new ArrayList<>();
         synchronized (budget) {
             long waiting = 0;
@@ -192,6 +195,8 @@ class CreditGate implements CallCharging {
                 largest = Math.max(largest, w.micros());
             }
             want = Math.max(Math.multiplyExact(largest, (long) config.leaseCalls()), waiting - budget.available);
+            unit = largest;
+            held = budget.available;
             if (budget.waiters.isEmpty()) {
                 budget.leasing = false;
                 return;
@@ -229,7 +234,8 @@ class CreditGate implements CallCharging {
             if (budget.walletAccount == null) {
                 budget.walletAccount = ledger.accountId(AccountKind.CONSUMER_WALLET, budget.consumerId);
             }
-            got = holds.lease(budget.walletAccount, nodeId, want, Instant.now().plus(config.holdTtl()));
+            got = holds.lease(budget.walletAccount, nodeId, available -> wholeCalls(held, Math.min(want, available),
+                    unit), Instant.now().plus(config.holdTtl()));
         } catch (Exception e) {
             LOG.errorf("Could not hold credit of %s: %s", budget.consumerId, e.getMessage());
             failure = Refusal.UNAVAILABLE;
@@ -263,6 +269,29 @@ class CreditGate implements CallCharging {
         callbacks.forEach(Runnable::run);
         if (again) {
             leases.execute(() -> lease(budget));
+        }
+    }
+
+    /**
+     * How much of {@code take} to hold so that what the node then holds ({@code held} + it) is a whole number of calls
+     * at the price {@code unit}: a slice never holds credit that no call at this price can use.
+     */
+    static long wholeCalls(long held, long take, long unit) {
+        if (unit <= 0) {
+            return take;
+        }
+        long usable = (held + take) / unit * unit - held;
+        return Math.max(0, Math.min(take, usable));
+    }
+
+    @Override
+    public long unusedMicros(UUID consumerId) {
+        Budget budget = budgets.get(consumerId);
+        if (budget == null) {
+            return 0;
+        }
+        synchronized (budget) {
+            return budget.available;
         }
     }
 

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.LongUnaryOperator;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -39,6 +40,15 @@ public class HoldStore {
 
     /** Holds up to {@code want} micros of the wallet's available credit for the node; returns what it got. */
     public long lease(UUID walletAccount, String nodeId, long want, Instant expires) throws SQLException {
+        return lease(walletAccount, nodeId, available -> Math.min(want, available), expires);
+    }
+
+    /**
+     * Holds what {@code take} says of the wallet's available credit for the node (given what is available, under the
+     * wallet's row lock); returns what it got.
+     */
+    public long lease(UUID walletAccount, String nodeId, LongUnaryOperator take, Instant expires)
+            throws SQLException {
         try (Connection c = begin()) {
             try {
                 long available;
@@ -49,13 +59,14 @@ public class HoldStore {
                         available = rs.next() ? rs.getLong(1) : 0;
                     }
                 }
-                long take = Math.min(want, available);
-                if (take > 0) {
-                    update(c, "update ledger_accounts set reserved = reserved + ? where id = ?", take, walletAccount);
-                    addToHold(c, walletAccount, nodeId, take, expires);
+                long taken = Math.min(available, take.applyAsLong(Math.max(0, available)));
+                if (taken > 0) {
+                    update(c, "update ledger_accounts set reserved = reserved + ? where id = ?", taken,
+                            walletAccount);
+                    addToHold(c, walletAccount, nodeId, taken, expires);
                 }
                 c.commit();
-                return Math.max(0, take);
+                return Math.max(0, taken);
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;

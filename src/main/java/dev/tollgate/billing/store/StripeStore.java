@@ -25,7 +25,7 @@ public class StripeStore {
 
     /** Maps a result row. */
     @FunctionalInterface
-    public interface Row<T> {
+    private interface Row<T> {
         T map(ResultSet rs) throws SQLException;
     }
 
@@ -44,19 +44,30 @@ public class StripeStore {
             + " currency, current_period_start, current_period_end, cancel_at_period_end, canceled_at, event_at,"
             + " created_at";
 
+    private static final String PAYMENT_COLUMNS = "payment_intent_id, user_id, status, amount, currency, created_at";
+
     private final AgroalDataSource dataSource;
 
     StripeStore(AgroalDataSource dataSource) {
         this.dataSource = dataSource;
     }
 
+    /** A PaymentIntent Tollgate created (amount in micros). */
+    public record PaymentRow(String paymentIntentId, UUID userId, String status, long amount, String currency,
+            Instant createdAt) {
+    }
+
+    /** A Checkout Session Tollgate created: whose, for which tier (subscriptions) and how much (micros). */
+    public record CheckoutRow(String sessionId, UUID userId, String mode, String tier, long amount, String currency) {
+    }
+
     /** The first column of the first row, if any. */
-    public <T> Optional<T> one(String sql, Class<T> type, Object... parameters) {
+    private <T> Optional<T> one(String sql, Class<T> type, Object... parameters) {
         List<T> rows = list(sql, rs -> rs.getObject(1, type), parameters);
         return rows.isEmpty() ? Optional.empty() : Optional.ofNullable(rows.get(0));
     }
 
-    public <T> List<T> list(String sql, Row<T> row, Object... parameters) {
+    private <T> List<T> list(String sql, Row<T> row, Object... parameters) {
         try (Connection c = dataSource.getConnection();
                 PreparedStatement select = prepare(c, sql, parameters);
                 ResultSet rs = select.executeQuery()) {
@@ -71,7 +82,7 @@ public class StripeStore {
     }
 
     /** Runs an insert or update; returns the number of rows it changed. */
-    public int update(String sql, Object... parameters) {
+    private int update(String sql, Object... parameters) {
         try (Connection c = dataSource.getConnection(); PreparedStatement statement = prepare(c, sql, parameters)) {
             return statement.executeUpdate();
         } catch (SQLException e) {
@@ -98,6 +109,85 @@ public class StripeStore {
             }
             // a concurrent request saved it first
         }
+    }
+
+    // --- Checkout Sessions -------------------------------------------------------------------------
+
+    /** Remembers a Checkout Session Tollgate created ({@code mode} payment or subscription; tier may be null). */
+    public void saveCheckout(CheckoutRow checkout) {
+        update("insert into stripe_checkouts (session_id, user_id, mode, tier, amount, currency, status, created_at)"
+                + " values (?, ?, ?, ?, ?, ?, 'open', ?)", checkout.sessionId(), checkout.userId(), checkout.mode(),
+                checkout.tier(), checkout.amount(), checkout.currency(), Instant.now());
+    }
+
+    /** A Checkout Session Tollgate created in that mode, if it did. */
+    public Optional<CheckoutRow> checkout(String sessionId, String mode) {
+        return list("select session_id, user_id, mode, tier, amount, currency from stripe_checkouts"
+                + " where session_id = ? and mode = ?",
+                rs -> new CheckoutRow(rs.getString(1),
+                        rs.getObject(2, UUID.class), rs.getString(3), rs.getString(4), rs.getLong(5),
+                        rs.getString(6)),
+                sessionId, mode).stream().findFirst();
+    }
+
+    public void markCheckoutCompleted(String sessionId) {
+        update("update stripe_checkouts set status = 'completed', completed_at = ? where session_id = ?"
+                + " and status <> 'completed'", Instant.now(), sessionId);
+    }
+
+    // --- PaymentIntents ----------------------------------------------------------------------------
+
+    /**
+     * Remembers a PaymentIntent unless it is known already (its webhook, or a retried request, may have recorded it
+     * first); returns whether this call recorded it.
+     */
+    public boolean savePayment(PaymentRow payment) {
+        try {
+            return update("insert into stripe_payments (payment_intent_id, user_id, amount, currency, status,"
+                    + " created_at) select ?, ?, ?, ?, ?, ? where not exists (select 1 from stripe_payments where"
+                    + " payment_intent_id = ?)", payment.paymentIntentId(), payment.userId(), payment.amount(),
+                    payment.currency(), payment.status(), payment.createdAt(), payment.paymentIntentId()) == 1;
+        } catch (IllegalStateException e) {
+            if (!(e.getCause() instanceof SQLException sql && "23505".equals(sql.getSQLState()))) {
+                throw e;
+            }
+            return false; // a concurrent request recorded it first
+        }
+    }
+
+    public Optional<PaymentRow> payment(String paymentIntentId) {
+        return list("select " + PAYMENT_COLUMNS + " from stripe_payments where payment_intent_id = ?",
+                StripeStore::paymentRow, paymentIntentId).stream().findFirst();
+    }
+
+    /** The user's PaymentIntents, newest first. */
+    public List<PaymentRow> paymentsOf(UUID userId) {
+        return list("select " + PAYMENT_COLUMNS + " from stripe_payments where user_id = ? order by created_at desc",
+                StripeStore::paymentRow, userId);
+    }
+
+    public void markPaymentSucceeded(String paymentIntentId) {
+        update("update stripe_payments set status = 'succeeded', succeeded_at = ? where payment_intent_id = ?",
+                Instant.now(), paymentIntentId);
+    }
+
+    private static PaymentRow paymentRow(ResultSet rs) throws SQLException {
+        return new PaymentRow(rs.getString(1), rs.getObject(2, UUID.class), rs.getString(3), rs.getLong(4),
+                rs.getString(5), instant(rs, 6));
+    }
+
+    // --- Connect accounts ----------------------------------------------------------------------------
+
+    /** The provider's Stripe Connect account, if Tollgate created one. */
+    public Optional<String> connectAccountOf(UUID userId) {
+        return one("select account_id from stripe_connect_accounts where user_id = ?", String.class, userId);
+    }
+
+    /** Remembers the provider's Connect account unless one is already known. */
+    public void saveConnectAccount(UUID userId, String accountId) {
+        update("insert into stripe_connect_accounts (user_id, account_id, created_at) select ?, ?, ?"
+                + " where not exists (select 1 from stripe_connect_accounts where user_id = ?)", userId, accountId,
+                Instant.now(), userId);
     }
 
     // --- platform subscriptions -------------------------------------------------------------------

@@ -42,7 +42,7 @@ public class AdminPayoutResource {
     }
 
     @GET
-    @Operation(summary = "All payouts", description = "Newest first; status pending, paid or rejected.")
+    @Operation(summary = "All payouts", description = "Newest first; status pending, processing, paid or rejected.")
     public List<Payouts.PayoutView> list(@QueryParam("status") String status,
             @QueryParam("skip") @DefaultValue("0") @Min(value = 0, message = "must be 0 or more") int skip,
             @QueryParam("limit") @DefaultValue("100") @Min(value = 1, message = "must be 1 to 1000") @Max(value = 1000, message = "must be 1 to 1000") int limit) {
@@ -53,7 +53,8 @@ public class AdminPayoutResource {
     @Path("/{id}/approve")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Pay a payout", description = "Transfers the amount to the provider's Stripe Connect "
-            + "account (the transfer id becomes the reference; 502 and still pending when Stripe refuses). For a "
+            + "account (the transfer id becomes the reference; 502 and still pending when Stripe refuses; 504 and "
+            + "still processing when Stripe's outcome is unknown: approve again to finish it). For a "
             + "provider without one, pay by hand and give {reference}: the bank or transfer reference. 409 unless "
             + "pending, or processing (an interrupted transfer, retried without paying twice).")
     public Payouts.PayoutView approve(@PathParam("id") UUID id, Decision body) {

@@ -6,6 +6,7 @@ import java.util.List;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -50,9 +51,12 @@ public class PaymentsResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Pay with a saved method", description = "{amount, payment_method_id}: a PaymentIntent "
             + "confirmed off-session; credits arrive when Stripe reports payment_intent.succeeded. 402 when the card "
-            + "is declined.")
-    public StripePayments.Payment process(@NotNull(message = "a JSON body is required") ProcessRequest body) {
-        return payments.process(currentUser.id(), body.amount(), body.paymentMethodId());
+            + "is declined. Send Idempotency-Key (1 to 150 characters) to make retries safe: the same key gets the "
+            + "same payment back and never charges twice. 504 when Stripe's outcome is unknown: retry with the same "
+            + "key.")
+    public StripePayments.Payment process(@NotNull(message = "a JSON body is required") ProcessRequest body,
+            @HeaderParam("Idempotency-Key") String idempotencyKey) {
+        return payments.process(currentUser.id(), body.amount(), body.paymentMethodId(), idempotencyKey);
     }
 
     @GET
