@@ -12,6 +12,7 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.hibernate.exception.ConstraintViolationException;
@@ -43,15 +44,25 @@ public class Ledger {
     public record Leg(AccountKind kind, UUID ownerId, long amount) {
     }
 
+    /**
+     * Fired inside a ledger transaction that adds credit to a consumer's wallet (grant, top-up, refund), for
+     * observers that act once it has committed, e.g. a gateway node that had found the wallet empty.
+     */
+    public record WalletCredited(UUID consumerId) {
+    }
+
     /** The transaction, and whether it had already been posted under the same idempotency key. */
     public record Posted(LedgerViews.Transaction transaction, boolean replayed) {
     }
 
     private final LedgerStore store;
     private final String currency;
+    private final Event<WalletCredited> walletCredited;
 
-    Ledger(LedgerStore store, @ConfigProperty(name = "tollgate.currency", defaultValue = "usd") String currency) {
+    Ledger(LedgerStore store, @ConfigProperty(name = "tollgate.currency", defaultValue = "usd") String currency,
+            Event<WalletCredited> walletCredited) {
         this.store = store;
+        this.walletCredited = walletCredited;
         this.currency = currency.trim().toLowerCase(Locale.ROOT);
         if (!CURRENCY.matcher(this.currency).matches()) {
             throw new IllegalStateException(
@@ -218,6 +229,9 @@ public class Ledger {
             entry.createdAt = now;
             store.persist(entry);
             entries.add(entry);
+            if (leg.kind() == AccountKind.CONSUMER_WALLET && leg.amount() > 0) {
+                walletCredited.fire(new WalletCredited(leg.ownerId()));
+            }
         }
         LOG.infof("Ledger %s %s: %s", type, transaction.id, describe(ordered));
         return new Posted(view(transaction, entries, legs, accounts), false);

@@ -63,6 +63,15 @@ abstract class GatewayChargingScenarios extends LedgerCheckedWithUpstream {
     }
 
     @Test
+    void credit_granted_after_a_402_can_be_spent_at_once() {
+        PublishedApi api = Gateway.publish(upstream.baseUrl());
+        Caller caller = Gateway.payingCaller(api, "0.001", null);
+        caller.call().get("/gw/" + api.slug() + "/echo").then().statusCode(402);
+        Api.grantCredits(caller.consumer(), "1");
+        caller.call().get("/gw/" + api.slug() + "/echo").then().statusCode(200);
+    }
+
+    @Test
     void upstream_errors_are_not_charged_and_good_calls_once_each() throws InterruptedException {
         PublishedApi api = Gateway.publish(upstream.baseUrl());
         Caller caller = Gateway.payingCaller(api, "0.001", "1");

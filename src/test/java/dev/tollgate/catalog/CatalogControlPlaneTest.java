@@ -274,7 +274,8 @@ class CatalogControlPlaneTest {
         consumer.as().body(Map.of("api_id", api.id())).post("/api/v1/subscriptions").then().statusCode(422)
                 .body("errors.field", hasItem("plan_id"));
         consumer.as().body(Map.of("api_id", "not-a-uuid", "plan_id", api.defaultPlanId()))
-                .post("/api/v1/subscriptions").then().statusCode(400).contentType("application/problem+json");
+                .post("/api/v1/subscriptions").then().statusCode(422).contentType("application/problem+json")
+                .body("errors.field", hasItem("api_id"));
         consumer.as().body(Map.of("api_id", hidden.id(), "plan_id", hidden.defaultPlanId()))
                 .post("/api/v1/subscriptions").then().statusCode(404);
         consumer.as().get("/api/v1/subscriptions").then().body("size()", equalTo(0));

@@ -17,6 +17,7 @@ import java.util.function.Consumer;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Singleton;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -119,6 +120,19 @@ class CreditGate implements CallCharging, HeldCredit {
         timers.scheduleWithFixedDelay(this::settleQueued, settleMillis, settleMillis, TimeUnit.MILLISECONDS);
         long housekeeping = Math.max(1_000, config.holdTtl().toMillis() / 5);
         timers.scheduleWithFixedDelay(this::housekeeping, housekeeping, housekeeping, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * A wallet this node found empty got credit: calls may use it at once instead of being refused until the
+     * "exhausted" pause ends (other nodes notice within that pause, {@value #EXHAUSTED_NANOS} ns).
+     */
+    void walletCredited(@Observes(during = TransactionPhase.AFTER_SUCCESS) Ledger.WalletCredited credited) {
+        Budget budget = budgets.get(credited.consumerId());
+        if (budget != null) {
+            synchronized (budget) {
+                budget.exhaustedUntil = System.nanoTime();
+            }
+        }
     }
 
     @Override
