@@ -8,6 +8,7 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
+import dev.tollgate.testing.Api;
 import dev.tollgate.testing.ChargeLines;
 import dev.tollgate.testing.Gateway;
 import dev.tollgate.testing.Gateway.Caller;
