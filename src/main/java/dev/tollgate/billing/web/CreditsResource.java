@@ -30,7 +30,7 @@ public class CreditsResource {
     }
 
     @GET
-    @Operation(summary = "My credits", description = "balance, reserved (held for calls in flight) and available = "
+    @Operation(operationId = "getMyCredits", summary = "My credits", description = "balance, reserved (held for calls in flight) and available = "
             + "balance − reserved, in currency units.")
     public LedgerViews.Credits credits() {
         return wallets.credits(currentUser.id());
