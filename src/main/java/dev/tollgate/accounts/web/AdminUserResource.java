@@ -22,6 +22,10 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -54,7 +58,10 @@ public class AdminUserResource {
     }
 
     @GET
-    @Operation(summary = "List users", description = "Filter by e-mail (substring) and role; the total is in "
+    @APIResponse(responseCode = "200", description = "The users; the total is in X-Total-Count", content = @Content(schema = @Schema(type = SchemaType.ARRAY, implementation = UserView.class)))
+    @APIResponse(responseCode = "403", ref = "Forbidden")
+    @APIResponse(responseCode = "422", ref = "UnprocessableContent")
+    @Operation(operationId = "listUsers", summary = "List users", description = "Filter by e-mail (substring) and role; the total is in "
             + "X-Total-Count.")
     public Response list(@QueryParam("email") @Size(max = 254) String email, @QueryParam("role") String role,
             @QueryParam("skip") @DefaultValue("0") @Min(value = 0, message = "must be 0 or more") int skip,
@@ -70,14 +77,22 @@ public class AdminUserResource {
 
     @GET
     @Path("/{id}")
-    @Operation(summary = "One user")
+    @APIResponse(responseCode = "200")
+    @APIResponse(responseCode = "403", ref = "Forbidden")
+    @APIResponse(responseCode = "404", ref = "NotFound")
+    @Operation(operationId = "getUser", summary = "One user")
     public UserView get(@PathParam("id") UUID id) {
         return directory.get(id);
     }
 
     @PUT
     @Path("/{id}")
-    @Operation(summary = "Change a user's roles, tier (plan) or suspension", description = "Suspending ends all of the user's logins at once.")
+    @APIResponse(responseCode = "200")
+    @APIResponse(responseCode = "403", ref = "Forbidden")
+    @APIResponse(responseCode = "404", ref = "NotFound")
+    @APIResponse(responseCode = "409", ref = "Conflict")
+    @APIResponse(responseCode = "422", ref = "UnprocessableContent")
+    @Operation(operationId = "updateUser", summary = "Change a user's roles, tier (plan) or suspension", description = "Suspending ends all of the user's logins at once.")
     public UserView update(@PathParam("id") UUID id,
             @Valid @NotNull(message = "a JSON body is required") UpdateUserRequest body) {
         List<FieldError> errors = new ArrayList<>();

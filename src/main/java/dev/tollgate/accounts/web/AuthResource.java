@@ -16,7 +16,11 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirements;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import dev.tollgate.accounts.Authentication;
@@ -61,7 +65,11 @@ public class AuthResource {
     @POST
     @Path("/register")
     @PermitAll
-    @Operation(summary = "Create an account", description = "role is consumer (default) or provider.")
+    @SecurityRequirements
+    @APIResponse(responseCode = "201", description = "Registered and logged in", content = @Content(schema = @Schema(implementation = TokenPair.class)))
+    @APIResponse(responseCode = "409", ref = "Conflict")
+    @APIResponse(responseCode = "422", ref = "UnprocessableContent")
+    @Operation(operationId = "register", summary = "Create an account", description = "role is consumer (default) or provider.")
     public Response register(@Valid @NotNull(message = "a JSON body is required") RegisterRequest body) {
         Role role = body.role() == null ? Role.CONSUMER : Role.parse(body.role()).orElseThrow();
         TokenPair pair = authentication.register(body.email(), body.username(), body.password(), role);
@@ -71,7 +79,13 @@ public class AuthResource {
     @POST
     @Path("/login")
     @PermitAll
-    @Operation(summary = "Log in with username or e-mail", description = "5 failures per account or client address in 15 minutes lock logins (429).")
+    @SecurityRequirements
+    @APIResponse(responseCode = "200")
+    @APIResponse(responseCode = "401", ref = "WrongCredentials")
+    @APIResponse(responseCode = "403", ref = "Forbidden")
+    @APIResponse(responseCode = "422", ref = "UnprocessableContent")
+    @APIResponse(responseCode = "429", ref = "TooManyRequests")
+    @Operation(operationId = "login", summary = "Log in with username or e-mail", description = "5 failures per account or client address in 15 minutes lock logins (429).")
     public TokenPair login(@Valid @NotNull(message = "a JSON body is required") LoginRequest body,
             @Context HttpServerRequest request) {
         return authentication.login(body.username(), body.password(), request.remoteAddress().hostAddress());
@@ -80,7 +94,11 @@ public class AuthResource {
     @POST
     @Path("/refresh")
     @PermitAll
-    @Operation(summary = "Exchange a refresh token for a new token pair", description = "Each refresh token works once; reusing one ends the whole login.")
+    @SecurityRequirements
+    @APIResponse(responseCode = "200")
+    @APIResponse(responseCode = "401", ref = "WrongCredentials")
+    @APIResponse(responseCode = "422", ref = "UnprocessableContent")
+    @Operation(operationId = "refreshTokens", summary = "Exchange a refresh token for a new token pair", description = "Each refresh token works once; reusing one ends the whole login.")
     public TokenPair refresh(@Valid @NotNull(message = "a JSON body is required") RefreshRequest body) {
         return authentication.refresh(body.refreshToken());
     }
@@ -90,7 +108,8 @@ public class AuthResource {
     @Authenticated
     @Consumes(MediaType.WILDCARD)
     @SecurityRequirement(name = "jwt")
-    @Operation(summary = "End this login", description = "Its refresh tokens and access tokens stop working.")
+    @APIResponse(responseCode = "204", description = "Logged out")
+    @Operation(operationId = "logout", summary = "End this login", description = "Its refresh tokens and access tokens stop working.")
     public Response logout() {
         authentication.logout(currentUser.sessionId());
         return Response.noContent().build();
@@ -100,7 +119,7 @@ public class AuthResource {
     @Path("/me")
     @Authenticated
     @SecurityRequirement(name = "jwt")
-    @Operation(summary = "The current user")
+    @Operation(operationId = "getCurrentUser", summary = "The current user")
     public UserView me() {
         return profiles.get(currentUser.id());
     }

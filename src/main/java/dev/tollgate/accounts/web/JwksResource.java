@@ -9,6 +9,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirements;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import dev.tollgate.accounts.internal.SigningKeys;
@@ -26,7 +27,8 @@ public class JwksResource {
     @GET
     @PermitAll
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Public keys that verify Tollgate access tokens (RS256)")
+    @SecurityRequirements
+    @Operation(operationId = "getJwks", summary = "Public keys that verify Tollgate access tokens (RS256)")
     public Map<String, Object> jwks() {
         return keys.jwks();
     }

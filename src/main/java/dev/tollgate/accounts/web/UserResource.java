@@ -12,6 +12,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -45,13 +46,17 @@ public class UserResource {
     }
 
     @GET
-    @Operation(summary = "My profile")
+    @Operation(operationId = "getMyProfile", summary = "My profile")
     public UserView get() {
         return profiles.get(currentUser.id());
     }
 
     @PUT
-    @Operation(summary = "Change my username, e-mail or password, or become a provider", description = "A password change needs current_password and ends my other logins.")
+    @APIResponse(responseCode = "200")
+    @APIResponse(responseCode = "403", ref = "Forbidden")
+    @APIResponse(responseCode = "409", ref = "Conflict")
+    @APIResponse(responseCode = "422", ref = "UnprocessableContent")
+    @Operation(operationId = "updateMyProfile", summary = "Change my username, e-mail or password, or become a provider", description = "A password change needs current_password and ends my other logins.")
     public UserView update(@Valid @NotNull(message = "a JSON body is required") UpdateProfileRequest body) {
         return profiles.update(currentUser.id(), currentUser.sessionId(), new Profiles.ProfileChange(
                 body.username(), body.email(), body.password(), body.currentPassword(), body.becomeProvider()));

@@ -7,6 +7,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -28,7 +29,9 @@ public class AdminBillingResource {
 
     @GET
     @Path("/summary")
-    @Operation(summary = "The platform's money", description = "Totals per account kind: consumer wallets (what "
+    @APIResponse(responseCode = "200")
+    @APIResponse(responseCode = "403", ref = "Forbidden")
+    @Operation(operationId = "getMoneySummary", summary = "The platform's money", description = "Totals per account kind: consumer wallets (what "
             + "consumers may still spend, and how much of it nodes hold for calls), provider earnings and pending "
             + "payouts (owed to providers), platform revenue, grants given, Stripe clearing; sum and balanced "
             + "(true when all balances sum to zero, as double entry requires).")

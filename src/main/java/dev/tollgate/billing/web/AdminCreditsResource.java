@@ -14,11 +14,15 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import dev.tollgate.accounts.CurrentUser;
 import dev.tollgate.billing.Ledger;
+import dev.tollgate.billing.LedgerViews;
 import dev.tollgate.billing.Wallets;
 
 @Path("/api/v1/admin/credits")
@@ -42,7 +46,10 @@ public class AdminCreditsResource {
 
     @POST
     @Path("/grant")
-    @Operation(summary = "Grant credits to a user", description = "Moves amount (currency units) from the platform's "
+    @APIResponse(responseCode = "201", description = "The grant (or, replayed, the first one)", content = @Content(schema = @Schema(implementation = LedgerViews.Transaction.class)))
+    @APIResponse(responseCode = "403", ref = "Forbidden")
+    @APIResponse(responseCode = "422", ref = "UnprocessableContent")
+    @Operation(operationId = "grantCredits", summary = "Grant credits to a user", description = "Moves amount (currency units) from the platform's "
             + "grants account into the user's wallet. With an Idempotency-Key header, repeating the request returns "
             + "the first grant (header Idempotent-Replayed: true) instead of granting again.")
     public Response grant(@NotNull(message = "a JSON body is required") GrantRequest body,

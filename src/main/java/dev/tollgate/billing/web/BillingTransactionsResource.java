@@ -16,10 +16,15 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import dev.tollgate.accounts.CurrentUser;
+import dev.tollgate.billing.LedgerViews;
 import dev.tollgate.billing.Wallets;
 import dev.tollgate.platform.ProblemException;
 import io.quarkus.security.Authenticated;
@@ -40,7 +45,9 @@ public class BillingTransactionsResource {
     }
 
     @GET
-    @Operation(summary = "Lines of my ledger accounts", description = "Newest first; type (grant, topup, charge, "
+    @APIResponse(responseCode = "200", description = "My ledger lines; the total is in X-Total-Count", content = @Content(schema = @Schema(type = SchemaType.ARRAY, implementation = LedgerViews.Line.class)))
+    @APIResponse(responseCode = "422", ref = "UnprocessableContent")
+    @Operation(operationId = "listMyTransactions", summary = "Lines of my ledger accounts", description = "Newest first; type (grant, topup, charge, "
             + "subscription, refund, payout, adjustment), from and to (ISO-8601 instant or date, UTC; to is "
             + "exclusive). The total is in X-Total-Count.")
     public Response transactions(@QueryParam("type") String type, @QueryParam("from") String from,

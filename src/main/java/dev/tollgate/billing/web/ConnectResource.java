@@ -9,6 +9,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -37,7 +38,10 @@ public class ConnectResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Set up my payout account", description = "Providers: creates your Stripe Connect "
+    @APIResponse(responseCode = "200")
+    @APIResponse(responseCode = "403", ref = "Forbidden")
+    @APIResponse(responseCode = "422", ref = "UnprocessableContent")
+    @Operation(operationId = "setUpPayoutAccount", summary = "Set up my payout account", description = "Providers: creates your Stripe Connect "
             + "(Express) account once and returns a link to Stripe's onboarding; approved payouts are then "
             + "transferred to it. Call again for a fresh link.")
     public StripeConnect.Onboarding onboard(@NotNull(message = "a JSON body is required") OnboardRequest body) {
@@ -46,7 +50,10 @@ public class ConnectResource {
     }
 
     @GET
-    @Operation(summary = "My payout account", description = "Whether Stripe has your details and will pay out; "
+    @APIResponse(responseCode = "200")
+    @APIResponse(responseCode = "403", ref = "Forbidden")
+    @APIResponse(responseCode = "404", ref = "NotFound")
+    @Operation(operationId = "getPayoutAccount", summary = "My payout account", description = "Whether Stripe has your details and will pay out; "
             + "404 before POST /api/v1/billing/connect.")
     public StripeConnect.ConnectStatus status() {
         PayoutResource.requireProvider(currentUser);

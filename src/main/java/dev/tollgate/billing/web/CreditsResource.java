@@ -30,9 +30,9 @@ public class CreditsResource {
     }
 
     @GET
-    @Operation(summary = "My credits", description = "balance; reserved: committed to calls in flight or charged "
-            + "and not yet written (and credit other gateway nodes hold for you); available = balance − reserved, "
-            + "what you can still spend. In currency units.")
+    @Operation(operationId = "getMyCredits", summary = "My credits", description = "balance; reserved: committed "
+            + "to calls in flight or charged and not yet written (and credit other gateway nodes hold for you); "
+            + "available = balance − reserved, what you can still spend. In currency units.")
     public LedgerViews.Credits credits() {
         return wallets.credits(currentUser.id());
     }

@@ -13,6 +13,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -40,7 +41,7 @@ public class PaymentsResource {
 
     @POST
     @Path("/setup")
-    @Operation(summary = "Save a payment method", description = "Creates your Stripe customer (once) and a "
+    @Operation(operationId = "setUpPaymentMethod", summary = "Save a payment method", description = "Creates your Stripe customer (once) and a "
             + "SetupIntent; confirm its client_secret with Stripe.js to save a card for later payments.")
     public StripePayments.Setup setup() {
         return payments.setup(currentUser.id());
@@ -49,7 +50,10 @@ public class PaymentsResource {
     @POST
     @Path("/process")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Pay with a saved method", description = "{amount, payment_method_id}: a PaymentIntent "
+    @APIResponse(responseCode = "200")
+    @APIResponse(responseCode = "402", ref = "PaymentRequired")
+    @APIResponse(responseCode = "422", ref = "UnprocessableContent")
+    @Operation(operationId = "payWithSavedMethod", summary = "Pay with a saved method", description = "{amount, payment_method_id}: a PaymentIntent "
             + "confirmed off-session; credits arrive when Stripe reports payment_intent.succeeded. 402 when the card "
             + "is declined. Send Idempotency-Key (1 to 150 characters) to make retries safe: the same key gets the "
             + "same payment back and never charges twice. 504 when Stripe's outcome is unknown: retry with the same "
@@ -61,7 +65,7 @@ public class PaymentsResource {
 
     @GET
     @Path("/history")
-    @Operation(summary = "My payments", description = "Newest first.")
+    @Operation(operationId = "listMyPayments", summary = "My payments", description = "Newest first.")
     public List<StripePayments.Payment> history() {
         return payments.history(currentUser.id());
     }

@@ -17,6 +17,9 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -46,7 +49,9 @@ public class PayoutResource {
 
     @GET
     @Path("/overview")
-    @Operation(summary = "My earnings", description = "Providers: available, pending payout and paid out, by API "
+    @APIResponse(responseCode = "200")
+    @APIResponse(responseCode = "403", ref = "Forbidden")
+    @Operation(operationId = "getMyEarnings", summary = "My earnings", description = "Providers: available, pending payout and paid out, by API "
             + "and by month (UTC).")
     public Payouts.Overview overview() {
         requireProvider();
@@ -56,7 +61,10 @@ public class PayoutResource {
     @POST
     @Path("/payout-request")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Ask to be paid", description = "amount at least TOLLGATE_MIN_PAYOUT (default 10) and at "
+    @APIResponse(responseCode = "201", description = "The payout, pending", content = @Content(schema = @Schema(implementation = Payouts.PayoutView.class)))
+    @APIResponse(responseCode = "403", ref = "Forbidden")
+    @APIResponse(responseCode = "422", ref = "UnprocessableContent")
+    @Operation(operationId = "requestPayout", summary = "Ask to be paid", description = "amount at least TOLLGATE_MIN_PAYOUT (default 10) and at "
             + "most the available earnings; it is held until an admin approves or rejects the payout.")
     public Response request(@NotNull(message = "a JSON body is required") PayoutRequest body) {
         requireProvider();
@@ -66,7 +74,10 @@ public class PayoutResource {
 
     @GET
     @Path("/payouts")
-    @Operation(summary = "My payouts", description = "Newest first; status pending, paid or rejected.")
+    @APIResponse(responseCode = "200")
+    @APIResponse(responseCode = "403", ref = "Forbidden")
+    @APIResponse(responseCode = "422", ref = "UnprocessableContent")
+    @Operation(operationId = "listMyPayouts", summary = "My payouts", description = "Newest first; status pending, paid or rejected.")
     public List<Payouts.PayoutView> mine(@QueryParam("status") String status,
             @QueryParam("skip") @DefaultValue("0") @Min(value = 0, message = "must be 0 or more") int skip,
             @QueryParam("limit") @DefaultValue("100") @Min(value = 1, message = "must be 1 to 1000") @Max(value = 1000, message = "must be 1 to 1000") int limit) {

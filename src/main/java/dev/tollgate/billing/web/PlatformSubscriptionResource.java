@@ -9,6 +9,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -33,7 +34,9 @@ public class PlatformSubscriptionResource {
     }
 
     @GET
-    @Operation(summary = "My platform subscription", description = "The live one (active, trialing or past due), "
+    @APIResponse(responseCode = "200")
+    @APIResponse(responseCode = "404", ref = "NotFound")
+    @Operation(operationId = "getMyPlatformSubscription", summary = "My platform subscription", description = "The live one (active, trialing or past due), "
             + "else the latest; 404 when there never was one.")
     public StripeSubscriptions.SubscriptionView get() {
         return subscriptions.current(currentUser.id());
@@ -41,7 +44,10 @@ public class PlatformSubscriptionResource {
 
     @POST
     @Path("/cancel")
-    @Operation(summary = "Cancel my platform subscription", description = "At the end of the paid period (the tier "
+    @APIResponse(responseCode = "200")
+    @APIResponse(responseCode = "404", ref = "NotFound")
+    @APIResponse(responseCode = "409", ref = "Conflict")
+    @Operation(operationId = "cancelMyPlatformSubscription", summary = "Cancel my platform subscription", description = "At the end of the paid period (the tier "
             + "lasts until then), or at once with cancel_immediately=true (the account is back on free now).")
     public StripeSubscriptions.SubscriptionView cancel(
             @QueryParam("cancel_immediately") @DefaultValue("false") boolean immediately) {
@@ -50,7 +56,10 @@ public class PlatformSubscriptionResource {
 
     @POST
     @Path("/reactivate")
-    @Operation(summary = "Keep my platform subscription", description = "Undoes a cancellation at the period end "
+    @APIResponse(responseCode = "200")
+    @APIResponse(responseCode = "404", ref = "NotFound")
+    @APIResponse(responseCode = "409", ref = "Conflict")
+    @Operation(operationId = "reactivateMyPlatformSubscription", summary = "Keep my platform subscription", description = "Undoes a cancellation at the period end "
             + "while the period lasts; 409 when it is not canceled or already ended.")
     public StripeSubscriptions.SubscriptionView reactivate() {
         return subscriptions.reactivate(currentUser.id());

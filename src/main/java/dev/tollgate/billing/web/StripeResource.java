@@ -18,7 +18,9 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirements;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import dev.tollgate.accounts.CurrentUser;
@@ -61,7 +63,10 @@ public class StripeResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Authenticated
     @SecurityRequirement(name = "jwt")
-    @Operation(summary = "Buy credits or an account tier with Stripe Checkout", description = "{amount, "
+    @APIResponse(responseCode = "200")
+    @APIResponse(responseCode = "409", ref = "Conflict")
+    @APIResponse(responseCode = "422", ref = "UnprocessableContent")
+    @Operation(operationId = "createCheckoutSession", summary = "Buy credits or an account tier with Stripe Checkout", description = "{amount, "
             + "success_url, cancel_url} buys credits (amount in currency units, 1 to 10000; the wallet is credited "
             + "when Stripe reports the payment). {tier, success_url, cancel_url} subscribes to the pro or enterprise "
             + "tier monthly (409 while another tier subscription is live). Returns the Checkout Session id and the "
@@ -80,7 +85,8 @@ public class StripeResource {
     @GET
     @Path("/tiers")
     @PermitAll
-    @Operation(summary = "Account tiers on sale", description = "Monthly prices of the paid tiers "
+    @SecurityRequirements
+    @Operation(operationId = "listTiers", summary = "Account tiers on sale", description = "Monthly prices of the paid tiers "
             + "(TOLLGATE_TIER_PRICES).")
     public List<TierPrice> tiers() {
         return subscriptions.prices().entrySet().stream().map(e -> new TierPrice(e.getKey().id(), e.getValue(),
@@ -91,7 +97,9 @@ public class StripeResource {
     @Path("/invoices")
     @Authenticated
     @SecurityRequirement(name = "jwt")
-    @Operation(summary = "My Stripe invoices", description = "Newest first, from Stripe (amounts in currency "
+    @APIResponse(responseCode = "200")
+    @APIResponse(responseCode = "422", ref = "UnprocessableContent")
+    @Operation(operationId = "listMyInvoices", summary = "My Stripe invoices", description = "Newest first, from Stripe (amounts in currency "
             + "units). Empty before the first payment.")
     public List<StripeSubscriptions.InvoiceView> invoices(
             @QueryParam("limit") @DefaultValue("10") @Min(value = 1, message = "must be 1 to 100") @Max(value = 100, message = "must be 1 to 100") int limit) {
@@ -102,7 +110,8 @@ public class StripeResource {
     @Path("/webhook")
     @Consumes(MediaType.WILDCARD)
     @PermitAll
-    @Operation(summary = "Stripe webhooks", description = "Verified with Stripe-Signature (400 when missing or "
+    @SecurityRequirements
+    @Operation(operationId = "receiveStripeWebhook", summary = "Stripe webhooks", description = "Verified with Stripe-Signature (400 when missing or "
             + "wrong). checkout.session.completed, payment_intent.succeeded, customer.subscription.*, invoice.paid "
             + "and invoice.payment_failed are applied once, in any order; other events are acknowledged and "
             + "ignored.")

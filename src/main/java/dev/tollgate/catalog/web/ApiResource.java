@@ -16,6 +16,9 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -52,7 +55,11 @@ public class ApiResource {
     }
 
     @POST
-    @Operation(summary = "Publish an API", description = "Providers and admins. The slug is derived from the name "
+    @APIResponse(responseCode = "201", description = "The API", content = @Content(schema = @Schema(implementation = ApiView.class)))
+    @APIResponse(responseCode = "403", ref = "Forbidden")
+    @APIResponse(responseCode = "409", ref = "Conflict")
+    @APIResponse(responseCode = "422", ref = "UnprocessableContent")
+    @Operation(operationId = "createApi", summary = "Publish an API", description = "Providers and admins. The slug is derived from the name "
             + "unless given; a free default plan is created. base_url must be public unless "
             + "TOLLGATE_ALLOW_PRIVATE_UPSTREAMS=true.")
     public Response create(@NotNull(message = "a JSON body is required") ApiRequest body) {
@@ -65,28 +72,38 @@ public class ApiResource {
     }
 
     @GET
-    @Operation(summary = "My APIs")
+    @Operation(operationId = "listMyApis", summary = "My APIs")
     public List<ApiView> mine() {
         return catalog.mine(currentUser.id());
     }
 
     @GET
     @Path("/{id}")
-    @Operation(summary = "One API", description = "Owner and admins see base_url; others see public APIs only.")
+    @APIResponse(responseCode = "200")
+    @APIResponse(responseCode = "404", ref = "NotFound")
+    @Operation(operationId = "getApi", summary = "One API", description = "Owner and admins see base_url; others see public APIs only.")
     public ApiView get(@PathParam("id") UUID id) {
         return catalog.get(id, actor());
     }
 
     @PUT
     @Path("/{id}")
-    @Operation(summary = "Change an API", description = "Fields left out stay as they are.")
+    @APIResponse(responseCode = "200")
+    @APIResponse(responseCode = "403", ref = "Forbidden")
+    @APIResponse(responseCode = "404", ref = "NotFound")
+    @APIResponse(responseCode = "409", ref = "Conflict")
+    @APIResponse(responseCode = "422", ref = "UnprocessableContent")
+    @Operation(operationId = "updateApi", summary = "Change an API", description = "Fields left out stay as they are.")
     public ApiView update(@PathParam("id") UUID id, @NotNull(message = "a JSON body is required") ApiRequest body) {
         return catalog.update(id, actor(), body.draft());
     }
 
     @DELETE
     @Path("/{id}")
-    @Operation(summary = "Delete an API with its plans and subscriptions")
+    @APIResponse(responseCode = "204", description = "Deleted")
+    @APIResponse(responseCode = "403", ref = "Forbidden")
+    @APIResponse(responseCode = "404", ref = "NotFound")
+    @Operation(operationId = "deleteApi", summary = "Delete an API with its plans and subscriptions")
     public Response delete(@PathParam("id") UUID id) {
         catalog.delete(id, actor());
         return Response.noContent().build();
@@ -94,14 +111,20 @@ public class ApiResource {
 
     @POST
     @Path("/{id}/pause")
-    @Operation(summary = "Pause an API", description = "Gateway calls get 503 until it is resumed.")
+    @APIResponse(responseCode = "200")
+    @APIResponse(responseCode = "403", ref = "Forbidden")
+    @APIResponse(responseCode = "404", ref = "NotFound")
+    @Operation(operationId = "pauseApi", summary = "Pause an API", description = "Gateway calls get 503 until it is resumed.")
     public ApiView pause(@PathParam("id") UUID id) {
         return catalog.setPaused(id, actor(), true);
     }
 
     @POST
     @Path("/{id}/resume")
-    @Operation(summary = "Resume a paused API")
+    @APIResponse(responseCode = "200")
+    @APIResponse(responseCode = "403", ref = "Forbidden")
+    @APIResponse(responseCode = "404", ref = "NotFound")
+    @Operation(operationId = "resumeApi", summary = "Resume a paused API")
     public ApiView resume(@PathParam("id") UUID id) {
         return catalog.setPaused(id, actor(), false);
     }

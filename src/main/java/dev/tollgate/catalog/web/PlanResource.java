@@ -17,6 +17,9 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -50,13 +53,20 @@ public class PlanResource {
     }
 
     @GET
-    @Operation(summary = "Plans of an API")
+    @APIResponse(responseCode = "200")
+    @APIResponse(responseCode = "404", ref = "NotFound")
+    @Operation(operationId = "listPlans", summary = "Plans of an API")
     public List<PlanView> list(@PathParam("apiId") UUID apiId) {
         return plans.list(apiId, CatalogActors.of(currentUser));
     }
 
     @POST
-    @Operation(summary = "Add a plan", description = "type free, pay_per_call or subscription; prices in currency "
+    @APIResponse(responseCode = "201", description = "The plan", content = @Content(schema = @Schema(implementation = PlanView.class)))
+    @APIResponse(responseCode = "403", ref = "Forbidden")
+    @APIResponse(responseCode = "404", ref = "NotFound")
+    @APIResponse(responseCode = "409", ref = "Conflict")
+    @APIResponse(responseCode = "422", ref = "UnprocessableContent")
+    @Operation(operationId = "createPlan", summary = "Add a plan", description = "type free, pay_per_call or subscription; prices in currency "
             + "units; rate_limit {requests, period: second|minute|hour|day}; monthly_quota in calls.")
     public Response create(@PathParam("apiId") UUID apiId,
             @NotNull(message = "a JSON body is required") PlanRequest body) {
@@ -67,14 +77,20 @@ public class PlanResource {
 
     @GET
     @Path("/{planId}")
-    @Operation(summary = "One plan")
+    @APIResponse(responseCode = "200")
+    @APIResponse(responseCode = "404", ref = "NotFound")
+    @Operation(operationId = "getPlan", summary = "One plan")
     public PlanView get(@PathParam("apiId") UUID apiId, @PathParam("planId") UUID planId) {
         return plans.get(apiId, planId, CatalogActors.of(currentUser));
     }
 
     @PUT
     @Path("/{planId}")
-    @Operation(summary = "Replace a plan", description = "Every field is replaced; subscribers move with it.")
+    @APIResponse(responseCode = "200")
+    @APIResponse(responseCode = "403", ref = "Forbidden")
+    @APIResponse(responseCode = "404", ref = "NotFound")
+    @APIResponse(responseCode = "422", ref = "UnprocessableContent")
+    @Operation(operationId = "updatePlan", summary = "Replace a plan", description = "Every field is replaced; subscribers move with it.")
     public PlanView update(@PathParam("apiId") UUID apiId, @PathParam("planId") UUID planId,
             @NotNull(message = "a JSON body is required") PlanRequest body) {
         return plans.update(apiId, planId, CatalogActors.of(currentUser), body.draft());
@@ -82,7 +98,11 @@ public class PlanResource {
 
     @DELETE
     @Path("/{planId}")
-    @Operation(summary = "Delete a plan without active subscriptions")
+    @APIResponse(responseCode = "204", description = "Deleted")
+    @APIResponse(responseCode = "403", ref = "Forbidden")
+    @APIResponse(responseCode = "404", ref = "NotFound")
+    @APIResponse(responseCode = "409", ref = "Conflict")
+    @Operation(operationId = "deletePlan", summary = "Delete a plan without active subscriptions")
     public Response delete(@PathParam("apiId") UUID apiId, @PathParam("planId") UUID planId) {
         plans.delete(apiId, planId, CatalogActors.of(currentUser));
         return Response.noContent().build();

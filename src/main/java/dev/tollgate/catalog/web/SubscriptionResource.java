@@ -19,6 +19,9 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -51,21 +54,31 @@ public class SubscriptionResource {
     }
 
     @POST
-    @Operation(summary = "Subscribe to a plan of an API")
+    @APIResponse(responseCode = "201", description = "The subscription", content = @Content(schema = @Schema(implementation = SubscriptionView.class)))
+    @APIResponse(responseCode = "402", ref = "PaymentRequired")
+    @APIResponse(responseCode = "404", ref = "NotFound")
+    @APIResponse(responseCode = "409", ref = "Conflict")
+    @APIResponse(responseCode = "422", ref = "UnprocessableContent")
+    @Operation(operationId = "subscribe", summary = "Subscribe to a plan of an API")
     public Response subscribe(@Valid @NotNull(message = "a JSON body is required") SubscribeRequest body) {
         SubscriptionView view = subscriptions.subscribe(currentUser.id(), body.apiId(), body.planId());
         return Response.status(201).header("Location", "/api/v1/subscriptions/" + view.id()).entity(view).build();
     }
 
     @GET
-    @Operation(summary = "My subscriptions", description = "Active ones; all=true adds cancelled ones.")
+    @Operation(operationId = "listMySubscriptions", summary = "My subscriptions", description = "Active ones; all=true adds cancelled ones.")
     public List<SubscriptionView> mine(@QueryParam("all") @DefaultValue("false") boolean all) {
         return subscriptions.mine(currentUser.id(), all);
     }
 
     @PUT
     @Path("/{id}")
-    @Operation(summary = "Move a subscription to another plan of the same API")
+    @APIResponse(responseCode = "200")
+    @APIResponse(responseCode = "402", ref = "PaymentRequired")
+    @APIResponse(responseCode = "404", ref = "NotFound")
+    @APIResponse(responseCode = "409", ref = "Conflict")
+    @APIResponse(responseCode = "422", ref = "UnprocessableContent")
+    @Operation(operationId = "changeSubscriptionPlan", summary = "Move a subscription to another plan of the same API")
     public SubscriptionView changePlan(@PathParam("id") UUID id,
             @Valid @NotNull(message = "a JSON body is required") ChangePlanRequest body) {
         return subscriptions.changePlan(currentUser.id(), id, body.planId());
@@ -73,7 +86,10 @@ public class SubscriptionResource {
 
     @DELETE
     @Path("/{id}")
-    @Operation(summary = "Cancel a subscription", description = "Gateway calls are refused (403) from then on.")
+    @APIResponse(responseCode = "204", description = "Cancelled")
+    @APIResponse(responseCode = "404", ref = "NotFound")
+    @APIResponse(responseCode = "409", ref = "Conflict")
+    @Operation(operationId = "cancelSubscription", summary = "Cancel a subscription", description = "Gateway calls are refused (403) from then on.")
     public Response cancel(@PathParam("id") UUID id) {
         subscriptions.cancel(currentUser.id(), id);
         return Response.noContent().build();

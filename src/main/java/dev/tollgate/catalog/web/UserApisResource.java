@@ -31,7 +31,7 @@ public class UserApisResource {
     }
 
     @GET
-    @Operation(summary = "Public APIs of a user")
+    @Operation(operationId = "listUserPublicApis", summary = "Public APIs of a user")
     public List<ApiView> list(@PathParam("userId") UUID userId) {
         return catalog.publicApisOf(userId);
     }

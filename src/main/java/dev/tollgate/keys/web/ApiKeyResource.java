@@ -18,6 +18,9 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -46,7 +49,10 @@ public class ApiKeyResource {
     }
 
     @POST
-    @Operation(summary = "Create an API key", description = "The answer holds the secret key: it is shown only "
+    @APIResponse(responseCode = "201", description = "The key, with its secret (shown only here)", content = @Content(schema = @Schema(implementation = ApiKeyView.class)))
+    @APIResponse(responseCode = "409", ref = "Conflict")
+    @APIResponse(responseCode = "422", ref = "UnprocessableContent")
+    @Operation(operationId = "createApiKey", summary = "Create an API key", description = "The answer holds the secret key: it is shown only "
             + "here. api_ids limits the key to those APIs; expires_at (ISO-8601) ends it.")
     public Response create(@NotNull(message = "a JSON body is required") CreateKeyRequest body) {
         ApiKeyView key = keys.create(currentUser.id(), body.name(), body.apiIds(), body.expiresAt());
@@ -55,7 +61,7 @@ public class ApiKeyResource {
     }
 
     @GET
-    @Operation(summary = "My API keys", description = "Never with their secrets; include_revoked=true adds revoked "
+    @Operation(operationId = "listApiKeys", summary = "My API keys", description = "Never with their secrets; include_revoked=true adds revoked "
             + "ones.")
     public List<ApiKeyView> mine(@QueryParam("include_revoked") @DefaultValue("false") boolean includeRevoked) {
         return keys.mine(currentUser.id(), includeRevoked);
@@ -63,7 +69,9 @@ public class ApiKeyResource {
 
     @DELETE
     @Path("/{id}")
-    @Operation(summary = "Revoke an API key", description = "The gateway refuses it (401) from then on.")
+    @APIResponse(responseCode = "204", description = "Revoked")
+    @APIResponse(responseCode = "404", ref = "NotFound")
+    @Operation(operationId = "revokeApiKey", summary = "Revoke an API key", description = "The gateway refuses it (401) from then on.")
     public Response revoke(@PathParam("id") UUID id) {
         keys.revoke(currentUser.id(), id);
         return Response.noContent().build();
@@ -71,7 +79,10 @@ public class ApiKeyResource {
 
     @POST
     @Path("/{id}/rotate")
-    @Operation(summary = "Give an API key a new secret", description = "The old secret stops working at once.")
+    @APIResponse(responseCode = "200", description = "The key with its new secret (shown only here)", content = @Content(schema = @Schema(implementation = ApiKeyView.class)))
+    @APIResponse(responseCode = "404", ref = "NotFound")
+    @APIResponse(responseCode = "409", ref = "Conflict")
+    @Operation(operationId = "rotateApiKey", summary = "Give an API key a new secret", description = "The old secret stops working at once.")
     public Response rotate(@PathParam("id") UUID id) {
         return Response.ok(keys.rotate(currentUser.id(), id)).header("Cache-Control", "no-store").build();
     }

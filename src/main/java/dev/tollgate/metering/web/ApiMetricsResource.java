@@ -14,6 +14,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -44,7 +45,11 @@ public class ApiMetricsResource {
     }
 
     @GET
-    @Operation(summary = "Calls, errors and latency of my API", description = "window 1h, 24h, 7d or 30d; errors "
+    @APIResponse(responseCode = "200")
+    @APIResponse(responseCode = "403", ref = "Forbidden")
+    @APIResponse(responseCode = "404", ref = "NotFound")
+    @APIResponse(responseCode = "422", ref = "UnprocessableContent")
+    @Operation(operationId = "getApiMetrics", summary = "Calls, errors and latency of my API", description = "window 1h, 24h, 7d or 30d; errors "
             + "are responses of 400 and above, server_errors 500 and above; latency percentiles in ms.")
     public UsageQueries.ApiMetrics metrics(@PathParam("apiId") UUID apiId,
             @QueryParam("window") @DefaultValue("24h") String window) {

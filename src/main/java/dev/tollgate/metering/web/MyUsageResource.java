@@ -15,6 +15,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -49,7 +50,9 @@ public class MyUsageResource {
     }
 
     @GET
-    @Operation(summary = "My gateway calls per API", description = "window month (default: this calendar month, "
+    @APIResponse(responseCode = "200")
+    @APIResponse(responseCode = "422", ref = "UnprocessableContent")
+    @Operation(operationId = "getMyUsage", summary = "My gateway calls per API", description = "window month (default: this calendar month, "
             + "UTC), 1h, 24h, 7d or 30d; errors are responses of 400 and above.")
     public MyUsage usage(@QueryParam("window") String window) {
         Instant since;

@@ -60,7 +60,7 @@ public class RateLimitUsageResource {
     }
 
     @GET
-    @Operation(summary = "Current rate-limit windows of my keys", description = "For each of my usable keys and "
+    @Operation(operationId = "getMyRateLimits", summary = "Current rate-limit windows of my keys", description = "For each of my usable keys and "
             + "each API it may call: the plan's rate-limit window and monthly quota, and my tier's hourly cap. Read "
             + "from this node's gateway counters.")
     public RateLimitUsage usage() {

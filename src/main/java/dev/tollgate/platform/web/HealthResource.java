@@ -19,6 +19,8 @@ import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirements;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.logging.Logger;
 
@@ -28,7 +30,7 @@ import io.quarkus.runtime.StartupEvent;
 /** {@code GET /health}: public liveness and readiness, 503 when the database cannot be queried. */
 @Path("/health")
 @Singleton
-@Tag(name = "ops")
+@Tag(name = "ops", description = "Health of the running node")
 public class HealthResource {
 
     private static final Logger LOG = Logger.getLogger(HealthResource.class);
@@ -48,7 +50,10 @@ public class HealthResource {
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Service health", description = "Public. 200 when healthy, 503 when the database is down.")
+    @SecurityRequirements
+    @APIResponse(responseCode = "200", description = "Healthy")
+    @APIResponse(responseCode = "503", description = "The database cannot be queried; the body says so in checks")
+    @Operation(operationId = "getHealth", summary = "Service health", description = "Public. 200 when healthy, 503 when the database is down.")
     public Response health() {
         Map<String, Object> database = checkDatabase();
         boolean up = "up".equals(database.get("status"));
