@@ -14,6 +14,7 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -51,6 +52,8 @@ public class StripeSubscriptions {
     /** Statuses in which a subscription grants its tier. */
     static final Set<String> LIVE = Set.of("active", "trialing", "past_due");
 
+    /** The account tier's Stripe subscription (named apart from API plan subscriptions in the OpenAPI document). */
+    @Schema(name = "TierSubscriptionView")
     public record SubscriptionView(String id, String tier, String status, Instant currentPeriodStart,
             Instant currentPeriodEnd, boolean cancelAtPeriodEnd, Instant canceledAt, BigDecimal price,
             String currency) {
