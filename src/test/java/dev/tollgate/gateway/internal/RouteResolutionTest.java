@@ -2,7 +2,6 @@ package dev.tollgate.gateway.internal;
 
 import java.util.List;
 import java.util.Map;
-
 import java.util.Set;
 import java.util.UUID;
 
