@@ -40,7 +40,8 @@ import io.vertx.ext.web.RoutingContext;
  * <li>{@link QuotaEnforcement}: the plan's monthly quota (429, quota headers);</li>
  * <li>{@link Pricing}: what the call costs (pay-per-call price, or overage beyond a subscription's included calls),
  * reserved from the consumer's credit through {@link CallCharging} (402);</li>
- * <li>{@link UpstreamProxy}: the call itself, streamed both ways, the body counted against the limit (413/502/504);</li>
+ * <li>{@link UpstreamProxy}: the call itself, streamed both ways, the body counted against its limit
+ * (413/502/504);</li>
  * <li>one {@link UsageEvent} to the {@link UsageSink} once the response is done, for every call that got as far as
  * a known API and key.</li>
  * </ol>

@@ -30,8 +30,8 @@ import io.vertx.ext.web.RoutingContext;
  * buffering). Hop-by-hop headers and the consumer's key are not forwarded; {@code X-Forwarded-*} and
  * {@code X-Request-ID} are added. Upstream timeout → 504, refused or reset → 502, client gone → upstream request
  * reset, request body over the call's limit → upstream request reset and 413 (the connection is cut instead when the
- * response has already started). Unless private upstreams are allowed, the address is resolved here and refused if internal, so a name that
- * resolves inwards after registration cannot be used to reach the platform's network.
+ * response has already started). Unless private upstreams are allowed, the address is resolved here and refused if
+ * internal, so a name that resolves inwards after registration cannot be used to reach the platform's network.
  */
 final class UpstreamProxy {
 
