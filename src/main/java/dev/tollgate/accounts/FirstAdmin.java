@@ -10,6 +10,7 @@ import org.jboss.logging.Logger;
 import dev.tollgate.accounts.internal.PasswordHasher;
 import dev.tollgate.accounts.store.AccountStore;
 import dev.tollgate.accounts.store.UserEntity;
+import dev.tollgate.platform.ChangeFeed;
 import dev.tollgate.platform.Secrets;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.StartupEvent;
@@ -23,7 +24,8 @@ class FirstAdmin {
 
     private static final Logger LOG = Logger.getLogger(FirstAdmin.class);
 
-    void ensure(@Observes StartupEvent event, AccountStore store, PasswordHasher passwords, AdminConfig config) {
+    void ensure(@Observes StartupEvent event, AccountStore store, PasswordHasher passwords, AdminConfig config,
+            ChangeFeed changes) {
         boolean generated = config.password().isEmpty();
         String password = config.password().orElseGet(Secrets::password);
         String hash = passwords.hash(password);
@@ -36,6 +38,8 @@ class FirstAdmin {
                     List.of(Role.ADMIN.id(), Role.CONSUMER.id(), Role.PROVIDER.id()));
             Users.ensureUnique(store, user.id, user.email, user.usernameKey);
             store.persist(user);
+            // the gateway's account snapshot lists admins
+            changes.changed(UserDirectory.TOPIC);
             return user;
         });
         if (admin == null) {

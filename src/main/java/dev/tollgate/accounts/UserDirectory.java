@@ -90,6 +90,8 @@ public class UserDirectory {
                     throw ProblemException.conflict("You cannot remove your own admin role.");
                 }
                 user.setRoleList(change.roles().stream().distinct().sorted().map(Role::id).toList());
+                // the gateway knows admins (no tier cap)
+                changes.changed(TOPIC);
             }
             if (change.plan() != null && !change.plan().id().equals(user.plan)) {
                 user.plan = change.plan().id();

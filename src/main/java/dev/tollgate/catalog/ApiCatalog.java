@@ -45,16 +45,23 @@ public class ApiCatalog {
     private static final Pattern TAG = Pattern.compile("[A-Za-z0-9][A-Za-z0-9 ._+-]{0,31}");
     private static final int DEFAULT_TIMEOUT_MS = 30_000;
 
-    /** Fields of an API; on update, {@code null} means unchanged. */
+    /**
+     * Fields of an API; on update, {@code null} means unchanged. {@code maxRequestBodyBytes} 0 means the platform's
+     * default body limit.
+     */
     public record ApiDraft(String name, String slug, String description, String baseUrl, String version,
-            String category, List<String> tags, String visibility, Integer timeoutMs) {
+            String category, List<String> tags, String visibility, Integer timeoutMs, Long maxRequestBodyBytes) {
     }
+
+    /** The largest per-API request body limit (1 TiB): larger values are surely mistakes. */
+    static final long MAX_REQUEST_BODY_BYTES = 1L << 40;
 
     private final CatalogStore store;
     private final ChangeFeed changes;
     private final Plans plans;
     private final ApiAccess access;
     private final boolean allowPrivateUpstreams;
+    private final long platformBodyLimit;
 
     ApiCatalog(CatalogStore store, ChangeFeed changes, Plans plans, ApiAccess access, GatewayConfig gateway) {
         this.store = store;
@@ -62,6 +69,7 @@ public class ApiCatalog {
         this.changes = changes;
         this.plans = plans;
         this.allowPrivateUpstreams = gateway.allowPrivateUpstreams();
+        this.platformBodyLimit = gateway.maxRequestBodySize().asLongValue();
     }
 
     public ApiView create(UUID ownerId, ApiDraft draft) {
@@ -95,6 +103,7 @@ public class ApiCatalog {
             api.visibility = draft.visibility() == null ? "private" : draft.visibility();
             api.status = "active";
             api.timeoutMs = draft.timeoutMs() == null ? DEFAULT_TIMEOUT_MS : draft.timeoutMs();
+            api.maxRequestBodyBytes = bodyLimit(draft.maxRequestBodyBytes());
             api.createdAt = now;
             api.updatedAt = now;
             store.persist(api);
@@ -171,6 +180,9 @@ public class ApiCatalog {
             if (draft.timeoutMs() != null) {
                 api.timeoutMs = draft.timeoutMs();
             }
+            if (draft.maxRequestBodyBytes() != null) {
+                api.maxRequestBodyBytes = bodyLimit(draft.maxRequestBodyBytes());
+            }
             api.updatedAt = Instant.now();
             changes.changed(TOPIC);
             return view(api, true);
@@ -216,10 +228,17 @@ public class ApiCatalog {
                 .collect(Collectors.toMap(a -> a.id, a -> view(a, false))));
     }
 
-    static ApiView view(ApiEntity api, boolean owner) {
+    /** The API as {@code owner} (or an admin) or anyone else sees it; the body limit shown is the one in force. */
+    ApiView view(ApiEntity api, boolean owner) {
         return new ApiView(api.id, api.ownerId, api.name, api.slug, api.description, owner ? api.baseUrl : null,
                 api.version, api.category, api.tagList(), api.visibility, api.status, owner ? api.timeoutMs : null,
+                owner ? (api.maxRequestBodyBytes == null ? platformBodyLimit : api.maxRequestBodyBytes) : null,
                 "/gw/" + api.slug, api.createdAt, api.updatedAt);
+    }
+
+    /** A requested body limit as stored: null (the platform's default) for 0 or none. */
+    private static Long bodyLimit(Long requested) {
+        return requested == null || requested == 0 ? null : requested;
     }
 
     private void validate(List<FieldError> errors, ApiDraft draft) {
@@ -253,6 +272,11 @@ public class ApiCatalog {
         }
         if (draft.timeoutMs() != null && (draft.timeoutMs() < 100 || draft.timeoutMs() > 300_000)) {
             errors.add(new FieldError("timeout_ms", "must be 100 to 300000"));
+        }
+        if (draft.maxRequestBodyBytes() != null
+                && (draft.maxRequestBodyBytes() < 0 || draft.maxRequestBodyBytes() > MAX_REQUEST_BODY_BYTES)) {
+            errors.add(new FieldError("max_request_body_bytes",
+                    "must be 1 to " + MAX_REQUEST_BODY_BYTES + " bytes, or 0 for the platform's default"));
         }
     }
 

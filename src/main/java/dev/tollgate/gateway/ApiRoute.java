@@ -4,11 +4,13 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * One API as the gateway sees it: where to send calls, whether it is paused, its plans and the active subscription of
- * each consumer. Immutable; replaced as a whole when anything about the API changes.
+ * One API as the gateway sees it: where to send calls, whether it is paused or listed publicly, its request body limit,
+ * its plans and the active subscription of each consumer. Immutable; replaced as a whole when anything about the API
+ * changes. {@code maxRequestBodyBytes} 0 means the platform's default ({@code tollgate.gateway.max-request-body-size}).
  */
-public record ApiRoute(UUID id, String slug, UUID ownerId, Upstream upstream, boolean paused, int timeoutMillis,
-        Map<UUID, PlanRule> plans, Map<UUID, Subscription> subscriptionsByConsumer) {
+public record ApiRoute(UUID id, String slug, UUID ownerId, Upstream upstream, boolean paused, boolean publiclyVisible,
+        int timeoutMillis, long maxRequestBodyBytes, Map<UUID, PlanRule> plans,
+        Map<UUID, Subscription> subscriptionsByConsumer) {
 
     public ApiRoute {
         plans = Map.copyOf(plans);

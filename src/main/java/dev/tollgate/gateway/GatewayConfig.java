@@ -2,6 +2,7 @@ package dev.tollgate.gateway;
 
 import java.time.Duration;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -26,6 +27,13 @@ public interface GatewayConfig {
     /** Pooled keep-alive connections per upstream host. */
     @WithDefault("256")
     int maxConnectionsPerUpstream();
+
+    /**
+     * Largest request body an API accepts unless it sets its own {@code max_request_body_bytes}
+     * ({@code TOLLGATE_GATEWAY_MAX_REQUEST_BODY_SIZE}, e.g. {@code 10M}, {@code 512K}); larger bodies get 413.
+     */
+    @WithDefault("10M")
+    MemorySize maxRequestBodySize();
 
     /** Longest wait for a TCP (and TLS) connection to an upstream; the API's own timeout caps it too. */
     @WithDefault("5s")

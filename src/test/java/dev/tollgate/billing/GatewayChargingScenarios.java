@@ -1,6 +1,12 @@
 package dev.tollgate.billing;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -156,5 +162,80 @@ abstract class GatewayChargingScenarios extends LedgerCheckedWithUpstream {
                 return rs.getLong(1);
             }
         }
+    }
+    @Test
+    void a_client_that_hangs_up_mid_body_is_charged_once_the_upstream_answered() throws Exception {
+        PublishedApi api = Gateway.publish(upstream.baseUrl());
+        Caller caller = Gateway.payingCaller(api, "0.001", "1");
+        String drip = "hang-up-" + api.slug();
+        try {
+            try (Socket socket = new Socket(root.getHost(), root.getPort())) {
+                socket.setSoTimeout(10_000);
+                send(socket, api, caller, "/drip?id=" + drip);
+                // the status line, the headers and the first chunk of the body arrive; then the client leaves
+                readUntil(socket, "first-chunk;");
+            }
+            ChargeLines.await(api.provider(), 1);
+        } finally {
+            upstream.releaseDrip(drip);
+        }
+        assertThat(awaitLoggedStatus(api, 499)).isTrue();
+        ChargeLines paid = ChargeLines.of(caller.consumer());
+        assertThat(paid.calls()).isEqualTo(1);
+        assertThat(paid.amount()).isEqualByComparingTo("-0.001");
+        assertThat(new java.math.BigDecimal(caller.consumer().as().get("/api/v1/users/me/credits").then()
+                .extract().jsonPath().getString("balance"))).isEqualByComparingTo("0.999");
+    }
+
+    @Test
+    void a_client_gone_before_the_upstream_answered_is_not_charged() throws Exception {
+        PublishedApi api = Gateway.publish(upstream.baseUrl());
+        Caller caller = Gateway.payingCaller(api, "0.001", "1");
+        int before = upstream.hits();
+        try (Socket socket = new Socket(root.getHost(), root.getPort())) {
+            send(socket, api, caller, "/slow?ms=1500");
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (upstream.hits() == before && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            assertThat(upstream.hits()).as("the call reached the upstream").isGreaterThan(before);
+        }
+        assertThat(awaitLoggedStatus(api, 499)).isTrue();
+        caller.call().get("/gw/" + api.slug() + "/echo").then().statusCode(200);
+        ChargeLines.await(api.provider(), 1);
+        assertThat(ChargeLines.of(caller.consumer()).calls()).isEqualTo(1);
+    }
+
+    private static void send(Socket socket, PublishedApi api, Caller caller, String path) throws IOException {
+        OutputStream out = socket.getOutputStream();
+        out.write(("GET /gw/" + api.slug() + path + " HTTP/1.1\r\nHost: localhost\r\nX-API-Key: " + caller.key()
+                + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+    }
+
+    private static void readUntil(Socket socket, String marker) throws IOException {
+        InputStream in = socket.getInputStream();
+        StringBuilder seen = new StringBuilder();
+        byte[] buffer = new byte[4096];
+        while (seen.indexOf(marker) < 0) {
+            int read = in.read(buffer);
+            assertThat(read).as("the response so far: " + seen).isPositive();
+            seen.append(new String(buffer, 0, read, StandardCharsets.US_ASCII));
+        }
+        assertThat(seen.toString()).startsWith("HTTP/1.1 200");
+    }
+
+    /** Waits up to 10 s for the API's latest usage event to have {@code status}. */
+    private static boolean awaitLoggedStatus(PublishedApi api, int status) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            List<Integer> statuses = api.provider().as().get("/api/v1/apis/" + api.id() + "/logs").then()
+                    .statusCode(200).extract().jsonPath().getList("status", Integer.class);
+            if (statuses.contains(status)) {
+                return true;
+            }
+            Thread.sleep(50);
+        }
+        return false;
     }
 }

@@ -137,4 +137,111 @@ class GatewayLimitsTest {
         assertThat(usage.getLong("windows[0].monthly_quota.limit")).isEqualTo(50);
     }
 
+    @Test
+    void calls_refused_for_want_of_credit_use_up_neither_rate_limit_nor_quota() {
+        PublishedApi api = Gateway.publish(upstream.baseUrl());
+        String plan = Gateway.addPlan(api, Map.of("name", "Metered", "type", "pay_per_call", "price_per_call", "0.001",
+                "rate_limit", Map.of("requests", 3, "period", "hour"), "monthly_quota", 4));
+        Caller caller = Gateway.subscribe(api, plan);
+        for (int i = 0; i < 5; i++) {
+            caller.call().get("/gw/" + api.slug() + "/echo").then().statusCode(402);
+        }
+        Api.grantCredits(caller.consumer(), "1");
+        firstCallAfterTheGrant(caller, api).then().header("X-RateLimit-Remaining", "2")
+                .header("X-Quota-Remaining", "3");
+        for (int i = 1; i < 3; i++) {
+            caller.call().get("/gw/" + api.slug() + "/echo").then().statusCode(200)
+                    .header("X-RateLimit-Remaining", String.valueOf(2 - i))
+                    .header("X-Quota-Remaining", String.valueOf(3 - i));
+        }
+        caller.call().get("/gw/" + api.slug() + "/echo").then().statusCode(429)
+                .body("detail", containsString("3 requests per hour"));
+    }
+
+    @Test
+    void calls_refused_for_want_of_credit_do_not_use_up_the_monthly_quota() {
+        PublishedApi api = Gateway.publish(upstream.baseUrl());
+        String plan = Gateway.addPlan(api, Map.of("name", "Metered", "type", "pay_per_call", "price_per_call", "0.001",
+                "monthly_quota", 3));
+        Caller caller = Gateway.subscribe(api, plan);
+        for (int i = 0; i < 5; i++) {
+            caller.call().get("/gw/" + api.slug() + "/echo").then().statusCode(402);
+        }
+        Api.grantCredits(caller.consumer(), "1");
+        firstCallAfterTheGrant(caller, api).then().header("X-Quota-Remaining", "2");
+        for (int i = 1; i < 3; i++) {
+            caller.call().get("/gw/" + api.slug() + "/echo").then().statusCode(200)
+                    .header("X-Quota-Remaining", String.valueOf(2 - i));
+        }
+        caller.call().get("/gw/" + api.slug() + "/echo").then().statusCode(429)
+                .body("title", equalTo("Quota Exceeded"));
+    }
+
+    @Test
+    void calls_refused_by_the_quota_give_their_rate_limit_token_back() {
+        PublishedApi api = Gateway.publish(upstream.baseUrl());
+        String plan = Gateway.addPlan(api, Map.of("name", "Small", "type", "free", "rate_limit",
+                Map.of("requests", 5, "period", "hour"), "monthly_quota", 2));
+        Caller caller = Gateway.subscribe(api, plan);
+        caller.call().get("/gw/" + api.slug() + "/echo").then().statusCode(200);
+        caller.call().get("/gw/" + api.slug() + "/echo").then().statusCode(200);
+        for (int i = 0; i < 4; i++) {
+            caller.call().get("/gw/" + api.slug() + "/echo").then().statusCode(429)
+                    .body("title", equalTo("Quota Exceeded"));
+        }
+        var usage = caller.consumer().as().get("/api/v1/rate-limit/usage").then().statusCode(200).extract()
+                .jsonPath();
+        assertThat(usage.getLong("windows[0].rate_limit.used")).isEqualTo(2);
+        assertThat(usage.getLong("windows[0].monthly_quota.used")).isEqualTo(2);
+        assertThat(usage.getLong("tier.hourly.used")).isEqualTo(2);
+    }
+
+    @Test
+    void an_apis_owner_testing_it_is_not_capped_by_the_free_tier_but_by_the_plans_own_limit() {
+        Api.User provider = Api.register("provider");
+        PublishedApi api = Gateway.publish(provider, upstream.baseUrl(), Map.of());
+        Caller owner = Gateway.subscribe(provider, api, api.defaultPlanId());
+        for (int i = 0; i < 105; i++) {
+            owner.call().get("/gw/" + api.slug() + "/echo").then().statusCode(200);
+        }
+        String limited = Gateway.addPlan(api, Map.of("name", "Two", "type", "free", "rate_limit",
+                Map.of("requests", 2, "period", "hour")));
+        owner.consumer().as().body(Map.of("plan_id", limited)).put("/api/v1/subscriptions/"
+                + owner.subscriptionId()).then().statusCode(200);
+        owner.call().get("/gw/" + api.slug() + "/echo").then().statusCode(200)
+                .header("RateLimit-Policy", "\"plan\";q=2;w=3600");
+        owner.call().get("/gw/" + api.slug() + "/echo").then().statusCode(200);
+        owner.call().get("/gw/" + api.slug() + "/echo").then().statusCode(429)
+                .body("detail", containsString("2 requests per hour"));
+
+        // on someone else's API the same provider is a free-tier consumer like any other
+        PublishedApi other = Gateway.publish(upstream.baseUrl());
+        Gateway.subscribe(provider, other, other.defaultPlanId()).call().get("/gw/" + other.slug() + "/echo").then()
+                .statusCode(200).header("RateLimit-Policy", "\"tier\";q=100;w=3600")
+                .header("X-RateLimit-Remaining", "99");
+    }
+
+    @Test
+    void admins_are_not_capped_by_their_tier() {
+        PublishedApi api = Gateway.publish(upstream.baseUrl());
+        Caller admin = Gateway.subscribe(Api.admin(), api, api.defaultPlanId());
+        for (int i = 0; i < 105; i++) {
+            admin.call().get("/gw/" + api.slug() + "/echo").then().statusCode(200);
+        }
+    }
+
+    /**
+     * The first call that gets through after a grant. A node that found the wallet empty refuses for up to a second
+     * before it looks again (billing's {@code CreditGate}); those refusals are 402s, which must use up nothing either.
+     */
+    private static Response firstCallAfterTheGrant(Caller caller, PublishedApi api) {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (true) {
+            Response response = caller.call().get("/gw/" + api.slug() + "/echo");
+            if (response.statusCode() != 402 || System.nanoTime() > deadline) {
+                response.then().statusCode(200);
+                return response;
+            }
+        }
+    }
 }

@@ -1,18 +1,32 @@
 package dev.tollgate.gateway;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import jakarta.inject.Inject;
+
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.tollgate.testing.Api;
+import dev.tollgate.testing.ChargeLines;
 import dev.tollgate.testing.Gateway;
 import dev.tollgate.testing.Gateway.Caller;
 import dev.tollgate.testing.Gateway.PublishedApi;
+import dev.tollgate.testing.TestClock;
 import dev.tollgate.testing.TestUpstream;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 
@@ -26,6 +40,17 @@ import static org.hamcrest.Matchers.notNullValue;
 abstract class GatewayScenarios {
 
     static TestUpstream upstream;
+
+    @Inject
+    TestClock clock;
+
+    @TestHTTPResource("/")
+    URI root;
+
+    @AfterEach
+    void resetClock() {
+        clock.reset();
+    }
 
     @BeforeAll
     static void startUpstream() throws IOException {
@@ -101,17 +126,55 @@ abstract class GatewayScenarios {
     }
 
     @Test
-    void an_expired_key_is_401() throws InterruptedException {
+    void an_expired_key_is_401() {
         PublishedApi api = Gateway.publish(upstream.baseUrl());
         Api.User consumer = Api.registerConsumer();
         consumer.as().body(Map.of("api_id", api.id(), "plan_id", api.defaultPlanId())).post("/api/v1/subscriptions")
                 .then().statusCode(201);
-        String expires = java.time.Instant.now().plusSeconds(2).toString();
+        String expires = clock.instant().plus(Duration.ofMinutes(5)).toString();
         String key = consumer.as().body(Map.of("name", "short", "expires_at", expires)).post("/api/v1/api-keys")
                 .then().statusCode(201).extract().jsonPath().getString("key");
         given().header("X-API-Key", key).get("/gw/" + api.slug() + "/echo").then().statusCode(200);
-        Thread.sleep(2_200);
+        clock.advance(Duration.ofMinutes(4));
+        given().header("X-API-Key", key).get("/gw/" + api.slug() + "/echo").then().statusCode(200);
+        clock.advance(Duration.ofMinutes(1));
         problem(given().header("X-API-Key", key).get("/gw/" + api.slug() + "/echo"), 401, "expired");
+    }
+
+    @Test
+    void another_users_private_api_is_404_like_an_unknown_slug_and_its_owner_and_subscribers_get_through() {
+        Api.User provider = Api.register("provider");
+        PublishedApi api = Gateway.publish(provider, upstream.baseUrl(), Map.of());
+        Caller subscriber = Gateway.subscribe(api, api.defaultPlanId());
+        Caller owner = Gateway.subscribe(provider, api, api.defaultPlanId());
+        provider.as().body(Map.of("visibility", "private")).put("/api/v1/apis/" + api.id()).then().statusCode(200)
+                .body("visibility", equalTo("private"));
+        Api.User stranger = Api.registerConsumer();
+        String strangerKey = stranger.as().body(Map.of("name", "mine")).post("/api/v1/api-keys").then()
+                .statusCode(201).extract().jsonPath().getString("key");
+        int before = upstream.hits();
+
+        String unknownSlug = "no-such-api-" + api.slug();
+        JsonPath unknown = given().header("X-API-Key", strangerKey).get("/gw/" + unknownSlug + "/echo").then()
+                .statusCode(404).contentType("application/problem+json").extract().jsonPath();
+        JsonPath hidden = given().header("X-API-Key", strangerKey).get("/gw/" + api.slug() + "/echo").then()
+                .statusCode(404).contentType("application/problem+json").extract().jsonPath();
+        assertThat(hidden.getMap("$").keySet()).isEqualTo(unknown.getMap("$").keySet());
+        assertThat(hidden.getString("title")).isEqualTo(unknown.getString("title"));
+        assertThat(hidden.getString("type")).isEqualTo(unknown.getString("type"));
+        assertThat(hidden.getString("detail").replace(api.slug(), "{slug}"))
+                .isEqualTo(unknown.getString("detail").replace(unknownSlug, "{slug}"));
+        // without a key (or with a bad one) both answer alike too
+        given().get("/gw/" + api.slug() + "/echo").then().statusCode(401);
+        given().get("/gw/" + unknownSlug + "/echo").then().statusCode(401);
+
+        api.provider().as().post("/api/v1/apis/" + api.id() + "/pause").then().statusCode(200);
+        given().header("X-API-Key", strangerKey).get("/gw/" + api.slug() + "/echo").then().statusCode(404);
+        api.provider().as().post("/api/v1/apis/" + api.id() + "/resume").then().statusCode(200);
+        assertThat(upstream.hits()).isEqualTo(before);
+
+        owner.call().get("/gw/" + api.slug() + "/echo").then().statusCode(200);
+        subscriber.call().get("/gw/" + api.slug() + "/echo").then().statusCode(200);
     }
 
     @Test
@@ -192,6 +255,88 @@ abstract class GatewayScenarios {
         caller.call().get("/gw/" + api.slug() + "/echo").then().statusCode(200);
         api.provider().as().delete("/api/v1/apis/" + api.id()).then().statusCode(204);
         problem(caller.call().get("/gw/" + api.slug() + "/echo"), 404, "No API");
+    }
+
+    @Test
+    void a_body_over_the_apis_limit_is_413_by_content_length_before_the_upstream_is_called() {
+        PublishedApi api = Gateway.publish(Api.register("provider"), upstream.baseUrl(),
+                Map.of("max_request_body_bytes", 1000));
+        api.provider().as().get("/api/v1/apis/" + api.id()).then().statusCode(200)
+                .body("max_request_body_bytes", equalTo(1000));
+        Caller caller = Gateway.subscribe(api, api.defaultPlanId());
+        int before = upstream.hits();
+        problem(caller.call().body(new byte[1001]).post("/gw/" + api.slug() + "/echo"), 413, "1000 bytes");
+        assertThat(upstream.hits()).isEqualTo(before);
+        // exactly at the limit passes, whole
+        caller.call().body(new byte[1000]).post("/gw/" + api.slug() + "/echo").then().statusCode(200)
+                .body("body_size", equalTo(1000));
+    }
+
+    @Test
+    void a_chunked_body_over_the_limit_is_413_and_not_charged() throws Exception {
+        PublishedApi api = Gateway.publish(Api.register("provider"), upstream.baseUrl(),
+                Map.of("max_request_body_bytes", 1000));
+        Caller caller = Gateway.payingCaller(api, "0.001", "1");
+        HttpResponse<String> over = chunkedPost(api, caller, 8 * 1024);
+        assertThat(over.statusCode()).isEqualTo(413);
+        assertThat(over.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(over.body()).contains("1000 bytes");
+        HttpResponse<String> atLimit = chunkedPost(api, caller, 1000);
+        assertThat(atLimit.statusCode()).isEqualTo(200);
+        assertThat(JsonPath.from(atLimit.body()).getLong("body_size")).isEqualTo(1000);
+        // only the call that went through is charged
+        assertThat(ChargeLines.await(api.provider(), 1).calls()).isEqualTo(1);
+        assertThat(ChargeLines.of(caller.consumer()).calls()).isEqualTo(1);
+    }
+
+    @Test
+    void the_platform_limit_applies_by_default_and_a_declared_length_over_it_is_refused_at_once() throws Exception {
+        PublishedApi api = Gateway.publish(upstream.baseUrl());
+        Caller caller = Gateway.subscribe(api, api.defaultPlanId());
+        api.provider().as().get("/api/v1/apis/" + api.id()).then().statusCode(200)
+                .body("max_request_body_bytes", equalTo(10 * 1024 * 1024));
+        int before = upstream.hits();
+        // the headers announce a body one byte over 10 MiB that never comes: the answer must not wait for it
+        try (Socket socket = new Socket(root.getHost(), root.getPort())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("POST /gw/" + api.slug() + "/echo HTTP/1.1\r\nHost: localhost\r\n"
+                    + "X-API-Key: " + caller.key() + "\r\nContent-Length: " + (10 * 1024 * 1024 + 1) + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            StringBuilder answer = new StringBuilder();
+            byte[] buffer = new byte[4096];
+            for (int read; answer.indexOf("bytes for") < 0 && (read = socket.getInputStream().read(buffer)) > 0;) {
+                answer.append(new String(buffer, 0, read, StandardCharsets.US_ASCII));
+            }
+            // the gateway's own problem, not the HTTP server's generic upload limit
+            assertThat(answer.toString()).startsWith("HTTP/1.1 413").contains("application/problem+json")
+                    .contains("over the limit of 10485760 bytes for '" + api.slug() + "'");
+        }
+        assertThat(upstream.hits()).isEqualTo(before);
+    }
+
+    @Test
+    void an_apis_body_limit_is_validated_and_can_be_changed() {
+        PublishedApi api = Gateway.publish(upstream.baseUrl());
+        api.provider().as().body(Map.of("max_request_body_bytes", -1)).put("/api/v1/apis/" + api.id()).then()
+                .statusCode(422).contentType("application/problem+json")
+                .body("errors[0].field", equalTo("max_request_body_bytes"));
+        api.provider().as().body(Map.of("max_request_body_bytes", 10)).put("/api/v1/apis/" + api.id()).then()
+                .statusCode(200).body("max_request_body_bytes", equalTo(10));
+        Caller caller = Gateway.subscribe(api, api.defaultPlanId());
+        problem(caller.call().body(new byte[11]).post("/gw/" + api.slug() + "/echo"), 413, "10 bytes");
+        api.provider().as().body(Map.of("max_request_body_bytes", 0)).put("/api/v1/apis/" + api.id()).then()
+                .statusCode(200).body("max_request_body_bytes", equalTo(10 * 1024 * 1024));
+        caller.call().body(new byte[11]).post("/gw/" + api.slug() + "/echo").then().statusCode(200);
+    }
+
+    private HttpResponse<String> chunkedPost(PublishedApi api, Caller caller, int size) throws Exception {
+        byte[] body = new byte[size];
+        // no Content-Length: the body goes chunked and the gateway learns its size only while piping it
+        HttpRequest request = HttpRequest.newBuilder(root.resolve("/gw/" + api.slug() + "/echo"))
+                .header("X-API-Key", caller.key()).timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))).build();
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(request,
+                HttpResponse.BodyHandlers.ofString());
     }
 
     static void problem(Response response, int status, String detailPart) {

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import dev.tollgate.testing.Api;
 import dev.tollgate.testing.Gateway;
 import dev.tollgate.testing.Gateway.Caller;
 import dev.tollgate.testing.Gateway.PublishedApi;
@@ -55,7 +57,9 @@ class GatewayStreamingTest {
 
     @Test
     void a_large_upload_arrives_whole_and_unchanged() throws Exception {
-        PublishedApi api = Gateway.publish(upstream.baseUrl());
+        // over the platform's 10 MiB default: the API raises its own limit
+        PublishedApi api = Gateway.publish(Api.register("provider"), upstream.baseUrl(),
+                Map.of("max_request_body_bytes", LARGE));
         Caller caller = Gateway.subscribe(api, api.defaultPlanId());
         byte[] chunk = TestUpstream.pattern(1024 * 1024);
         MessageDigest sha = MessageDigest.getInstance("SHA-256");

@@ -7,6 +7,7 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
+import dev.tollgate.accounts.Role;
 import dev.tollgate.accounts.UserDirectory;
 import dev.tollgate.accounts.store.AccountStore;
 import dev.tollgate.accounts.store.UserEntity;
@@ -16,8 +17,8 @@ import dev.tollgate.platform.ChangeFeed;
 import io.quarkus.runtime.StartupEvent;
 
 /**
- * Publishes to the gateway the accounts it must treat specially: suspended ones and those above the free tier.
- * Everyone else is a free, active account, so registrations need no reload.
+ * Publishes to the gateway the accounts it must treat specially: suspended ones, those above the free tier and admins
+ * (not held to a tier's hourly cap). Everyone else is a free, active account, so registrations need no reload.
  */
 @ApplicationScoped
 class AccountsDeployer {
@@ -37,7 +38,8 @@ class AccountsDeployer {
             version.getAsLong();
             Map<UUID, AccountRule> byUser = new HashMap<>();
             for (UserEntity user : store.notableUsers()) {
-                byUser.put(user.id, new AccountRule(user.id, user.plan, user.suspended));
+                byUser.put(user.id, new AccountRule(user.id, user.plan, user.suspended,
+                        user.roleList().contains(Role.ADMIN.id())));
             }
             gateway.publish(new GatewayState.Accounts(byUser));
         });

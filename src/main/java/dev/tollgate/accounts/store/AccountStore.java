@@ -47,7 +47,8 @@ public class AccountStore {
 
     /** Users who are suspended or above the free tier. */
     public List<UserEntity> notableUsers() {
-        return session.createSelectionQuery("from UserEntity where suspended = true or plan <> 'free'",
+        return session.createSelectionQuery("from UserEntity where suspended = true or plan <> 'free'"
+                + " or concat(',', roles, ',') like '%,admin,%'",
                 UserEntity.class).getResultList();
     }
 

@@ -79,7 +79,8 @@ class CatalogDeployer {
                 continue;
             }
             bySlug.put(api.slug, new ApiRoute(api.id, api.slug, api.ownerId, upstream, "paused".equals(api.status),
-                    api.timeoutMs, plans.getOrDefault(api.id, Map.of()),
+                    "public".equals(api.visibility), api.timeoutMs,
+                    api.maxRequestBodyBytes == null ? 0 : api.maxRequestBodyBytes, plans.getOrDefault(api.id, Map.of()),
                     subscriptions.getOrDefault(api.id, Map.of())));
         }
         return new GatewayState.Catalog(bySlug);

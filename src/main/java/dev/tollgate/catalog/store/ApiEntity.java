@@ -50,6 +50,10 @@ public class ApiEntity {
     @Column(name = "timeout_ms", nullable = false)
     public int timeoutMs;
 
+    /** The API's own request body limit; null for the platform's default. */
+    @Column(name = "max_request_body_bytes")
+    public Long maxRequestBodyBytes;
+
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
 

@@ -48,9 +48,10 @@ public class ApiResource {
     }
 
     public record ApiRequest(String name, String slug, String description, String baseUrl, String version,
-            String category, List<String> tags, String visibility, Integer timeoutMs) {
+            String category, List<String> tags, String visibility, Integer timeoutMs, Long maxRequestBodyBytes) {
         ApiDraft draft() {
-            return new ApiDraft(name, slug, description, baseUrl, version, category, tags, visibility, timeoutMs);
+            return new ApiDraft(name, slug, description, baseUrl, version, category, tags, visibility, timeoutMs,
+                    maxRequestBodyBytes);
         }
     }
 

@@ -33,6 +33,15 @@ final class CallContext {
     PlanRule plan;
     /** What this call costs the consumer, in micros; 0 = nothing to charge. */
     long priceMicros;
+    /** The largest request body this call may send, in bytes. */
+    long maxRequestBodyBytes;
+
+    /** One counter unit this call took: given back when the call is refused later on. */
+    private record Taken(FixedWindowCounters counters, Object key, long windowStart) {
+    }
+
+    /** Counter units taken so far (rate limit, tier cap, quota, included calls); null until the first. */
+    private List<Taken> taken;
 
     /** Headers for the response, whatever it turns out to be: name, value, name, value, ... */
     final List<String> responseHeaders = new ArrayList<>(16);
@@ -44,6 +53,28 @@ final class CallContext {
         this.catalog = state.catalog();
         this.keys = state.keys();
         this.accounts = state.accounts();
+    }
+
+    /** Notes that this call took a unit of a counter's window, to be given back if the call is refused later. */
+    void took(FixedWindowCounters counters, Object key, long windowStart) {
+        if (taken == null) {
+            taken = new ArrayList<>(4);
+        }
+        taken.add(new Taken(counters, key, windowStart));
+    }
+
+    /**
+     * Gives back every counter unit this call took: a call refused (402, 429, 413, ...) or abandoned before it went
+     * upstream uses up no limit. Idempotent.
+     */
+    void giveBack() {
+        if (taken == null) {
+            return;
+        }
+        for (Taken unit : taken) {
+            unit.counters().release(unit.key(), unit.windowStart());
+        }
+        taken = null;
     }
 
     void addResponseHeader(String name, String value) {

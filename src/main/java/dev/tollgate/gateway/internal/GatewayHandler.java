@@ -1,5 +1,6 @@
 package dev.tollgate.gateway.internal;
 
+import java.time.Clock;
 import java.util.List;
 
 import jakarta.annotation.PreDestroy;
@@ -30,19 +31,25 @@ import io.vertx.ext.web.RoutingContext;
  * The one entry point of the gateway, {@code ANY /gw/{slug}/{path…}}. Each call runs, in order:
  * <ol>
  * <li>request id and {@code X-Process-Time} (the platform's router handler, before this one);</li>
- * <li>{@link RouteResolution}: the API by slug (404);</li>
  * <li>{@link KeyAuthentication}: the API key, its expiry and its owner's suspension (401);</li>
+ * <li>{@link RouteResolution}: the API by slug, private ones only for their owner, subscribers and admins (404);</li>
  * <li>{@link AvailabilityCheck}: paused APIs (503);</li>
  * <li>{@link AccessCheck}: key scope, subscription and plan (403);</li>
+ * <li>{@link BodyLimit}: a declared {@code Content-Length} over the API's body limit (413);</li>
  * <li>{@link RateLimiting}: the plan's rate limit and the tier's hourly cap (429, rate-limit headers);</li>
  * <li>{@link QuotaEnforcement}: the plan's monthly quota (429, quota headers);</li>
  * <li>{@link Pricing}: what the call costs (pay-per-call price, or overage beyond a subscription's included calls),
  * reserved from the consumer's credit through {@link CallCharging} (402);</li>
- * <li>{@link UpstreamProxy}: the call itself, streamed both ways (502/504);</li>
+ * <li>{@link UpstreamProxy}: the call itself, streamed both ways, the body counted against its limit
+ * (413/502/504);</li>
  * <li>one {@link UsageEvent} to the {@link UsageSink} once the response is done, for every call that got as far as
  * a known API and key.</li>
  * </ol>
- * Steps 2–7 read the in-memory {@link GatewayState} only; nothing here touches the database or blocks.
+ * A call refused after it took limit units (rate limit, tier cap, quota, included calls) gives them back
+ * ({@link CallContext#giveBack()}). A reserved price is charged when the upstream answered (status line received,
+ * below 500), also when the client then goes away before the last byte; it is released when the upstream did not
+ * answer, answered 5xx, failed mid-response, or the body went over its limit. Steps 2–8 read the in-memory
+ * {@link GatewayState} only; nothing here touches the database or blocks. Time comes from the injected {@link Clock}.
  */
 @ApplicationScoped
 class GatewayHandler implements Handler<RoutingContext> {
@@ -57,17 +64,20 @@ class GatewayHandler implements Handler<RoutingContext> {
     private final HttpClient client;
     private final Vertx vertx;
     private final GatewayLimits limits;
+    private final Clock clock;
     private long evictionTimer = -1;
 
     GatewayHandler(GatewayState state, UsageSink usage, CallCharging charging, GatewayLimits limits,
-            GatewayConfig config, Vertx vertx) {
+            GatewayConfig config, Vertx vertx, Clock clock) {
         this.state = state;
+        this.clock = clock;
         this.usage = usage;
         this.charging = charging;
         this.vertx = vertx;
         this.limits = limits;
-        this.processors = List.of(new RouteResolution(), new KeyAuthentication(), new AvailabilityCheck(),
-                new AccessCheck(), limits.rateLimiting, limits.quotas, limits.pricing);
+        this.processors = List.of(new KeyAuthentication(), new RouteResolution(), new AvailabilityCheck(),
+                new AccessCheck(), new BodyLimit(config.maxRequestBodySize().asLongValue()), limits.rateLimiting,
+                limits.quotas, limits.pricing);
         this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setKeepAliveTimeout(60)
                 .setTcpNoDelay(true).setPipelining(false).setDecompressionSupported(false)
                 .setMaxInitialLineLength(8192).setVerifyHost(true),
@@ -78,7 +88,7 @@ class GatewayHandler implements Handler<RoutingContext> {
 
     void install(@Observes Router router) {
         router.route(PREFIX + "*").order(-1_000).handler(this);
-        evictionTimer = vertx.setPeriodic(60_000, ignored -> limits.evictEnded(System.currentTimeMillis()));
+        evictionTimer = vertx.setPeriodic(60_000, ignored -> limits.evictEnded(clock.millis()));
     }
 
     @Override
@@ -103,7 +113,7 @@ class GatewayHandler implements Handler<RoutingContext> {
                     started);
             return;
         }
-        CallContext call = new CallContext(slug, request::getHeader, System.currentTimeMillis(), state);
+        CallContext call = new CallContext(slug, request::getHeader, clock.millis(), state);
         for (GatewayProcessor processor : processors) {
             ProblemException problem = processor.apply(call);
             if (problem != null) {
@@ -137,17 +147,24 @@ class GatewayHandler implements Handler<RoutingContext> {
             reject(context, call, new ProblemException(503, "Service Unavailable",
                     "Your credit could not be checked right now; try again shortly."), started);
         } else if (context.response().closed()) {
+            call.giveBack();
             charging.release(call.key.ownerId(), price);
         } else {
             dispatch(context, call, pathAndQuery, started, price);
         }
     }
 
-    /** Proxies the call; a reserved price is charged when the upstream answered below 500, released otherwise. */
+    /**
+     * Proxies the call; a reserved price is charged when the upstream answered below 500 (even if the client left
+     * before the end), released otherwise.
+     */
     private void dispatch(RoutingContext context, CallContext call, String pathAndQuery, long started, long price) {
         proxy.dispatch(context, call, pathAndQuery, outcome -> {
+            if (outcome.status() == 413) {
+                call.giveBack();
+            }
             if (price > 0) {
-                if (outcome.upstreamLatencyMs() >= 0 && outcome.status() < 500 && outcome.status() != 499) {
+                if (outcome.charged()) {
                     charging.settle(new CallCharging.Charge(RequestIds.generateOrdered(), RequestIds.of(context),
                             call.key.ownerId(), call.api.ownerId(), call.api.id(), call.plan.id(), price));
                 } else {
@@ -162,10 +179,11 @@ class GatewayHandler implements Handler<RoutingContext> {
     private void reject(RoutingContext context, CallContext call, ProblemException problem, long started) {
         context.request().resume();
         if (call != null) {
+            call.giveBack();
             putHeaders(context.response(), call);
         }
         Problems.write(context, problem);
-        if (call != null && call.key != null) {
+        if (call != null && call.key != null && call.api != null) {
             record(context, call, problem.status(), -1, 0, 0, started, false);
         } else {
             usage.unattributed(problem.status());

@@ -7,7 +7,8 @@ import dev.tollgate.platform.ProblemException;
 /**
  * What the call costs: the price on a pay-per-call plan; on a subscription plan nothing for the period's included
  * calls (counted per subscription and period, {@code X-Included-Calls-Limit/Remaining} on the response) and the
- * plan's {@code price_per_call} for each call beyond them (overage). Free plans cost nothing. Never refuses.
+ * plan's {@code price_per_call} for each call beyond them (overage). Free plans cost nothing. Never refuses; an
+ * included call it counts is noted on the call, so a later refusal gives it back.
  */
 final class Pricing implements GatewayProcessor {
 
@@ -32,12 +33,13 @@ final class Pricing implements GatewayProcessor {
             return null;
         }
         if (plan.includedCalls() > 0) {
-            FixedWindowCounters.Result result = included.tryAcquire(
-                    new LimitKeys.SubscriptionPeriod(subscription.id()), plan.includedCalls(),
+            LimitKeys.SubscriptionPeriod key = new LimitKeys.SubscriptionPeriod(subscription.id());
+            FixedWindowCounters.Result result = included.tryAcquire(key, plan.includedCalls(),
                     subscription.periodStartMillis(), subscription.periodEndMillis());
             call.addResponseHeader("X-Included-Calls-Limit", Long.toString(plan.includedCalls()));
             call.addResponseHeader("X-Included-Calls-Remaining", Long.toString(result.remaining()));
             if (result.allowed()) {
+                call.took(included, key, subscription.periodStartMillis());
                 return null;
             }
         }

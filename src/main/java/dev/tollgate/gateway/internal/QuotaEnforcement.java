@@ -9,7 +9,8 @@ import dev.tollgate.platform.ProblemException;
 
 /**
  * Applies the plan's monthly quota (calls per consumer and API per calendar month, UTC): {@code X-Quota-Limit},
- * {@code X-Quota-Remaining} and {@code X-Quota-Reset} on every response, 429 once it is used up.
+ * {@code X-Quota-Remaining} and {@code X-Quota-Reset} on every response, 429 once it is used up. The unit taken is
+ * noted on the call, so a later refusal (402, 413, ...) gives it back.
  */
 final class QuotaEnforcement implements GatewayProcessor {
 
@@ -36,13 +37,14 @@ final class QuotaEnforcement implements GatewayProcessor {
             return null;
         }
         Month current = monthOf(call.nowMillis);
-        FixedWindowCounters.Result result = counters.tryAcquire(
-                new LimitKeys.ConsumerOnApi(call.key.ownerId(), call.api.id()), quota, current.start, current.end);
+        LimitKeys.ConsumerOnApi key = new LimitKeys.ConsumerOnApi(call.key.ownerId(), call.api.id());
+        FixedWindowCounters.Result result = counters.tryAcquire(key, quota, current.start, current.end);
         long reset = Math.max(1, (current.end - call.nowMillis + 999) / 1000);
         call.addResponseHeader("X-Quota-Limit", Long.toString(quota));
         call.addResponseHeader("X-Quota-Remaining", Long.toString(result.remaining()));
         call.addResponseHeader("X-Quota-Reset", Long.toString(reset));
         if (result.allowed()) {
+            call.took(counters, key, current.start);
             return null;
         }
         return new ProblemException(429, "Quota Exceeded", "The plan's monthly quota of " + quota

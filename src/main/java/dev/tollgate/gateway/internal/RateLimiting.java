@@ -8,7 +8,10 @@ import dev.tollgate.platform.ProblemException;
  * Applies the plan's rate limit (per key and API, in fixed windows of its period) and the account tier's hourly cap
  * (per consumer). Sets {@code X-RateLimit-Limit/Remaining/Reset} for whichever limit is nearer to exhaustion, and the
  * IETF {@code RateLimit-Policy} (every limit) and {@code RateLimit} fields; 429 with {@code Retry-After} when one is
- * exhausted. A call refused by the tier cap gives its plan window back.
+ * exhausted. A call refused by the tier cap gives its plan window back; every unit taken is noted on the call, so a
+ * later refusal gives it back too ({@link CallContext#giveBack()}). The API's owner and admins are not held to the tier
+ * cap (their calls are not counted toward it either), so providers can test their own APIs; the plan's limit still
+ * applies to them.
  */
 final class RateLimiting implements GatewayProcessor {
 
@@ -28,23 +31,28 @@ final class RateLimiting implements GatewayProcessor {
         long planLimit = call.plan.rateLimitRequests();
         long planPeriod = call.plan.ratePeriodMillis();
         String tier = call.account == null ? TierLimits.DEFAULT_TIER : call.account.tier();
-        long tierLimit = tiers.hourlyLimit(tier);
+        boolean exempt = call.key.ownerId().equals(call.api.ownerId())
+                || (call.account != null && call.account.admin());
+        long tierLimit = exempt ? 0 : tiers.hourlyLimit(tier);
 
         FixedWindowCounters.Result plan = null;
-        LimitKeys.KeyOnApi planKey = null;
-        long planStart = 0;
         if (planLimit > 0) {
-            planKey = new LimitKeys.KeyOnApi(call.key.id(), call.api.id());
-            planStart = now - Math.floorMod(now, planPeriod);
+            LimitKeys.KeyOnApi planKey = new LimitKeys.KeyOnApi(call.key.id(), call.api.id());
+            long planStart = now - Math.floorMod(now, planPeriod);
             plan = counters.tryAcquire(planKey, planLimit, planStart, planStart + planPeriod);
+            if (plan.allowed()) {
+                call.took(counters, planKey, planStart);
+            }
         }
         FixedWindowCounters.Result hourly = null;
         if (tierLimit > 0 && (plan == null || plan.allowed())) {
             long hourStart = now - Math.floorMod(now, HOUR_MILLIS);
-            hourly = counters.tryAcquire(new LimitKeys.Consumer(call.key.ownerId()), tierLimit, hourStart,
-                    hourStart + HOUR_MILLIS);
-            if (!hourly.allowed() && plan != null) {
-                counters.release(planKey, planStart);
+            LimitKeys.Consumer consumer = new LimitKeys.Consumer(call.key.ownerId());
+            hourly = counters.tryAcquire(consumer, tierLimit, hourStart, hourStart + HOUR_MILLIS);
+            if (hourly.allowed()) {
+                call.took(counters, consumer, hourStart);
+            } else {
+                call.giveBack();
             }
         }
         if (plan == null && hourly == null) {

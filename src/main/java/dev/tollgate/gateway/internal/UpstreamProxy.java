@@ -29,15 +29,28 @@ import io.vertx.ext.web.RoutingContext;
  * Sends one call upstream over the pooled keep-alive client and streams both bodies with back-pressure (no
  * buffering). Hop-by-hop headers and the consumer's key are not forwarded; {@code X-Forwarded-*} and
  * {@code X-Request-ID} are added. Upstream timeout → 504, refused or reset → 502, client gone → upstream request
- * reset. Unless private upstreams are allowed, the address is resolved here and refused if internal, so a name that
- * resolves inwards after registration cannot be used to reach the platform's network.
+ * reset, request body over the call's limit → upstream request reset and 413 (the connection is cut instead when the
+ * response has already started). Unless private upstreams are allowed, the address is resolved here and refused if
+ * internal, so a name that resolves inwards after registration cannot be used to reach the platform's network.
  */
 final class UpstreamProxy {
 
     private static final Logger LOG = Logger.getLogger(UpstreamProxy.class);
 
-    /** What happened, for the usage event. */
-    record Outcome(int status, int upstreamLatencyMs, long bytesIn, long bytesOut) {
+    /**
+     * What happened, for the usage event and for charging. {@code status} is what the call ended with (the upstream's
+     * status, 499 when the client went away, 413, 502, 504); {@code upstreamStatus} is the status line the upstream
+     * answered with, 0 if none came.
+     */
+    record Outcome(int status, int upstreamStatus, int upstreamLatencyMs, long bytesIn, long bytesOut) {
+
+        /**
+         * Whether the call is charged: the upstream answered below 500 and the call ended with that answer, or with
+         * the client going away after it (the client has had the answer, or could have read it).
+         */
+        boolean charged() {
+            return upstreamStatus > 0 && upstreamStatus < 500 && (status == upstreamStatus || status == 499);
+        }
     }
 
     interface Completion {
@@ -86,6 +99,7 @@ final class UpstreamProxy {
         HttpClientRequest upstreamRequest;
         long upstreamStarted;
         int upstreamLatencyMs = -1;
+        int upstreamStatus;
         long bytesIn;
         long bytesOut;
         boolean finished;
@@ -180,6 +194,10 @@ final class UpstreamProxy {
                 return;
             }
             bytesIn += chunk.length();
+            if (bytesIn > call.maxRequestBodyBytes) {
+                tooLarge();
+                return;
+            }
             if (!upstreamRequest.isChunked() && !upstreamRequest.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
                 // a body of unknown length (chunked, or HTTP/2 without content-length) goes on chunked
                 upstreamRequest.setChunked(true);
@@ -196,6 +214,7 @@ final class UpstreamProxy {
                 return;
             }
             upstreamLatencyMs = (int) ((System.nanoTime() - upstreamStarted) / 1_000_000);
+            upstreamStatus = upstreamResponse.statusCode();
             response.setStatusCode(upstreamResponse.statusCode());
             if (upstreamResponse.statusMessage() != null) {
                 response.setStatusMessage(upstreamResponse.statusMessage());
@@ -271,6 +290,18 @@ final class UpstreamProxy {
             Problems.write(context, problem);
         }
 
+        /** The request body went over the call's limit while being piped: the upstream never gets the rest. */
+        private void tooLarge() {
+            finish(413);
+            upstreamRequest.reset();
+            if (response.headWritten()) {
+                response.reset();
+                return;
+            }
+            GatewayHandler.putHeaders(response, call);
+            Problems.write(context, BodyLimit.tooLarge(call));
+        }
+
         private void clientGone() {
             if (finished) {
                 return;
@@ -283,7 +314,7 @@ final class UpstreamProxy {
 
         private void finish(int status) {
             finished = true;
-            completion.done(new Outcome(status, upstreamLatencyMs, bytesIn, bytesOut));
+            completion.done(new Outcome(status, upstreamStatus, upstreamLatencyMs, bytesIn, bytesOut));
         }
     }
 

@@ -63,7 +63,7 @@ class AccessCheckTest {
     void a_past_due_subscription_passes_during_its_grace_period_and_is_402_after() {
         PlanRule plan = Calls.plan(0, 0, 0);
         ApiRoute api = new ApiRoute(Calls.API, "svc", UUID.randomUUID(), dev.tollgate.gateway.Upstream.parse(
-                "http://127.0.0.1:9"), false, 30_000, Map.of(plan.id(), plan),
+                "http://127.0.0.1:9"), false, true, 30_000, 0, Map.of(plan.id(), plan),
                 Map.of(Calls.CONSUMER,
                         new ApiRoute.Subscription(UUID.randomUUID(), Calls.CONSUMER, Calls.PLAN, 1_000, 0, 0)));
         CallContext during = Calls.call(Calls.state(List.of(api), List.of(), List.of()), "svc", Map.of(), 999);

@@ -32,8 +32,14 @@ final class Calls {
     }
 
     static ApiRoute api(String slug, boolean paused, PlanRule plan, boolean subscribed) {
-        return new ApiRoute(API, slug, UUID.randomUUID(), Upstream.parse("http://127.0.0.1:9"), paused, 30_000,
-                plan == null ? Map.of() : Map.of(plan.id(), plan),
+        return api(slug, UUID.randomUUID(), true, 0, paused, plan, subscribed);
+    }
+
+    /** An API of {@code owner}, public or private, with its own body limit (0 = the platform's). */
+    static ApiRoute api(String slug, UUID owner, boolean publiclyVisible, long maxRequestBodyBytes, boolean paused,
+            PlanRule plan, boolean subscribed) {
+        return new ApiRoute(API, slug, owner, Upstream.parse("http://127.0.0.1:9"), paused, publiclyVisible, 30_000,
+                maxRequestBodyBytes, plan == null ? Map.of() : Map.of(plan.id(), plan),
                 subscribed
                         ? Map.of(CONSUMER, new ApiRoute.Subscription(UUID.randomUUID(), CONSUMER, PLAN, 0, 0, 0))
                         : Map.of());

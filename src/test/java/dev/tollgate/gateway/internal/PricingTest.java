@@ -20,7 +20,7 @@ class PricingTest {
 
     private CallContext call(PlanRule plan, long periodStart, long periodEnd, long now) {
         ApiRoute api = new ApiRoute(Calls.API, "svc", UUID.randomUUID(), Upstream.parse("http://127.0.0.1:9"), false,
-                30_000, Map.of(plan.id(), plan), Map.of(Calls.CONSUMER,
+                true, 30_000, 0, Map.of(plan.id(), plan), Map.of(Calls.CONSUMER,
                         new ApiRoute.Subscription(subscription, Calls.CONSUMER, plan.id(), 0, periodStart, periodEnd)));
         CallContext call = Calls.call(Calls.state(List.of(api), List.of(), List.of()), "svc", Map.of(), now);
         call.api = api;
@@ -51,6 +51,18 @@ class PricingTest {
         assertThat(third.responseHeader("X-Included-Calls-Remaining")).isEqualTo("0");
         // the next period includes calls again
         assertThat(call(plan, 9_000, 17_000, 9_500).priceMicros).isZero();
+    }
+
+    @Test
+    void an_included_call_of_a_refused_call_is_given_back() {
+        PlanRule plan = new PlanRule(Calls.PLAN, "subscription", 0, 0, 0, 500_000, 1);
+        CallContext refused = call(plan, 1_000, 9_000, 2_000);
+        assertThat(refused.priceMicros).isZero();
+        refused.giveBack();
+        refused.giveBack();
+        CallContext next = call(plan, 1_000, 9_000, 2_000);
+        assertThat(next.priceMicros).as("the included call is still there").isZero();
+        assertThat(call(plan, 1_000, 9_000, 2_000).priceMicros).isEqualTo(500_000);
     }
 
     @Test

@@ -47,6 +47,22 @@ class QuotaEnforcementTest {
     }
 
     @Test
+    void a_call_refused_later_gives_its_quota_unit_back() {
+        PlanRule plan = Calls.plan(0, 0, 2);
+        CallContext refusedLater = Calls.admitted(plan, null, DEC_31);
+        assertThat(quota.apply(refusedLater)).isNull();
+        assertThat(refusedLater.responseHeader("X-Quota-Remaining")).isEqualTo("1");
+        refusedLater.giveBack();
+        refusedLater.giveBack();
+        for (int remaining = 1; remaining >= 0; remaining--) {
+            CallContext call = Calls.admitted(plan, null, DEC_31);
+            assertThat(quota.apply(call)).isNull();
+            assertThat(call.responseHeader("X-Quota-Remaining")).isEqualTo(Integer.toString(remaining));
+        }
+        assertThat(quota.apply(Calls.admitted(plan, null, DEC_31)).status()).isEqualTo(429);
+    }
+
+    @Test
     void months_are_utc_calendar_months() {
         QuotaEnforcement.Month february = QuotaEnforcement.Month.of(Instant.parse("2028-02-29T12:00:00Z")
                 .toEpochMilli());

@@ -90,4 +90,52 @@ class RateLimitingTest {
         assertThat(limiting.apply(Calls.admitted(plan, legacy, NOW))).isNull();
         assertThat(limiting.apply(Calls.admitted(plan, legacy, NOW)).status()).isEqualTo(429);
     }
+
+    @Test
+    void a_call_refused_later_gives_back_its_plan_and_tier_units() {
+        RateLimiting limiting = limiting("free:2");
+        PlanRule plan = Calls.plan(2, 60_000, 0);
+        for (int i = 0; i < 5; i++) {
+            CallContext refusedLater = Calls.admitted(plan, null, NOW);
+            assertThat(limiting.apply(refusedLater)).isNull();
+            refusedLater.giveBack();
+        }
+        long planWindow = NOW - Math.floorMod(NOW, 60_000L);
+        long hour = NOW - Math.floorMod(NOW, RateLimiting.HOUR_MILLIS);
+        assertThat(counters.used(new LimitKeys.KeyOnApi(Calls.KEY, Calls.API), planWindow)).isZero();
+        assertThat(counters.used(new LimitKeys.Consumer(Calls.CONSUMER), hour)).isZero();
+        assertThat(limiting.apply(Calls.admitted(plan, null, NOW))).isNull();
+        CallContext last = Calls.admitted(plan, null, NOW);
+        assertThat(limiting.apply(last)).isNull();
+        assertThat(last.responseHeader("X-RateLimit-Remaining")).isEqualTo("0");
+        assertThat(limiting.apply(Calls.admitted(plan, null, NOW)).status()).isEqualTo(429);
+    }
+
+    @Test
+    void the_apis_owner_and_admins_skip_the_tier_cap_but_not_the_plans_limit() {
+        RateLimiting limiting = limiting("free:1");
+        PlanRule plan = Calls.plan(3, 60_000, 0);
+        for (int i = 0; i < 3; i++) {
+            CallContext own = Calls.admitted(plan, null, NOW);
+            own.api = Calls.api("svc", Calls.CONSUMER, true, 0, false, plan, true);
+            assertThat(limiting.apply(own)).isNull();
+            assertThat(own.responseHeader("RateLimit-Policy")).isEqualTo("\"plan\";q=3;w=60");
+        }
+        CallContext own = Calls.admitted(plan, null, NOW);
+        own.api = Calls.api("svc", Calls.CONSUMER, true, 0, false, plan, true);
+        assertThat(limiting.apply(own).detail()).contains("plan's rate limit of 3");
+        long hour = NOW - Math.floorMod(NOW, RateLimiting.HOUR_MILLIS);
+        assertThat(counters.used(new LimitKeys.Consumer(Calls.CONSUMER), hour)).as("not counted").isZero();
+
+        PlanRule unlimited = Calls.plan(0, 0, 0);
+        AccountRule admin = new AccountRule(Calls.CONSUMER, "free", false, true);
+        for (int i = 0; i < 3; i++) {
+            CallContext call = Calls.admitted(unlimited, admin, NOW);
+            assertThat(limiting.apply(call)).isNull();
+            assertThat(call.responseHeaders).isEmpty();
+        }
+        AccountRule consumer = new AccountRule(Calls.CONSUMER, "free", false);
+        assertThat(limiting.apply(Calls.admitted(unlimited, consumer, NOW))).isNull();
+        assertThat(limiting.apply(Calls.admitted(unlimited, consumer, NOW)).detail()).contains("free tier");
+    }
 }
