@@ -46,8 +46,7 @@ public class AdminPayoutResource {
     @APIResponse(responseCode = "200")
     @APIResponse(responseCode = "403", ref = "Forbidden")
     @APIResponse(responseCode = "422", ref = "UnprocessableContent")
-    @Operation(operationId = "listAllPayouts", summary = "All payouts",
-            description = "Newest first; status pending, processing, paid or rejected.")
+    @Operation(operationId = "listAllPayouts", summary = "All payouts", description = "Newest first; status pending, processing, paid or rejected.")
     public List<Payouts.PayoutView> list(@QueryParam("status") String status,
             @QueryParam("skip") @DefaultValue("0") @Min(value = 0, message = "must be 0 or more") int skip,
             @QueryParam("limit") @DefaultValue("100") @Min(value = 1, message = "must be 1 to 1000") @Max(value = 1000, message = "must be 1 to 1000") int limit) {
