@@ -22,6 +22,9 @@ if [ -z "$API_ID" ]; then
   API_ID=$(call 201 "$T/apis" -H "Authorization: Bearer $P" -H 'Content-Type: application/json' \
     -d "{\"name\":\"Premium weather\",\"description\":\"Forecasts, paid per call\",\"base_url\":\"http://127.0.0.1:$UPSTREAM_PORT\",\"visibility\":\"public\"}" \
     | jq -r .id)
+else   # from an earlier run: point it at this run's upstream
+  call 200 -X PUT "$T/apis/$API_ID" -H "Authorization: Bearer $P" -H 'Content-Type: application/json' \
+    -d "{\"base_url\":\"http://127.0.0.1:$UPSTREAM_PORT\"}" > /dev/null
 fi
 PLAN_ID=$(call 200 "$T/apis/$API_ID/plans" -H "Authorization: Bearer $P" \
   | jq -r '.[] | select(.name == "Pay as you go") | .id')
@@ -62,12 +65,15 @@ for i in 1 2 3 4 5; do
 done
 call 200 "$T/users/me/credits" -H "Authorization: Bearer $C" | jq -c .
 
-# 6. charges are written in batches (every 200 ms); the consumer's ledger lines then show them
-sleep 1
+# 6. charges are written in batches (every 200 ms): wait until the provider has earned 5 × 2.00 = 10.00
+for _ in $(seq 1 50); do
+  OVERVIEW=$(call 200 "$T/billing/overview" -H "Authorization: Bearer $P")
+  [ "$(echo "$OVERVIEW" | jq '.available >= 10')" = true ] && break
+  sleep 0.2
+done
 call 200 "$T/billing/transactions?limit=5" -H "Authorization: Bearer $C" | jq -c '.[] | {type, amount, calls}'
 
-# 7. the provider earned 5 × 2.00 = 10.00 and asks for it (TOLLGATE_MIN_PAYOUT is 10)
-OVERVIEW=$(call 200 "$T/billing/overview" -H "Authorization: Bearer $P")
+# 7. the provider asks for what they earned (at least TOLLGATE_MIN_PAYOUT, 10)
 echo "$OVERVIEW" | jq -c '{available, pending, paid_out}'
 AVAILABLE=$(echo "$OVERVIEW" | jq -r '.available')
 PAYOUT_ID=$(call 201 "$T/billing/payout-request" -H "Authorization: Bearer $P" -H 'Content-Type: application/json' \

@@ -19,6 +19,9 @@ if [ -z "$API_ID" ]; then
   API_ID=$(call 201 "$T/apis" -H "Authorization: Bearer $P" -H 'Content-Type: application/json' \
     -d "{\"name\":\"Weather\",\"description\":\"Forecasts\",\"base_url\":\"http://127.0.0.1:$UPSTREAM_PORT\",\"visibility\":\"public\"}" \
     | jq -r .id)
+else   # from an earlier run: point it at this run's upstream
+  call 200 -X PUT "$T/apis/$API_ID" -H "Authorization: Bearer $P" -H 'Content-Type: application/json' \
+    -d "{\"base_url\":\"http://127.0.0.1:$UPSTREAM_PORT\"}" > /dev/null
 fi
 echo "API $API_ID is served at $TOLLGATE/gw/weather"
 

@@ -42,6 +42,10 @@ import dev.tollgate.platform.ProblemException.FieldError;
 @ApplicationScoped
 public class StripePayments {
 
+    /** Metadata that marks the PaymentIntents of saved-card payments, the only ones credited by their own webhook. */
+    static final String PURPOSE = "tollgate_purpose";
+    static final String WALLET_PAYMENT = "wallet_payment";
+
     private static final Logger LOG = Logger.getLogger(StripePayments.class);
 
     public record Setup(String customerId, String setupIntentId, String clientSecret) {
@@ -113,7 +117,7 @@ public class StripePayments {
         PaymentIntentCreateParams params = PaymentIntentCreateParams.builder()
                 .setAmount(amount.movePointRight(digits).longValueExact()).setCurrency(currency)
                 .setCustomer(customer).setPaymentMethod(paymentMethodId).setConfirm(true).setOffSession(true)
-                .putMetadata("tollgate_user_id", userId.toString()).build();
+                .putMetadata("tollgate_user_id", userId.toString()).putMetadata(PURPOSE, WALLET_PAYMENT).build();
         PaymentIntent intent;
         try {
             intent = stripe.call("take the payment", stripeKey(userId, idempotencyKey),
@@ -163,10 +167,15 @@ public class StripePayments {
     }
 
     /**
-     * The user a PaymentIntent's metadata names, if its customer is the one Tollgate created for that user (so a
-     * PaymentIntent made outside Tollgate, or naming someone else's user id, credits nobody).
+     * The user a PaymentIntent's metadata names, if it is a saved-card payment Tollgate made (marked with its purpose,
+     * so the intents behind Checkout sessions, which are credited by their session, are never credited here too)
+     * and its customer is the one Tollgate created for that user (so a PaymentIntent made outside Tollgate, or naming
+     * someone else's user id, credits nobody).
      */
     private Optional<UUID> ownCustomersUser(JsonNode intent) {
+        if (!WALLET_PAYMENT.equals(intent.path("metadata").path(PURPOSE).asText(""))) {
+            return Optional.empty();
+        }
         UUID userId;
         try {
             userId = UUID.fromString(intent.path("metadata").path("tollgate_user_id").asText(""));

@@ -79,6 +79,21 @@ abstract class GatewayChargingScenarios extends LedgerCheckedWithUpstream {
     }
 
     @Test
+    void a_call_refused_as_too_dear_does_not_stop_a_cheaper_one_the_wallet_covers() {
+        PublishedApi dear = Gateway.publish(upstream.baseUrl());
+        Caller dearCaller = Gateway.payingCaller(dear, "5", "3");
+        PublishedApi cheap = Gateway.publish(upstream.baseUrl());
+        String cheapPlan = Gateway.addPlan(cheap, Map.of("name", "Metered", "type", "pay_per_call",
+                "price_per_call", "1"));
+        Caller cheapCaller = Gateway.subscribe(dearCaller.consumer(), cheap, cheapPlan);
+        dearCaller.call().get("/gw/" + dear.slug() + "/echo").then().statusCode(402);
+        cheapCaller.call().get("/gw/" + cheap.slug() + "/echo").then().statusCode(200);
+        cheapCaller.call().get("/gw/" + cheap.slug() + "/echo").then().statusCode(200);
+        cheapCaller.call().get("/gw/" + cheap.slug() + "/echo").then().statusCode(200);
+        cheapCaller.call().get("/gw/" + cheap.slug() + "/echo").then().statusCode(402);
+    }
+
+    @Test
     void upstream_errors_are_not_charged_and_good_calls_once_each() throws InterruptedException {
         PublishedApi api = Gateway.publish(upstream.baseUrl());
         Caller caller = Gateway.payingCaller(api, "0.001", "1");

@@ -219,6 +219,20 @@ class StripeTopUpTest extends LedgerChecked {
     }
 
     @Test
+    void a_payment_intent_not_made_as_a_saved_card_payment_credits_nobody_even_for_the_users_own_customer() {
+        Api.User user = Api.registerConsumer();
+        String customer = user.as().post("/api/v1/payments/setup").then().statusCode(200).extract().jsonPath()
+                .getString("customer_id");
+        // e.g. the PaymentIntent behind a Checkout session, which is credited by its session's own event
+        String event = "{\"id\":\"evt_y\",\"object\":\"event\",\"type\":\"payment_intent.succeeded\",\"data\":"
+                + "{\"object\":{\"id\":\"pi_checkout\",\"object\":\"payment_intent\",\"status\":\"succeeded\","
+                + "\"amount_received\":5000,\"currency\":\"usd\",\"customer\":\"" + customer + "\",\"metadata\":"
+                + "{\"tollgate_user_id\":\"" + user.id() + "\"}}}}";
+        deliver(event, FakeStripe.sign(event)).then().statusCode(200).body("outcome", containsString("unknown"));
+        assertThat(Credits.of(user).balance()).isEqualByComparingTo("0");
+    }
+
+    @Test
     void a_retried_payment_with_the_same_idempotency_key_charges_the_card_once() {
         Api.User user = Api.registerConsumer();
         String customer = user.as().post("/api/v1/payments/setup").then().statusCode(200).extract().jsonPath()

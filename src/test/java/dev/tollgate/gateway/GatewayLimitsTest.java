@@ -17,6 +17,7 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 
+import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -173,6 +174,25 @@ class GatewayLimitsTest {
             caller.call().get("/gw/" + api.slug() + "/echo").then().statusCode(200)
                     .header("X-Quota-Remaining", String.valueOf(2 - i));
         }
+        caller.call().get("/gw/" + api.slug() + "/echo").then().statusCode(429)
+                .body("title", equalTo("Quota Exceeded"));
+    }
+
+    @Test
+    void calls_refused_as_forbidden_use_up_neither_the_tier_cap_nor_the_quota() {
+        PublishedApi api = Gateway.publish(upstream.baseUrl());
+        String plan = Gateway.addPlan(api, Map.of("name", "Two a month", "type", "free", "monthly_quota", 2));
+        Caller caller = Gateway.subscribe(api, plan);
+        PublishedApi elsewhere = Gateway.publish(upstream.baseUrl());
+        String scopedElsewhere = caller.consumer().as().body(Map.of("name", "other", "api_ids",
+                java.util.List.of(elsewhere.id()))).post("/api/v1/api-keys").then().statusCode(201).extract()
+                .path("key");
+        for (int i = 0; i < 5; i++) {
+            given().header("X-API-Key", scopedElsewhere).get("/gw/" + api.slug() + "/echo").then().statusCode(403);
+        }
+        caller.call().get("/gw/" + api.slug() + "/echo").then().statusCode(200).header("X-Quota-Remaining", "1")
+                .header("X-RateLimit-Remaining", "99");
+        caller.call().get("/gw/" + api.slug() + "/echo").then().statusCode(200).header("X-Quota-Remaining", "0");
         caller.call().get("/gw/" + api.slug() + "/echo").then().statusCode(429)
                 .body("title", equalTo("Quota Exceeded"));
     }

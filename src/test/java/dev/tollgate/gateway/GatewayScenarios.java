@@ -290,6 +290,57 @@ abstract class GatewayScenarios {
     }
 
     @Test
+    void a_body_that_goes_over_the_limit_after_the_upstream_answered_is_charged_like_a_client_that_hangs_up()
+            throws Exception {
+        PublishedApi api = Gateway.publish(Api.register("provider"), upstream.baseUrl(),
+                Map.of("max_request_body_bytes", 1000));
+        Caller caller = Gateway.payingCaller(api, "0.001", "1");
+        String drip = "early-" + System.nanoTime();
+        try (Socket socket = new Socket(root.getHost(), root.getPort())) {
+            socket.setSoTimeout(10_000);
+            var out = socket.getOutputStream();
+            out.write(("POST /gw/" + api.slug() + "/drip?id=" + drip + " HTTP/1.1\r\nHost: localhost\r\n"
+                    + "X-API-Key: " + caller.key() + "\r\nTransfer-Encoding: chunked\r\n\r\n10\r\n"
+                    + "0123456789abcdef\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            // the upstream answers before it has the whole body
+            StringBuilder answer = new StringBuilder();
+            byte[] buffer = new byte[4096];
+            for (int read; answer.indexOf("first-chunk") < 0 && (read = socket.getInputStream().read(buffer)) > 0;) {
+                answer.append(new String(buffer, 0, read, StandardCharsets.US_ASCII));
+            }
+            assertThat(answer.toString()).startsWith("HTTP/1.1 200");
+            // then the body goes over the limit: the gateway cuts the call
+            byte[] chunk = new byte[2000];
+            out.write(("7d0\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(chunk);
+            out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            try {
+                while (socket.getInputStream().read(buffer) > 0) {
+                    // drain until the gateway closes the connection
+                }
+            } catch (IOException reset) {
+                // the connection was cut: expected
+            }
+        } finally {
+            upstream.releaseDrip(drip);
+        }
+        assertThat(ChargeLines.await(api.provider(), 1).calls()).isEqualTo(1);
+    }
+
+    @Test
+    void an_upstreams_own_413_is_an_answer_that_uses_up_the_rate_limit() {
+        PublishedApi api = Gateway.publish(upstream.baseUrl());
+        String plan = Gateway.addPlan(api, Map.of("name", "Two", "type", "free", "rate_limit",
+                Map.of("requests", 2, "period", "hour")));
+        Caller caller = Gateway.subscribe(api, plan);
+        caller.call().get("/gw/" + api.slug() + "/status/413").then().statusCode(413);
+        caller.call().get("/gw/" + api.slug() + "/status/413").then().statusCode(413);
+        problem(caller.call().get("/gw/" + api.slug() + "/status/413"), 429, "2 requests per hour");
+    }
+
+    @Test
     void the_platform_limit_applies_by_default_and_a_declared_length_over_it_is_refused_at_once() throws Exception {
         PublishedApi api = Gateway.publish(upstream.baseUrl());
         Caller caller = Gateway.subscribe(api, api.defaultPlanId());

@@ -129,7 +129,7 @@ public final class FakeStripe implements AutoCloseable {
             return "{\"id\":\"" + id + "\",\"object\":\"payment_intent\",\"status\":\"succeeded\","
                     + "\"amount\":" + form.get("amount") + ",\"amount_received\":" + form.get("amount")
                     + ",\"currency\":\"" + form.get("currency") + "\",\"customer\":\"" + form.get("customer")
-                    + "\",\"metadata\":{\"tollgate_user_id\":\"" + form.get("metadata[tollgate_user_id]") + "\"}}";
+                    + "\",\"metadata\":" + metadataJson(form) + "}";
         });
         if (created[0]) {
             beforePaymentIntentAnswer.accept(JSON.readTree(json).path("id").asText());
@@ -150,8 +150,18 @@ public final class FakeStripe implements AutoCloseable {
                 + "\"type\":\"payment_intent.succeeded\",\"data\":{\"object\":{\"id\":\"" + paymentIntentId
                 + "\",\"object\":\"payment_intent\",\"status\":\"succeeded\",\"amount\":" + form.get("amount")
                 + ",\"amount_received\":" + form.get("amount") + ",\"currency\":\"" + form.get("currency")
-                + "\",\"customer\":\"" + form.get("customer") + "\",\"metadata\":{\"tollgate_user_id\":\""
-                + form.get("metadata[tollgate_user_id]") + "\"}}}}";
+                + "\",\"customer\":\"" + form.get("customer") + "\",\"metadata\":" + metadataJson(form) + "}}}";
+    }
+
+    /** The {@code metadata[...]} parameters of a create request, as Stripe returns them: a JSON object. */
+    private static String metadataJson(Map<String, String> form) {
+        ObjectNode metadata = JSON.createObjectNode();
+        form.forEach((name, value) -> {
+            if (name.startsWith("metadata[") && name.endsWith("]")) {
+                metadata.put(name.substring("metadata[".length(), name.length() - 1), value);
+            }
+        });
+        return metadata.toString();
     }
 
     private static Map<String, String> form(HttpExchange exchange) throws IOException {

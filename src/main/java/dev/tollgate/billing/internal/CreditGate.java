@@ -59,6 +59,8 @@ class CreditGate implements CallCharging, HeldCredit {
         boolean leasing;
         boolean retired;
         long exhaustedUntil;
+        /** The cheapest call refused when the wallet was found exhausted: cheaper calls may still fit. */
+        long exhaustedPrice;
         long lastUse;
         /** Charged on this node and not yet written to the ledger. */
         long unsettled;
@@ -152,7 +154,8 @@ class CreditGate implements CallCharging, HeldCredit {
                     budget.available -= micros;
                     budget.inFlight++;
                     granted = true;
-                } else if (budget.waiters.isEmpty() && !budget.leasing && now - budget.exhaustedUntil < 0) {
+                } else if (budget.waiters.isEmpty() && !budget.leasing && now - budget.exhaustedUntil < 0
+                        && micros >= budget.exhaustedPrice) {
                     refusal = Refusal.NOT_ENOUGH_CREDIT;
                 } else {
                     budget.waiters.add(new Waiter(micros, done));
@@ -208,13 +211,15 @@ class CreditGate implements CallCharging, HeldCredit {
                 waiting += w.micros();
                 largest = Math.max(largest, w.micros());
             }
-            want = Math.max(Math.multiplyExact(largest, (long) config.leaseCalls()), waiting - budget.available);
-            unit = largest;
-            held = budget.available;
             if (budget.waiters.isEmpty()) {
                 budget.leasing = false;
                 return;
             }
+            want = Math.max(Math.multiplyExact(largest, (long) config.leaseCalls()), waiting - budget.available);
+            // waiters are served in order, so the slice is rounded to whole calls of the first one's price: a
+            // dearer call queued behind a cheaper one must not make the cheaper one unaffordable
+            unit = budget.waiters.peek().micros();
+            held = budget.available;
             // Backpressure: while more than max-unsettled-calls of this consumer's charges wait to be written, take
             // no more credit, so that what a killed node leaves unbilled stays bounded. Calls wait (up to 10 s).
             if (budget.unsettled > Math.multiplyExact(largest, (long) config.maxUnsettledCalls())) {
@@ -269,12 +274,15 @@ class CreditGate implements CallCharging, HeldCredit {
                     again = true;
                 } else {
                     Refusal refusal = failure == null ? Refusal.NOT_ENOUGH_CREDIT : failure;
+                    long cheapest = Long.MAX_VALUE;
                     for (Waiter w : budget.waiters) {
                         callbacks.add(() -> w.done().accept(refusal));
+                        cheapest = Math.min(cheapest, w.micros());
                     }
                     budget.waiters.clear();
                     if (failure == null) {
                         budget.exhaustedUntil = System.nanoTime() + EXHAUSTED_NANOS;
+                        budget.exhaustedPrice = cheapest;
                     }
                 }
             }

@@ -9,8 +9,11 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class FixedWindowCounters {
 
-    /** The outcome of an acquisition; {@code remaining} is after it. */
-    record Result(boolean allowed, long limit, long remaining, long windowEndMillis) {
+    /**
+     * The outcome of an acquisition; {@code remaining} is after it. {@code windowStartMillis} is the window that
+     * counted it (a newer one than asked for when another caller already moved on), the one to release it from.
+     */
+    record Result(boolean allowed, long limit, long remaining, long windowStartMillis, long windowEndMillis) {
     }
 
     private static final class Window {
@@ -31,10 +34,10 @@ final class FixedWindowCounters {
         while (true) {
             long used = window.used.get();
             if (used >= limit) {
-                return new Result(false, limit, 0, window.end);
+                return new Result(false, limit, 0, window.start, window.end);
             }
             if (window.used.compareAndSet(used, used + 1)) {
-                return new Result(true, limit, limit - used - 1, window.end);
+                return new Result(true, limit, limit - used - 1, window.start, window.end);
             }
         }
     }

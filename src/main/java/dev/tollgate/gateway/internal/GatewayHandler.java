@@ -160,7 +160,7 @@ class GatewayHandler implements Handler<RoutingContext> {
      */
     private void dispatch(RoutingContext context, CallContext call, String pathAndQuery, long started, long price) {
         proxy.dispatch(context, call, pathAndQuery, outcome -> {
-            if (outcome.status() == 413) {
+            if (outcome.refusedByTheGateway()) {
                 call.giveBack();
             }
             if (price > 0) {

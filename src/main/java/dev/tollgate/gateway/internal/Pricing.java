@@ -39,7 +39,7 @@ final class Pricing implements GatewayProcessor {
             call.addResponseHeader("X-Included-Calls-Limit", Long.toString(plan.includedCalls()));
             call.addResponseHeader("X-Included-Calls-Remaining", Long.toString(result.remaining()));
             if (result.allowed()) {
-                call.took(included, key, subscription.periodStartMillis());
+                call.took(included, key, result.windowStartMillis());
                 return null;
             }
         }

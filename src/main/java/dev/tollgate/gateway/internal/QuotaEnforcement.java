@@ -44,7 +44,7 @@ final class QuotaEnforcement implements GatewayProcessor {
         call.addResponseHeader("X-Quota-Remaining", Long.toString(result.remaining()));
         call.addResponseHeader("X-Quota-Reset", Long.toString(reset));
         if (result.allowed()) {
-            call.took(counters, key, current.start);
+            call.took(counters, key, result.windowStartMillis());
             return null;
         }
         return new ProblemException(429, "Quota Exceeded", "The plan's monthly quota of " + quota

@@ -41,7 +41,7 @@ final class RateLimiting implements GatewayProcessor {
             long planStart = now - Math.floorMod(now, planPeriod);
             plan = counters.tryAcquire(planKey, planLimit, planStart, planStart + planPeriod);
             if (plan.allowed()) {
-                call.took(counters, planKey, planStart);
+                call.took(counters, planKey, plan.windowStartMillis());
             }
         }
         FixedWindowCounters.Result hourly = null;
@@ -50,7 +50,7 @@ final class RateLimiting implements GatewayProcessor {
             LimitKeys.Consumer consumer = new LimitKeys.Consumer(call.key.ownerId());
             hourly = counters.tryAcquire(consumer, tierLimit, hourStart, hourStart + HOUR_MILLIS);
             if (hourly.allowed()) {
-                call.took(counters, consumer, hourStart);
+                call.took(counters, consumer, hourly.windowStartMillis());
             } else {
                 call.giveBack();
             }

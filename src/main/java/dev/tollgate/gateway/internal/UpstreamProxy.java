@@ -40,16 +40,27 @@ final class UpstreamProxy {
     /**
      * What happened, for the usage event and for charging. {@code status} is what the call ended with (the upstream's
      * status, 499 when the client went away, 413, 502, 504); {@code upstreamStatus} is the status line the upstream
-     * answered with, 0 if none came.
+     * answered with, 0 if none came; {@code bodyTooLarge} says the gateway cut the request body at the call's limit.
      */
-    record Outcome(int status, int upstreamStatus, int upstreamLatencyMs, long bytesIn, long bytesOut) {
+    record Outcome(int status, int upstreamStatus, int upstreamLatencyMs, long bytesIn, long bytesOut,
+            boolean bodyTooLarge) {
 
         /**
-         * Whether the call is charged: the upstream answered below 500 and the call ended with that answer, or with
-         * the client going away after it (the client has had the answer, or could have read it).
+         * Whether the call is charged: the upstream answered below 500 and the call ended with that answer, or
+         * ended after it because the client went away or its body went over the limit (the client has had the
+         * answer, or could have read it).
          */
         boolean charged() {
-            return upstreamStatus > 0 && upstreamStatus < 500 && (status == upstreamStatus || status == 499);
+            return upstreamStatus > 0 && upstreamStatus < 500
+                    && (status == upstreamStatus || status == 499 || bodyTooLarge);
+        }
+
+        /**
+         * Whether the gateway refused the call before the upstream answered (its body went over the limit), so the
+         * limit units it took are given back; an upstream's own 413 is an answer like any other.
+         */
+        boolean refusedByTheGateway() {
+            return bodyTooLarge && upstreamStatus == 0;
         }
     }
 
@@ -103,6 +114,7 @@ final class UpstreamProxy {
         long bytesIn;
         long bytesOut;
         boolean finished;
+        boolean bodyTooLarge;
 
         Exchange(RoutingContext context, CallContext call, String pathAndQuery, Completion completion) {
             this.context = context;
@@ -292,6 +304,7 @@ final class UpstreamProxy {
 
         /** The request body went over the call's limit while being piped: the upstream never gets the rest. */
         private void tooLarge() {
+            bodyTooLarge = true;
             finish(413);
             upstreamRequest.reset();
             if (response.headWritten()) {
@@ -314,7 +327,7 @@ final class UpstreamProxy {
 
         private void finish(int status) {
             finished = true;
-            completion.done(new Outcome(status, upstreamStatus, upstreamLatencyMs, bytesIn, bytesOut));
+            completion.done(new Outcome(status, upstreamStatus, upstreamLatencyMs, bytesIn, bytesOut, bodyTooLarge));
         }
     }
 

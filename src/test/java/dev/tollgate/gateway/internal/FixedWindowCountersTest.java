@@ -74,6 +74,17 @@ class FixedWindowCountersTest {
     }
 
     @Test
+    void an_acquisition_counted_in_a_newer_window_is_released_from_that_window() {
+        counters.tryAcquire("k", 5, 1_000, 2_000);
+        // a caller whose clock read is a little older still counts in the current window, and says so
+        FixedWindowCounters.Result late = counters.tryAcquire("k", 5, 0, 1_000);
+        assertThat(late.windowStartMillis()).isEqualTo(1_000);
+        assertThat(counters.used("k", 1_000)).isEqualTo(2);
+        counters.release("k", late.windowStartMillis());
+        assertThat(counters.used("k", 1_000)).isEqualTo(1);
+    }
+
+    @Test
     void seeding_keeps_the_larger_count_and_ended_windows_are_evicted() {
         counters.tryAcquire("a", 10, 0, 1_000);
         counters.seed("a", 0, 1_000, 4);
