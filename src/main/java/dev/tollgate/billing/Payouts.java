@@ -159,6 +159,7 @@ public class Payouts {
             return decide(adminId, payout, PayoutEntity.PENDING, true, reference.trim(), null);
         }
         // claim it first, so that a concurrent rejection cannot undo a transfer that happened
+        boolean retry = PayoutEntity.PROCESSING.equals(payout.status());
         if (PayoutEntity.PENDING.equals(payout.status())) {
             int claimed = QuarkusTransaction.requiringNew().call(() -> store.changePayoutStatus(payoutId,
                     PayoutEntity.PENDING, PayoutEntity.PROCESSING));
@@ -170,7 +171,7 @@ public class Payouts {
         }
         String transferId;
         try {
-            transferId = connect.transfer(payoutId, account.get(), Money.toMicros(payout.amount()));
+            transferId = connect.transfer(payoutId, account.get(), Money.toMicros(payout.amount()), retry);
         } catch (StripeRefused e) {
             // Stripe definitely did not transfer: the payout may be decided afresh
             QuarkusTransaction.requiringNew().run(() -> store.changePayoutStatus(payoutId, PayoutEntity.PROCESSING,

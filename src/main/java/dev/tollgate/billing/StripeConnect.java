@@ -15,6 +15,7 @@ import com.stripe.model.Transfer;
 import com.stripe.param.AccountCreateParams;
 import com.stripe.param.AccountLinkCreateParams;
 import com.stripe.param.TransferCreateParams;
+import com.stripe.param.TransferListParams;
 
 import dev.tollgate.accounts.UserDirectory;
 import dev.tollgate.billing.store.StripeStore;
@@ -96,16 +97,28 @@ public class StripeConnect {
 
     /**
      * Transfers a payout to the connected account. The payout id is the idempotency key, so retrying an interrupted
-     * approval never pays twice.
+     * approval never pays twice; and since Stripe forgets idempotency keys after 24 hours, a retry ({@code retry}:
+     * the payout was already being transferred) first looks for the transfer by its group and returns it if made.
      *
      * @throws dev.tollgate.billing.stripe.StripeRefused when Stripe did not transfer it
      * @throws dev.tollgate.billing.stripe.StripeOutcomeUnknown when it may have
      */
-    String transfer(UUID payoutId, String account, long micros) {
+    String transfer(UUID payoutId, String account, long micros, boolean retry) {
+        String group = "payout_" + payoutId;
+        if (retry) {
+            TransferListParams byGroup = TransferListParams.builder().setTransferGroup(group).build();
+            for (Transfer made : stripe.call("look up the payout's transfer", null,
+                    (client, options) -> client.v1().transfers().list(byGroup, options)).getData()) {
+                if (payoutId.toString().equals(made.getMetadata().get("tollgate_payout_id"))) {
+                    LOG.infof("Transfer %s of payout %s was already made", made.getId(), payoutId);
+                    return made.getId();
+                }
+            }
+        }
         String currency = ledger.currency();
         long minor = micros / (StripeAccess.microsOfMinor(1, currency));
         TransferCreateParams params = TransferCreateParams.builder().setAmount(minor).setCurrency(currency)
-                .setDestination(account).setTransferGroup("payout_" + payoutId)
+                .setDestination(account).setTransferGroup(group)
                 .putMetadata("tollgate_payout_id", payoutId.toString()).build();
         Transfer transfer = stripe.call("transfer the payout", "tollgate-payout-" + payoutId,
                 (client, options) -> client.v1().transfers().create(params, options));

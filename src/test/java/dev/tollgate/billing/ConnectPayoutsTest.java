@@ -104,7 +104,7 @@ class ConnectPayoutsTest extends LedgerChecked {
             update.setObject(1, UUID.fromString(payout));
             assertThat(update.executeUpdate()).isEqualTo(1);
         }
-        String first = connect.transfer(UUID.fromString(payout), account, 15_000_000);
+        String first = connect.transfer(UUID.fromString(payout), account, 15_000_000, false);
         int transfers = stripe().transfers.size();
         Api.User admin = Api.admin();
         admin.as().get("/api/v1/admin/payouts?status=processing").then().body("id", hasItem(payout));
@@ -169,5 +169,27 @@ class ConnectPayoutsTest extends LedgerChecked {
         assertThat(Credits.decimal(overview, "available")).isEqualByComparingTo("25");
         assertThat(Credits.decimal(overview, "pending")).isEqualByComparingTo("0");
         assertThat(Credits.decimal(overview, "paid_out")).isEqualByComparingTo("15");
+    }
+
+    @Test
+    void an_interrupted_transfer_approved_again_after_stripe_forgot_its_idempotency_key_is_not_paid_twice() {
+        Api.User provider = providerEarning(40);
+        String account = onboard(provider);
+        stripe().enablePayouts(account);
+        String payout = requestPayout(provider, 15);
+        Api.User admin = Api.admin();
+        int transfers = stripe().transfers.size();
+        stripe().timeOutTransfers();
+        try {
+            admin.as().body(Map.of()).post("/api/v1/admin/payouts/" + payout + "/approve").then().statusCode(504);
+        } finally {
+            stripe().answerTransfers();
+        }
+        String made = stripe().transfers.get(transfers).path("id").asText();
+        // more than a day later, Stripe no longer knows the key
+        stripe().forgetIdempotencyKeys();
+        admin.as().body(Map.of()).post("/api/v1/admin/payouts/" + payout + "/approve").then().statusCode(200)
+                .body("status", equalTo("paid")).body("reference", equalTo(made));
+        assertThat(stripe().transfers).hasSize(transfers + 1);
     }
 }

@@ -411,6 +411,20 @@ public final class FakeStripe implements AutoCloseable {
         if (!authorized(exchange)) {
             return;
         }
+        if ("GET".equals(exchange.getRequestMethod())) {
+            // GET /v1/transfers?transfer_group=…: the transfers of a group, newest first
+            String group = query(exchange).get("transfer_group");
+            ObjectNode list = JSON.createObjectNode().put("object", "list").put("url", "/v1/transfers")
+                    .put("has_more", false);
+            var data = list.putArray("data");
+            for (int i = transfers.size() - 1; i >= 0; i--) {
+                if (group == null || group.equals(transfers.get(i).path("transfer_group").asText())) {
+                    data.add(transfers.get(i));
+                }
+            }
+            send(exchange, 200, list.toString());
+            return;
+        }
         Map<String, String> form = form(exchange);
         ObjectNode account = accounts.get(form.get("destination"));
         if (account == null || !account.path("payouts_enabled").asBoolean()) {
@@ -460,6 +474,13 @@ public final class FakeStripe implements AutoCloseable {
     public void answerTransfers() {
         transfersTimeOut = false;
         hung.countDown();
+    }
+
+    /** Forgets every idempotency key, as Stripe does with keys older than 24 hours. */
+    public void forgetIdempotencyKeys() {
+        synchronized (idempotent) {
+            idempotent.clear();
+        }
     }
 
     /** Stripe's idempotency: a repeated {@code Idempotency-Key} gets the first answer and changes nothing. */
