@@ -198,8 +198,7 @@ abstract class GatewayChargingScenarios extends LedgerCheckedWithUpstream {
         ChargeLines paid = ChargeLines.of(caller.consumer());
         assertThat(paid.calls()).isEqualTo(1);
         assertThat(paid.amount()).isEqualByComparingTo("-0.001");
-        assertThat(new java.math.BigDecimal(caller.consumer().as().get("/api/v1/users/me/credits").then()
-                .extract().jsonPath().getString("balance"))).isEqualByComparingTo("0.999");
+        assertThat(Credits.of(caller.consumer()).balance()).isEqualByComparingTo("0.999");
     }
 
     @Test
