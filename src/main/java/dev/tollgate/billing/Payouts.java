@@ -94,7 +94,7 @@ public class Payouts {
         if (amount.compareTo(minPayout) < 0) {
             throw ProblemException.invalid("amount", "must be at least " + minPayout + " (TOLLGATE_MIN_PAYOUT)");
         }
-        int digits = StripeAccess.minorDigits(ledger.currency());
+        int digits = StripeFormats.minorDigits(ledger.currency());
         if (amount.stripTrailingZeros().scale() > digits) {
             throw ProblemException.invalid("amount", "must have at most " + digits + " decimals");
         }

@@ -53,8 +53,8 @@ public class StripeConnect {
     /** Creates the provider's connected account (once) and a link to Stripe's onboarding for it. */
     public Onboarding onboard(UUID providerId, String returnUrl, String refreshUrl) {
         List<FieldError> errors = new ArrayList<>();
-        StripeAccess.checkUrl(errors, "return_url", returnUrl);
-        StripeAccess.checkUrl(errors, "refresh_url", refreshUrl);
+        StripeFormats.checkUrl(errors, "return_url", returnUrl);
+        StripeFormats.checkUrl(errors, "refresh_url", refreshUrl);
         if (!errors.isEmpty()) {
             throw ProblemException.invalid(errors);
         }
@@ -116,7 +116,7 @@ public class StripeConnect {
             }
         }
         String currency = ledger.currency();
-        long minor = micros / (StripeAccess.microsOfMinor(1, currency));
+        long minor = micros / (StripeFormats.microsOfMinor(1, currency));
         TransferCreateParams params = TransferCreateParams.builder().setAmount(minor).setCurrency(currency)
                 .setDestination(account).setTransferGroup(group)
                 .putMetadata("tollgate_payout_id", payoutId.toString()).build();

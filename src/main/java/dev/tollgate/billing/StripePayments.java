@@ -93,7 +93,7 @@ public class StripePayments {
      */
     public Payment process(UUID userId, BigDecimal amount, String paymentMethodId, String idempotencyKey) {
         List<FieldError> errors = new ArrayList<>();
-        int digits = StripeAccess.minorDigits(ledger.currency());
+        int digits = StripeFormats.minorDigits(ledger.currency());
         if (amount == null || amount.compareTo(StripeTopUps.MIN_TOP_UP) < 0
                 || amount.compareTo(StripeTopUps.MAX_TOP_UP) > 0) {
             errors.add(new FieldError("amount", "must be " + StripeTopUps.MIN_TOP_UP + " to "
@@ -156,7 +156,7 @@ public class StripePayments {
                     ledger.currency());
             return new StripeWebhooks.Received(true, "payment intent " + id + " has no creditable amount");
         }
-        long micros = StripeAccess.microsOfMinor(minor, currency);
+        long micros = StripeFormats.microsOfMinor(minor, currency);
         // before Stripe answered the creation: record it here, so that the answer finds it
         store.savePayment(new PaymentRow(id, user.get(), "succeeded", micros, currency, Instant.now()));
         Ledger.Posted posted = ledger.post("topup", "stripe:payment_intent:" + id, "Payment " + id, null, List.of(

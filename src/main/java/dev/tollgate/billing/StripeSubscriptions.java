@@ -76,7 +76,7 @@ public class StripeSubscriptions {
         this.users = users;
         this.ledger = ledger;
         this.prices = parsePrices(config.tierPrices());
-        int digits = StripeAccess.minorDigits(ledger.currency());
+        int digits = StripeFormats.minorDigits(ledger.currency());
         prices.forEach((tier, price) -> {
             if (price.stripTrailingZeros().scale() > digits) {
                 throw new IllegalArgumentException("TOLLGATE_TIER_PRICES: the " + tier.id() + " price " + price
@@ -123,8 +123,8 @@ public class StripeSubscriptions {
             errors.add(new FieldError("tier", "must be one of " + String.join(", ",
                     prices.keySet().stream().map(Tier::id).toList())));
         }
-        StripeAccess.checkUrl(errors, "success_url", successUrl);
-        StripeAccess.checkUrl(errors, "cancel_url", cancelUrl);
+        StripeFormats.checkUrl(errors, "success_url", successUrl);
+        StripeFormats.checkUrl(errors, "cancel_url", cancelUrl);
         if (!errors.isEmpty()) {
             throw ProblemException.invalid(errors);
         }
@@ -135,7 +135,7 @@ public class StripeSubscriptions {
         }
         BigDecimal price = prices.get(tier);
         String currency = ledger.currency();
-        int digits = StripeAccess.minorDigits(currency);
+        int digits = StripeFormats.minorDigits(currency);
         SessionCreateParams.Builder params = SessionCreateParams.builder()
                 .setMode(SessionCreateParams.Mode.SUBSCRIPTION).setSuccessUrl(successUrl).setCancelUrl(cancelUrl)
                 .setClientReferenceId(userId.toString()).putMetadata("tollgate_user_id", userId.toString())
@@ -328,7 +328,7 @@ public class StripeSubscriptions {
             LOG.errorf("Tier invoice %s was paid in %s, not in %s: not booked", id, currency, ledger.currency());
             return "; not booked (currency " + currency + ")";
         }
-        long micros = StripeAccess.microsOfMinor(minor, currency);
+        long micros = StripeFormats.microsOfMinor(minor, currency);
         Ledger.Posted posted = ledger.post("subscription", "stripe:invoice:" + id, "Account tier paid: Stripe invoice "
                 + id, payer,
                 List.of(new Ledger.Leg(AccountKind.STRIPE_CLEARING, null, -micros),
@@ -381,7 +381,7 @@ public class StripeSubscriptions {
         String currency = price.path("currency").asText(ledger.currency()).toLowerCase(Locale.ROOT);
         long unitAmount = price.path("unit_amount").asLong(-1);
         long micros = unitAmount >= 0
-                ? StripeAccess.microsOfMinor(unitAmount, currency)
+                ? StripeFormats.microsOfMinor(unitAmount, currency)
                 : Money.toMicros(prices.get(tier.get()));
         SubscriptionRow sketch = new SubscriptionRow(subscription.path("id").asText(), userId, null, tier.get().id(),
                 "incomplete", micros, currency, null, null, false, null, eventAt, Instant.now());
@@ -423,7 +423,7 @@ public class StripeSubscriptions {
     }
 
     private static BigDecimal minor(Long amount, String currency) {
-        return Money.fromMicros(StripeAccess.microsOfMinor(amount == null ? 0 : amount, currency));
+        return Money.fromMicros(StripeFormats.microsOfMinor(amount == null ? 0 : amount, currency));
     }
 
     /** A field that is an id, or an expanded object with an id. */

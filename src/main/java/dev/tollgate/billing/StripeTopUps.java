@@ -54,8 +54,8 @@ public class StripeTopUps {
         } else if (amount.stripTrailingZeros().scale() > minorDigits()) {
             errors.add(new FieldError("amount", "must have at most " + minorDigits() + " decimals"));
         }
-        StripeAccess.checkUrl(errors, "success_url", successUrl);
-        StripeAccess.checkUrl(errors, "cancel_url", cancelUrl);
+        StripeFormats.checkUrl(errors, "success_url", successUrl);
+        StripeFormats.checkUrl(errors, "cancel_url", cancelUrl);
         if (!errors.isEmpty()) {
             throw ProblemException.invalid(errors);
         }
@@ -98,7 +98,7 @@ public class StripeTopUps {
                     ledger.currency());
             return new StripeWebhooks.Received(true, "session " + sessionId + " has no creditable amount");
         }
-        long micros = StripeAccess.microsOfMinor(minor, currency);
+        long micros = StripeFormats.microsOfMinor(minor, currency);
         Ledger.Posted posted = ledger.post("topup", "stripe:checkout:" + sessionId, "Top-up via Stripe Checkout "
                 + sessionId, null,
                 List.of(new Ledger.Leg(AccountKind.CONSUMER_WALLET, user.get(), micros),
@@ -108,6 +108,6 @@ public class StripeTopUps {
     }
 
     private int minorDigits() {
-        return StripeAccess.minorDigits(ledger.currency());
+        return StripeFormats.minorDigits(ledger.currency());
     }
 }

@@ -6,9 +6,9 @@ import dev.tollgate.platform.ProblemException;
  * Amounts and addresses as Stripe takes them. Requests to Stripe themselves go through
  * {@link dev.tollgate.billing.stripe.StripeApi}.
  */
-final class StripeAccess {
+final class StripeFormats {
 
-    private StripeAccess() {
+    private StripeFormats() {
     }
 
     /** Currencies without minor units (Stripe's list). */
