@@ -46,7 +46,8 @@ public class Wallets {
      * consumer but no call has taken is available, not reserved.
      */
     public LedgerViews.Credits credits(UUID userId) {
-        // read the node's slice first: a slice taken meanwhile then shows as reserved for a moment, never twice
+        // two reads, not one snapshot: a slice taken between them shows as reserved for a moment, and a slice given
+        // back between them as available a moment early; the next read is exact again. Never below zero.
         long unused = heldCredit.unusedMicros(userId);
         long[] wallet = ledger.balanceOf(AccountKind.CONSUMER_WALLET, userId);
         long committed = Math.max(0, wallet[1] - unused);
