@@ -71,8 +71,12 @@ abstract class LedgerScenarios extends LedgerChecked {
         JsonPath lines = consumer.as().get("/api/v1/billing/transactions?type=charge").then()
                 .header("X-Total-Count", "3").extract().jsonPath();
         assertThat(lines.getList("calls", Integer.class)).containsExactlyInAnyOrder(2, 1, 1);
-        assertThat(lines.getList("amount", Float.class)).containsExactlyInAnyOrder(-2f, -1f, -1f);
-        provider.as().get("/api/v1/billing/overview").then().body("available", equalTo(3.2f));
+        assertThat(Credits.exact(lines).getList("amount", java.math.BigDecimal.class))
+                .usingElementComparator(java.math.BigDecimal::compareTo)
+                .containsExactlyInAnyOrder(new java.math.BigDecimal("-2"), java.math.BigDecimal.ONE.negate(),
+                        java.math.BigDecimal.ONE.negate());
+        assertThat(Credits.decimal(provider.as().get("/api/v1/billing/overview").then().extract().jsonPath(),
+                "available")).isEqualByComparingTo("3.2");
         holds.releaseNode(node);
     }
 
@@ -95,7 +99,7 @@ abstract class LedgerScenarios extends LedgerChecked {
     }
 
     private static java.math.BigDecimal total(JsonPath summary, String kind) {
-        Object balance = summary.get("kinds.find { it.kind == '" + kind + "' }.balance");
+        Object balance = Credits.exact(summary).get("kinds.find { it.kind == '" + kind + "' }.balance");
         return balance == null ? java.math.BigDecimal.ZERO : new java.math.BigDecimal(balance.toString());
     }
 
