@@ -349,11 +349,11 @@ public class AiModels {
         for (int position = 0; position < wanted.size(); position++) {
             ValidChannel channel = wanted.get(position);
             ChannelEntity entity = left.remove(channel.id());
-            if (entity == null) {
+            boolean added = entity == null;
+            if (added) {
                 entity = new ChannelEntity();
                 entity.id = channel.id();
                 entity.modelId = model.id;
-                store.persist(entity);
             }
             entity.provider = channel.provider().id();
             entity.baseUrl = channel.baseUrl();
@@ -362,6 +362,10 @@ public class AiModels {
             entity.priority = channel.priority();
             entity.weight = channel.weight();
             entity.position = position;
+            if (added) {
+                // the insert carries the state at persist time
+                store.persist(entity);
+            }
             result.add(entity);
         }
         left.values().forEach(store::remove);
