@@ -1,7 +1,5 @@
 package dev.tollgate.catalog;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -25,7 +23,6 @@ import dev.tollgate.catalog.store.CatalogStore;
 import dev.tollgate.gateway.GatewayConfig;
 import dev.tollgate.gateway.Upstream;
 import dev.tollgate.platform.ChangeFeed;
-import dev.tollgate.platform.NetworkAddresses;
 import dev.tollgate.platform.ProblemException;
 import dev.tollgate.platform.ProblemException.FieldError;
 import dev.tollgate.platform.Transactions;
@@ -280,33 +277,9 @@ public class ApiCatalog {
         }
     }
 
-    /** Why the URL cannot be an upstream, or null. Names that do not resolve yet are accepted. */
+    /** Why the URL cannot be an upstream, or null (see {@link Upstream#problemWith}). */
     String upstreamProblem(String baseUrl) {
-        if (baseUrl.length() > 2000) {
-            return "must be at most 2000 characters";
-        }
-        Upstream upstream;
-        try {
-            upstream = Upstream.parse(baseUrl);
-        } catch (IllegalArgumentException e) {
-            return e.getMessage() == null || e.getMessage().contains("Illegal character")
-                    ? "is not a valid URL"
-                    : e.getMessage();
-        }
-        if (allowPrivateUpstreams) {
-            return null;
-        }
-        try {
-            for (InetAddress address : InetAddress.getAllByName(upstream.host())) {
-                if (NetworkAddresses.isInternal(address)) {
-                    return "points at an internal address (" + address.getHostAddress()
-                            + "); upstreams must be public unless TOLLGATE_ALLOW_PRIVATE_UPSTREAMS=true";
-                }
-            }
-        } catch (UnknownHostException e) {
-            return null;
-        }
-        return null;
+        return Upstream.problemWith(baseUrl, allowPrivateUpstreams);
     }
 
     private static void require(List<FieldError> errors, String field, String value) {

@@ -37,7 +37,7 @@ import static org.hamcrest.Matchers.hasItem;
  */
 @QuarkusTest
 @TestProfile(PrivateUpstreamsTest.PublicUpstreamsOnly.class)
-class PrivateUpstreamsTest {
+public class PrivateUpstreamsTest {
 
     public static class PublicUpstreamsOnly implements QuarkusTestProfile {
         @Override

@@ -1,58 +1,30 @@
 package dev.tollgate.gateway.internal;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.Map;
 
-import dev.tollgate.gateway.ApiKeyRule;
+import dev.tollgate.gateway.ConsumerKeys;
 import dev.tollgate.platform.ProblemException;
-import dev.tollgate.platform.Secrets;
 
 /**
  * Identifies the caller by API key, from {@code Authorization: Bearer <key>} or {@code X-API-Key} (401 when missing,
- * unknown, revoked or expired, or when the owner's account is suspended). Only the key's SHA-256 is compared, in
- * constant time.
+ * unknown, revoked or expired, or when the owner's account is suspended); see {@link ConsumerKeys}.
  */
 final class KeyAuthentication implements GatewayProcessor {
 
-    static final String AUTHORIZATION = "Authorization";
-    static final String API_KEY = "X-API-Key";
+    static final String AUTHORIZATION = ConsumerKeys.AUTHORIZATION;
+    static final String API_KEY = ConsumerKeys.API_KEY;
     private static final Map<String, Object> NO_EXTENSIONS = Map.of();
     private static final Map<String, String> CHALLENGE = Map.of("WWW-Authenticate", "Bearer realm=\"tollgate\"");
 
     @Override
     public ProblemException apply(CallContext call) {
-        String secret = call.requestHeader.apply(API_KEY);
-        String header = API_KEY;
-        if (secret == null || secret.isBlank()) {
-            String authorization = call.requestHeader.apply(AUTHORIZATION);
-            if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-                secret = authorization.substring(7);
-                header = AUTHORIZATION;
-            }
+        ConsumerKeys.Check check = ConsumerKeys.check(call.requestHeader, call.keys, call.accounts, call.nowMillis);
+        if (!check.accepted()) {
+            return new ProblemException(401, "Unauthorized", check.refusal(), NO_EXTENSIONS, CHALLENGE);
         }
-        if (secret == null || secret.isBlank()) {
-            return unauthorized("An API key is required: send it as 'Authorization: Bearer <key>' or 'X-API-Key'.");
-        }
-        String hash = Secrets.sha256Hex(secret.trim());
-        ApiKeyRule key = call.keys.byHash().get(hash);
-        if (key == null || !MessageDigest.isEqual(hash.getBytes(StandardCharsets.US_ASCII),
-                key.hashHex().getBytes(StandardCharsets.US_ASCII))) {
-            return unauthorized("The API key is not valid (unknown, revoked or replaced by a rotation).");
-        }
-        if (key.expiresAtMillis() != 0 && key.expiresAtMillis() <= call.nowMillis) {
-            return unauthorized("The API key has expired.");
-        }
-        call.account = call.accounts.byUser().get(key.ownerId());
-        if (call.account != null && call.account.suspended()) {
-            return unauthorized("The account that owns this API key is suspended.");
-        }
-        call.key = key;
-        call.keyHeader = header;
+        call.account = check.account();
+        call.key = check.key();
+        call.keyHeader = check.header();
         return null;
-    }
-
-    private static ProblemException unauthorized(String detail) {
-        return new ProblemException(401, "Unauthorized", detail, NO_EXTENSIONS, CHALLENGE);
     }
 }

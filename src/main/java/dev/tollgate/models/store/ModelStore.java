@@ -1,0 +1,73 @@
+package dev.tollgate.models.store;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.hibernate.Session;
+
+/** Database access for AI models and their channels. Callers own the transaction. */
+@ApplicationScoped
+public class ModelStore {
+
+    private final Session session;
+
+    ModelStore(Session session) {
+        this.session = session;
+    }
+
+    public void persist(Object entity) {
+        session.persist(entity);
+    }
+
+    public void remove(Object entity) {
+        session.remove(entity);
+    }
+
+    public void flush() {
+        session.flush();
+    }
+
+    public Optional<ModelEntity> model(UUID id) {
+        return Optional.ofNullable(session.find(ModelEntity.class, id));
+    }
+
+    public boolean nameTaken(String name, UUID except) {
+        return session.createSelectionQuery("select count(*) from ModelEntity where name = :name and id <> :except",
+                Long.class).setParameter("name", name).setParameter("except", except).getSingleResult() > 0;
+    }
+
+    public List<ModelEntity> models(int skip, int limit) {
+        return session.createSelectionQuery("from ModelEntity order by name, id", ModelEntity.class)
+                .setFirstResult(skip).setMaxResults(limit).getResultList();
+    }
+
+    public long countModels() {
+        return session.createSelectionQuery("select count(*) from ModelEntity", Long.class).getSingleResult();
+    }
+
+    public List<ModelEntity> enabledModels() {
+        return session.createSelectionQuery("from ModelEntity where enabled = true", ModelEntity.class)
+                .getResultList();
+    }
+
+    /** The channels of these models, in the order they were given. */
+    public List<ChannelEntity> channelsOf(List<UUID> modelIds) {
+        return modelIds.isEmpty()
+                ? List.of()
+                : session.createSelectionQuery("from ChannelEntity where modelId in :ids order by modelId, position",
+                        ChannelEntity.class).setParameter("ids", modelIds).getResultList();
+    }
+
+    public void deleteChannelsOf(UUID modelId) {
+        session.createMutationQuery("delete from ChannelEntity where modelId = :model").setParameter("model", modelId)
+                .executeUpdate();
+    }
+
+    public void deleteModel(ModelEntity model) {
+        deleteChannelsOf(model.id);
+        session.remove(model);
+    }
+}

@@ -1,0 +1,7 @@
+package dev.tollgate.models;
+
+import io.quarkus.test.junit.QuarkusTest;
+
+@QuarkusTest
+class ModelsAdminOnH2Test extends ModelsAdminScenarios {
+}
