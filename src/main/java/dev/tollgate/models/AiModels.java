@@ -318,13 +318,19 @@ public class AiModels {
             if (errors.size() > before) {
                 continue;
             }
+            UUID channelId = draft.id() == null ? UUID.randomUUID() : draft.id();
             String sealed = draft.apiKey() != null
-                    ? secrets.seal(draft.apiKey())
+                    ? secrets.seal(draft.apiKey(), sealedFor(channelId))
                     : keyKept ? storedKey : null;
-            valid.add(new ValidChannel(draft.id() == null ? UUID.randomUUID() : draft.id(), provider,
+            valid.add(new ValidChannel(channelId, provider,
                     draft.baseUrl().trim(), sealed, draft.upstreamModel().trim(), priority, weight));
         }
         return valid;
+    }
+
+    /** The owner a channel's key is sealed for: a sealed key copied to another channel's row does not open there. */
+    public static String sealedFor(UUID channelId) {
+        return "ai-channel:" + channelId;
     }
 
     private static void requireChannelWhenEnabled(ModelEntity model, List<ChannelEntity> channels) {

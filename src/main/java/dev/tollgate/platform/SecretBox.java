@@ -67,11 +67,20 @@ public class SecretBox {
 
     /** The secret encrypted under a fresh nonce, as base64 of nonce + ciphertext + tag. */
     public String seal(String plaintext) {
+        return seal(plaintext, "");
+    }
+
+    /**
+     * The secret sealed for one owner (e.g. {@code "channel:<id>"}, authenticated but not encrypted): it opens only
+     * with the same owner, so a sealed value copied to another row is refused rather than used there.
+     */
+    public String seal(String plaintext, String owner) {
         byte[] nonce = new byte[NONCE_BYTES];
         RANDOM.nextBytes(nonce);
         try {
             Cipher cipher = Cipher.getInstance(TRANSFORMATION);
             cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
+            cipher.updateAAD(owner.getBytes(StandardCharsets.UTF_8));
             byte[] sealed = cipher.doFinal(plaintext.getBytes(StandardCharsets.UTF_8));
             return Base64.getEncoder().encodeToString(ByteBuffer.allocate(NONCE_BYTES + sealed.length).put(nonce)
                     .put(sealed).array());
@@ -86,6 +95,15 @@ public class SecretBox {
      * @throws TamperedException when the value is not one of ours: changed, truncated or sealed under another key
      */
     public String open(String sealed) {
+        return open(sealed, "");
+    }
+
+    /**
+     * The secret inside a value made by {@link #seal(String, String)} for the same owner.
+     *
+     * @throws TamperedException when the value is not one of ours or was sealed for another owner
+     */
+    public String open(String sealed, String owner) {
         byte[] bytes;
         try {
             bytes = Base64.getDecoder().decode(sealed);
@@ -98,10 +116,12 @@ public class SecretBox {
         try {
             Cipher cipher = Cipher.getInstance(TRANSFORMATION);
             cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, bytes, 0, NONCE_BYTES));
+            cipher.updateAAD(owner.getBytes(StandardCharsets.UTF_8));
             byte[] plain = cipher.doFinal(bytes, NONCE_BYTES, bytes.length - NONCE_BYTES);
             return new String(plain, StandardCharsets.UTF_8);
         } catch (AEADBadTagException e) {
-            throw new TamperedException("The sealed value was changed or sealed under another key");
+            throw new TamperedException(
+                    "The sealed value was changed, or sealed under another key or for another owner");
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM is not available", e);
         }

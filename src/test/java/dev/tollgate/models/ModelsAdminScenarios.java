@@ -25,6 +25,7 @@ import io.restassured.path.json.JsonPath;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.nullValue;
@@ -143,9 +144,13 @@ abstract class ModelsAdminScenarios {
         }
 
         List<String> stored = channelRows(UUID.fromString(id));
+        UUID channelId = UUID.fromString(JsonPath.from(created).getString("channels[0].id"));
         assertThat(stored).singleElement().satisfies(sealed -> {
             assertThat(sealed).isNotEqualTo(key).doesNotContain(key).doesNotContain("sk-test");
-            assertThat(secrets.open(sealed)).isEqualTo(key);
+            assertThat(secrets.open(sealed, AiModels.sealedFor(channelId))).isEqualTo(key);
+            // sealed for this channel only: copied to another channel's row it does not open
+            assertThatThrownBy(() -> secrets.open(sealed, AiModels.sealedFor(UUID.randomUUID())))
+                    .isInstanceOf(SecretBox.TamperedException.class);
         });
     }
 

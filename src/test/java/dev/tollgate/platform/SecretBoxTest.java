@@ -42,6 +42,16 @@ class SecretBoxTest {
     }
 
     @Test
+    void a_value_sealed_for_one_owner_opens_only_for_that_owner() {
+        SecretBox box = configured(HEX_KEY);
+        String sealed = box.seal("sk-channel-key", "ai-channel:1");
+        assertThat(box.open(sealed, "ai-channel:1")).isEqualTo("sk-channel-key");
+        assertThatThrownBy(() -> box.open(sealed, "ai-channel:2")).isInstanceOf(SecretBox.TamperedException.class)
+                .hasMessageNotContaining("sk-channel-key");
+        assertThatThrownBy(() -> box.open(sealed)).isInstanceOf(SecretBox.TamperedException.class);
+    }
+
+    @Test
     void accepts_the_same_key_as_hex_or_base64() {
         byte[] key = HexFormat.of().parseHex(HEX_KEY);
         String sealed = configured(HEX_KEY.toUpperCase()).seal("value");

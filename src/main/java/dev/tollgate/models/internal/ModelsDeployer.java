@@ -92,7 +92,7 @@ class ModelsDeployer {
         String apiKey = null;
         if (channel.apiKeySealed != null) {
             try {
-                apiKey = secrets.open(channel.apiKeySealed);
+                apiKey = secrets.open(channel.apiKeySealed, AiModels.sealedFor(channel.id));
             } catch (SecretBox.TamperedException e) {
                 LOG.errorf("The API key of channel %s of model %s does not open with this node's encryption key (%s);"
                         + " the channel is left off until its key is set again or TOLLGATE_ENCRYPTION_KEY is the one"
