@@ -17,33 +17,13 @@ A=$(call 200 "$T/auth/login" -H 'Content-Type: application/json' \
 
 # 1. a provider publishes a paid API: 2.50 per call, of which the provider earns 80% (TOLLGATE_PLATFORM_FEE_PERCENT)
 P=$(token prov "a long password" provider)
-API_ID=$(call 200 "$T/apis" -H "Authorization: Bearer $P" | jq -r '.[] | select(.slug == "premium-weather") | .id')
-if [ -z "$API_ID" ]; then
-  API_ID=$(call 201 "$T/apis" -H "Authorization: Bearer $P" -H 'Content-Type: application/json' \
-    -d "{\"name\":\"Premium weather\",\"description\":\"Forecasts, paid per call\",\"base_url\":\"http://127.0.0.1:$UPSTREAM_PORT\",\"visibility\":\"public\"}" \
-    | jq -r .id)
-else   # from an earlier run: point it at this run's upstream
-  call 200 -X PUT "$T/apis/$API_ID" -H "Authorization: Bearer $P" -H 'Content-Type: application/json' \
-    -d "{\"base_url\":\"http://127.0.0.1:$UPSTREAM_PORT\"}" > /dev/null
-fi
-PLAN_ID=$(call 200 "$T/apis/$API_ID/plans" -H "Authorization: Bearer $P" \
-  | jq -r '.[] | select(.name == "Pay as you go") | .id')
-if [ -z "$PLAN_ID" ]; then
-  PLAN_ID=$(call 201 "$T/apis/$API_ID/plans" -H "Authorization: Bearer $P" -H 'Content-Type: application/json' \
-    -d '{"name":"Pay as you go","type":"pay_per_call","price_per_call":2.5}' | jq -r .id)
-fi
+API_ID=$(publish_api "$P" premium-weather \
+  "{\"name\":\"Premium weather\",\"description\":\"Forecasts, paid per call\",\"base_url\":\"http://127.0.0.1:$UPSTREAM_PORT\",\"visibility\":\"public\"}")
+PLAN_ID=$(plan_named "$P" "$API_ID" '{"name":"Pay as you go","type":"pay_per_call","price_per_call":2.5}')
 
 # 2. a consumer subscribes to the paid plan and creates a key
 C=$(token cons "a long password")
-SUB_ID=$(call 200 "$T/subscriptions" -H "Authorization: Bearer $C" \
-  | jq -r ".[] | select(.api_id == \"$API_ID\" and .status == \"active\") | .id")
-if [ -z "$SUB_ID" ]; then
-  call 201 "$T/subscriptions" -H "Authorization: Bearer $C" -H 'Content-Type: application/json' \
-    -d "{\"api_id\":\"$API_ID\",\"plan_id\":\"$PLAN_ID\"}" > /dev/null
-else
-  call 200 -X PUT "$T/subscriptions/$SUB_ID" -H "Authorization: Bearer $C" -H 'Content-Type: application/json' \
-    -d "{\"plan_id\":\"$PLAN_ID\"}" > /dev/null
-fi
+subscribe "$C" "$API_ID" "$PLAN_ID"
 KEY=$(call 201 "$T/api-keys" -H "Authorization: Bearer $C" -H 'Content-Type: application/json' \
   -d '{"name":"billing walk-through"}' | jq -r .key)
 

@@ -12,38 +12,19 @@ source docs/walkthrough/helpers.sh
 # 0. an upstream API of our own: answers GET /forecast?city=… with JSON
 start_upstream "${UPSTREAM_PORT:-9000}"
 
-# 1. a provider publishes the upstream as an API (the slug comes from the name unless given)
+# 1. a provider publishes the upstream as an API at /gw/weather (the slug comes from the name unless given)
 P=$(token prov "a long password" provider)
-API_ID=$(call 200 "$T/apis" -H "Authorization: Bearer $P" | jq -r '.[] | select(.slug == "weather") | .id')
-if [ -z "$API_ID" ]; then
-  API_ID=$(call 201 "$T/apis" -H "Authorization: Bearer $P" -H 'Content-Type: application/json' \
-    -d "{\"name\":\"Weather\",\"description\":\"Forecasts\",\"base_url\":\"http://127.0.0.1:$UPSTREAM_PORT\",\"visibility\":\"public\"}" \
-    | jq -r .id)
-else   # from an earlier run: point it at this run's upstream
-  call 200 -X PUT "$T/apis/$API_ID" -H "Authorization: Bearer $P" -H 'Content-Type: application/json' \
-    -d "{\"base_url\":\"http://127.0.0.1:$UPSTREAM_PORT\"}" > /dev/null
-fi
+API_ID=$(publish_api "$P" weather \
+  "{\"name\":\"Weather\",\"description\":\"Forecasts\",\"base_url\":\"http://127.0.0.1:$UPSTREAM_PORT\",\"visibility\":\"public\"}")
 echo "API $API_ID is served at $TOLLGATE/gw/weather"
 
 # 2. it already has a free default plan; add a rate-limited one
-PLAN_ID=$(call 200 "$T/apis/$API_ID/plans" -H "Authorization: Bearer $P" | jq -r '.[] | select(.name == "Starter") | .id')
-if [ -z "$PLAN_ID" ]; then
-  PLAN_ID=$(call 201 "$T/apis/$API_ID/plans" -H "Authorization: Bearer $P" -H 'Content-Type: application/json' \
-    -d '{"name":"Starter","type":"free","rate_limit":{"requests":60,"period":"minute"},"monthly_quota":10000}' \
-    | jq -r .id)
-fi
+PLAN_ID=$(plan_named "$P" "$API_ID" \
+  '{"name":"Starter","type":"free","rate_limit":{"requests":60,"period":"minute"},"monthly_quota":10000}')
 
-# 3. a consumer subscribes to that plan (or moves their subscription to it) and creates a key, shown once
+# 3. a consumer subscribes to that plan and creates a key, shown once
 C=$(token cons "a long password")
-SUB_ID=$(call 200 "$T/subscriptions" -H "Authorization: Bearer $C" \
-  | jq -r ".[] | select(.api_id == \"$API_ID\" and .status == \"active\") | .id")
-if [ -z "$SUB_ID" ]; then
-  call 201 "$T/subscriptions" -H "Authorization: Bearer $C" -H 'Content-Type: application/json' \
-    -d "{\"api_id\":\"$API_ID\",\"plan_id\":\"$PLAN_ID\"}" > /dev/null
-else
-  call 200 -X PUT "$T/subscriptions/$SUB_ID" -H "Authorization: Bearer $C" -H 'Content-Type: application/json' \
-    -d "{\"plan_id\":\"$PLAN_ID\"}" > /dev/null
-fi
+subscribe "$C" "$API_ID" "$PLAN_ID"
 KEY=$(call 201 "$T/api-keys" -H "Authorization: Bearer $C" -H 'Content-Type: application/json' \
   -d '{"name":"laptop"}' | jq -r .key)
 
@@ -51,8 +32,12 @@ KEY=$(call 201 "$T/api-keys" -H "Authorization: Bearer $C" -H 'Content-Type: app
 call 200 -i "$TOLLGATE/gw/weather/forecast?city=Oslo" -H "Authorization: Bearer $KEY"
 
 # 5. the call shows in the consumer's usage and the provider's logs within a second or two
-sleep 2
-call 200 "$T/users/me/usage" -H "Authorization: Bearer $C" | jq .
+for _ in $(seq 1 50); do
+  USAGE=$(call 200 "$T/users/me/usage" -H "Authorization: Bearer $C")
+  [ "$(echo "$USAGE" | jq '.calls > 0')" = true ] && break
+  sleep 0.2
+done
+echo "$USAGE" | jq .
 call 200 "$T/apis/$API_ID/logs?limit=1" -H "Authorization: Bearer $P" | jq .
 
 # stop the upstream

@@ -38,6 +38,49 @@ token() {
   echo "$out" | jq -r .access_token
 }
 
+# publish_api TOKEN SLUG BODY   prints the id of the provider's API with that slug: creates it from the JSON BODY or,
+# when an earlier run created it, points it at BODY's base_url again
+publish_api() {
+  local token=$1 slug=$2 body=$3 id
+  id=$(call 200 "$T/apis" -H "Authorization: Bearer $token" | jq -r --arg s "$slug" '.[] | select(.slug == $s) | .id') \
+    || return 1
+  if [ -z "$id" ]; then
+    call 201 "$T/apis" -H "Authorization: Bearer $token" -H 'Content-Type: application/json' -d "$body" | jq -r .id
+  else
+    call 200 -X PUT "$T/apis/$id" -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+      -d "$(echo "$body" | jq -c '{base_url}')" > /dev/null && echo "$id"
+  fi
+}
+
+# plan_named TOKEN API_ID BODY   prints the id of the API's plan named as in the JSON BODY, creating it from BODY if
+# it does not exist yet
+plan_named() {
+  local token=$1 api=$2 body=$3 id
+  id=$(call 200 "$T/apis/$api/plans" -H "Authorization: Bearer $token" \
+    | jq -r --arg n "$(echo "$body" | jq -r .name)" '.[] | select(.name == $n) | .id') || return 1
+  if [ -z "$id" ]; then
+    call 201 "$T/apis/$api/plans" -H "Authorization: Bearer $token" -H 'Content-Type: application/json' -d "$body" \
+      | jq -r .id
+  else
+    echo "$id"
+  fi
+}
+
+# subscribe TOKEN API_ID PLAN_ID   subscribes the consumer to the plan, or moves their active subscription of the API
+# to it
+subscribe() {
+  local token=$1 api=$2 plan=$3 id
+  id=$(call 200 "$T/subscriptions" -H "Authorization: Bearer $token" \
+    | jq -r --arg a "$api" '.[] | select(.api_id == $a and .status == "active") | .id') || return 1
+  if [ -z "$id" ]; then
+    call 201 "$T/subscriptions" -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+      -d "{\"api_id\":\"$api\",\"plan_id\":\"$plan\"}" > /dev/null
+  else
+    call 200 -X PUT "$T/subscriptions/$id" -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+      -d "{\"plan_id\":\"$plan\"}" > /dev/null
+  fi
+}
+
 # start_upstream PORT   starts docs/walkthrough/Upstream.java (a JSON echo server, JDK only) on 127.0.0.1:PORT in
 # the background, sets UPSTREAM_PID, and waits until it answers
 start_upstream() {
