@@ -6,7 +6,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -172,17 +171,7 @@ public class SecretBox {
             }
             byte[] key = new byte[KEY_BYTES];
             RANDOM.nextBytes(key);
-            Files.createDirectories(file.getParent());
-            Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
-            Files.deleteIfExists(temporary);
-            Files.createFile(temporary);
-            try {
-                Files.setPosixFilePermissions(temporary, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException e) {
-                // not a POSIX file system: the data directory's own permissions protect the key
-            }
-            Files.writeString(temporary, Base64.getEncoder().encodeToString(key) + "\n");
-            Files.move(temporary, file);
+            KeyFiles.writeSecret(file, Base64.getEncoder().encodeToString(key) + "\n");
             LOG.infof("Generated a new encryption key at %s; back it up with the database: sealed secrets cannot be "
                     + "read without it", file);
             return key;

@@ -6,7 +6,6 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPairGenerator;
@@ -26,6 +25,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import dev.tollgate.accounts.JwtConfig;
+import dev.tollgate.platform.KeyFiles;
 
 /**
  * The RSA key pair that signs access tokens (RS256). Loaded from {@code TOLLGATE_JWT_PRIVATE_KEY_FILE} if set,
@@ -93,15 +93,7 @@ public class SigningKeys {
         String pem = "-----BEGIN PRIVATE KEY-----\n"
                 + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(pkcs8)
                 + "\n-----END PRIVATE KEY-----\n";
-        Files.createDirectories(file.getParent());
-        Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.writeString(temporary, pem);
-        try {
-            Files.setPosixFilePermissions(temporary, PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException e) {
-            // not a POSIX file system: the data directory's own permissions protect the key
-        }
-        Files.move(temporary, file);
+        KeyFiles.writeSecret(file, pem);
         LOG.infof("Generated a new JWT signing key at %s", file);
     }
 
