@@ -22,9 +22,15 @@ public final class LedgerViews {
     public record Transaction(UUID id, String type, String description, Instant createdAt, List<Entry> entries) {
     }
 
-    /** A line of one of my accounts; {@code calls}: how many gateway calls a charge line covers. */
+    /**
+     * A line of one of my accounts; {@code calls}: how many gateway calls a charge line covers; {@code model} and
+     * the token counts only on the charge of an AI call.
+     */
     public record Line(long id, UUID transactionId, String type, String description, String account,
-            BigDecimal amount, String currency, UUID apiId, Integer calls, Instant createdAt) {
+            BigDecimal amount, String currency, UUID apiId, Integer calls,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String model,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Long inputTokens,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Long outputTokens, Instant createdAt) {
     }
 
     /** All accounts of one kind together. */

@@ -108,7 +108,8 @@ public class Wallets {
             List<LedgerViews.Line> lines = store.lines(accounts, type, from, to, skip, limit).stream()
                     .map(l -> new LedgerViews.Line(l.entry().id, l.transaction().id, l.transaction().type,
                             l.transaction().description, l.accountKind(), Money.fromMicros(l.entry().amount),
-                            l.entry().currency, l.transaction().apiId, l.transaction().calls, l.entry().createdAt))
+                            l.entry().currency, l.transaction().apiId, l.transaction().calls, l.transaction().model,
+                            l.transaction().inputTokens, l.transaction().outputTokens, l.entry().createdAt))
                     .toList();
             return new Lines(lines, store.countLines(accounts, type, from, to));
         });

@@ -29,8 +29,28 @@ public interface CallCharging {
     /** Charges a reserved call: the consumer pays, the provider earns the price less the platform fee. */
     void settle(Charge charge);
 
-    /** A charged call; {@code callId} is unique per call and makes the charge happen at most once. */
+    /**
+     * Charges a call for which {@code reservedMicros} were reserved and which costs {@code charge.micros()}, at most
+     * that (an AI call reserves its worst case and costs what its tokens cost); the rest of the reservation is given
+     * back.
+     */
+    void settle(Charge charge, long reservedMicros);
+
+    /**
+     * A charged call; {@code callId} is unique per call and makes the charge happen at most once. {@code providerId}
+     * null means the platform itself sells the call (AI models): all of it is platform revenue. {@code tokens} is
+     * set for AI calls and is shown with the charge.
+     */
     record Charge(String callId, String requestId, UUID consumerId, UUID providerId, UUID apiId, UUID planId,
-            long micros) {
+            long micros, Tokens tokens) {
+
+        public Charge(String callId, String requestId, UUID consumerId, UUID providerId, UUID apiId, UUID planId,
+                long micros) {
+            this(callId, requestId, consumerId, providerId, apiId, planId, micros, null);
+        }
+    }
+
+    /** What an AI call used: the model's public name and its tokens (input includes cached input). */
+    record Tokens(String model, long inputTokens, long outputTokens, long cachedInputTokens, boolean estimated) {
     }
 }

@@ -16,7 +16,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * {@code GET /v1/models}: the enabled models in OpenAI's list format, for any valid consumer key
+ * {@code GET /v1/models} (also {@code /api/v1/models}): the enabled models in OpenAI's list format, for any valid consumer key
  * ({@code Authorization: Bearer}, {@code X-API-Key} or Anthropic's {@code x-api-key}); a missing or refused key gets
  * 401 in OpenAI's error format. Data plane: reads the in-memory key and model snapshots only, on the event loop.
  */
@@ -37,6 +37,7 @@ class ModelListHandler implements Handler<RoutingContext> {
 
     void install(@Observes Router router) {
         router.get(PATH).order(-1_000).handler(this);
+        router.get("/api" + PATH).order(-1_000).handler(this);
     }
 
     @Override
@@ -44,7 +45,7 @@ class ModelListHandler implements Handler<RoutingContext> {
         ConsumerKeys.Check check = ConsumerKeys.check(context.request()::getHeader, gateway.keys(),
                 gateway.accounts(), clock.millis());
         if (!check.accepted()) {
-            OpenAiErrors.write(context, 401, check.refusal(), "invalid_request_error", "invalid_api_key");
+            AiFormat.CHAT.writeError(context, 401, check.refusal(), "invalid_api_key");
             return;
         }
         JsonArray data = new JsonArray();

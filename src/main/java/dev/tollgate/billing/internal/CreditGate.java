@@ -188,10 +188,19 @@ class CreditGate implements CallCharging, HeldCredit {
 
     @Override
     public void settle(Charge charge) {
+        settle(charge, charge.micros());
+    }
+
+    @Override
+    public void settle(Charge charge, long reservedMicros) {
+        if (charge.micros() > reservedMicros || charge.micros() < 0) {
+            throw new IllegalArgumentException("A call is charged at most what was reserved for it");
+        }
         Budget budget = budgets.get(charge.consumerId());
         if (budget != null) {
             synchronized (budget) {
                 budget.inFlight--;
+                budget.available += reservedMicros - charge.micros();
                 budget.unsettled += charge.micros();
             }
         }
@@ -383,11 +392,14 @@ class CreditGate implements CallCharging, HeldCredit {
             UUID wallet = q.budget() != null && q.budget().walletAccount != null
                     ? q.budget().walletAccount
                     : ledger.accountId(AccountKind.CONSUMER_WALLET, c.consumerId());
-            UUID provider = providerAccounts.computeIfAbsent(c.providerId(),
-                    p -> ledger.accountId(AccountKind.PROVIDER_EARNINGS, p));
-            long fee = c.micros() * percent / 100;
+            // a call the platform sells itself (an AI model) is platform revenue whole
+            UUID provider = c.providerId() == null
+                    ? platformAccount
+                    : providerAccounts.computeIfAbsent(c.providerId(),
+                            p -> ledger.accountId(AccountKind.PROVIDER_EARNINGS, p));
+            long fee = c.providerId() == null ? 0 : c.micros() * percent / 100;
             rows.add(new HoldStore.ChargeRow("call:" + c.callId(), c.requestId(), c.apiId(), wallet, provider,
-                    platformAccount, c.micros(), fee));
+                    platformAccount, c.micros(), fee, c.tokens()));
         }
         return rows;
     }

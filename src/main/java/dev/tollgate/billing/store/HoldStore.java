@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -18,6 +19,7 @@ import java.util.function.LongUnaryOperator;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.tollgate.gateway.CallCharging;
 import io.agroal.api.AgroalDataSource;
 
 /**
@@ -27,9 +29,18 @@ import io.agroal.api.AgroalDataSource;
 @ApplicationScoped
 public class HoldStore {
 
-    /** A charge to write: its idempotency key, the request it was for, the three accounts and the amounts. */
+    /**
+     * A charge to write: its idempotency key, the request it was for, the three accounts and the amounts; {@code tokens}
+     * for an AI call (written as a transaction of its own, with its model and tokens), else null.
+     */
     public record ChargeRow(String key, String requestId, UUID apiId, UUID walletAccount, UUID providerAccount,
-            UUID platformAccount, long micros, long fee) {
+            UUID platformAccount, long micros, long fee, CallCharging.Tokens tokens) {
+
+        /** A gateway call's charge. */
+        public ChargeRow(String key, String requestId, UUID apiId, UUID walletAccount, UUID providerAccount,
+                UUID platformAccount, long micros, long fee) {
+            this(key, requestId, apiId, walletAccount, providerAccount, platformAccount, micros, fee, null);
+        }
     }
 
     private final AgroalDataSource dataSource;
@@ -132,8 +143,10 @@ public class HoldStore {
                 Map<List<Object>, List<ChargeRow>> groups = new java.util.LinkedHashMap<>();
                 for (ChargeRow charge : charges) {
                     if (done.add(charge.key())) {
+                        // an AI call is a transaction of its own, so its line can show its model and tokens
                         groups.computeIfAbsent(java.util.Arrays.asList(charge.walletAccount(),
-                                charge.providerAccount(), charge.apiId()), g -> new ArrayList<>()).add(charge);
+                                charge.providerAccount(), charge.apiId(), charge.tokens() == null ? "" : charge.key()),
+                                g -> new ArrayList<>()).add(charge);
                     }
                 }
                 if (groups.isEmpty()) {
@@ -143,8 +156,8 @@ public class HoldStore {
                 Map<UUID, long[]> deltas = new TreeMap<>(); // account -> {balance, reserved}
                 int written = 0;
                 try (PreparedStatement tx = c.prepareStatement("insert into ledger_transactions (id, type,"
-                        + " idempotency_key, description, actor_id, created_at, api_id, calls)"
-                        + " values (?, 'charge', null, ?, null, ?, ?, ?)");
+                        + " idempotency_key, description, actor_id, created_at, api_id, calls, model, input_tokens,"
+                        + " output_tokens) values (?, 'charge', null, ?, null, ?, ?, ?, ?, ?, ?)");
                         PreparedStatement entry = c.prepareStatement("insert into ledger_entries (transaction_id,"
                                 + " account_id, amount, currency, created_at) values (?, ?, ?, ?, ?)");
                         PreparedStatement key = c.prepareStatement("insert into call_charges (call_key,"
@@ -162,12 +175,18 @@ public class HoldStore {
                             key.addBatch();
                         }
                         tx.setObject(1, id);
-                        tx.setString(2, group.size() == 1
-                                ? "Call " + first.requestId() + " to API " + first.apiId()
-                                : group.size() + " calls to API " + first.apiId());
+                        CallCharging.Tokens tokens = first.tokens();
+                        tx.setString(2, tokens != null
+                                ? aiDescription(first.requestId(), tokens)
+                                : group.size() == 1
+                                        ? "Call " + first.requestId() + " to API " + first.apiId()
+                                        : group.size() + " calls to API " + first.apiId());
                         tx.setObject(3, at);
                         tx.setObject(4, first.apiId());
                         tx.setInt(5, group.size());
+                        tx.setString(6, tokens == null ? null : tokens.model());
+                        tx.setObject(7, tokens == null ? null : tokens.inputTokens(), Types.BIGINT);
+                        tx.setObject(8, tokens == null ? null : tokens.outputTokens(), Types.BIGINT);
                         tx.addBatch();
                         addEntry(entry, id, first.walletAccount(), -micros, currency, at);
                         addEntry(entry, id, first.providerAccount(), micros - fees, currency, at);
@@ -208,6 +227,12 @@ public class HoldStore {
                 throw e;
             }
         }
+    }
+
+    private static String aiDescription(String requestId, CallCharging.Tokens tokens) {
+        return "AI call " + requestId + " to " + tokens.model() + ": " + tokens.inputTokens() + " input"
+                + (tokens.cachedInputTokens() > 0 ? " (" + tokens.cachedInputTokens() + " cached)" : "") + " + "
+                + tokens.outputTokens() + " output tokens" + (tokens.estimated() ? " (estimated)" : "");
     }
 
     private long release(String select, String nodeId, Instant before) throws SQLException {

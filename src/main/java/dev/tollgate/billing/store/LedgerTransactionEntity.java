@@ -34,6 +34,15 @@ public class LedgerTransactionEntity {
     /** How many gateway calls a charge covers (charges are written aggregated); null for other movements. */
     public Integer calls;
 
+    /** For the charge of an AI call: the model's public name and the call's tokens; null otherwise. */
+    public String model;
+
+    @Column(name = "input_tokens")
+    public Long inputTokens;
+
+    @Column(name = "output_tokens")
+    public Long outputTokens;
+
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
 }

@@ -43,8 +43,10 @@ class UsageRecorder implements UsageSink {
 
     private static final Logger LOG = Logger.getLogger(UsageRecorder.class);
     private static final String INSERT = "insert into usage_events (request_id, api_id, consumer_id, key_id, plan_id,"
-            + " method, path, status, latency_ms, upstream_latency_ms, bytes_in, bytes_out, at, dispatched)"
-            + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + " method, path, status, latency_ms, upstream_latency_ms, bytes_in, bytes_out, at, dispatched, model,"
+            + " input_tokens, output_tokens, cached_tokens, tokens_estimated, cost_micros, input_per_million,"
+            + " output_per_million, cached_input_per_million, channel_id)"
+            + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     private final ArrayBlockingQueue<UsageEvent> queue;
     private final AgroalDataSource dataSource;
@@ -198,6 +200,19 @@ class UsageRecorder implements UsageSink {
                     insert.setLong(12, e.bytesOut());
                     insert.setObject(13, OffsetDateTime.ofInstant(Instant.ofEpochMilli(e.atMillis()), ZoneOffset.UTC));
                     insert.setBoolean(14, e.dispatched());
+                    UsageEvent.Ai ai = e.ai();
+                    insert.setString(15, ai == null ? null : ai.model());
+                    insert.setObject(16, ai == null ? null : ai.inputTokens(), Types.BIGINT);
+                    insert.setObject(17, ai == null ? null : ai.outputTokens(), Types.BIGINT);
+                    insert.setObject(18, ai == null ? null : ai.cachedInputTokens(), Types.BIGINT);
+                    insert.setObject(19, ai == null ? null : ai.estimated(), Types.BOOLEAN);
+                    insert.setObject(20, ai == null ? null : ai.costMicros(), Types.BIGINT);
+                    insert.setObject(21, ai == null ? null : ai.inputMicrosPerMillion(), Types.BIGINT);
+                    insert.setObject(22, ai == null ? null : ai.outputMicrosPerMillion(), Types.BIGINT);
+                    insert.setObject(23, ai == null || ai.cachedInputMicrosPerMillion() < 0
+                            ? null
+                            : ai.cachedInputMicrosPerMillion(), Types.BIGINT);
+                    insert.setObject(24, ai == null ? null : ai.channelId());
                     insert.addBatch();
                     lastUse.merge(e.keyId(), Instant.ofEpochMilli(e.atMillis()), (a, b) -> a.isAfter(b) ? a : b);
                 }
