@@ -314,7 +314,9 @@ final class AiExchange {
         } else if (target.apiKey() != null) {
             headers.add(HttpHeaders.AUTHORIZATION, "Bearer " + target.apiKey());
         }
-        String path = upstream.basePath() + (anthropic ? AiFormat.MESSAGES.upstreamPath : format.upstreamPath);
+        String path = upstream.basePath() + (anthropic
+                ? AiFormat.MESSAGES.upstreamPath
+                : format == AiFormat.EMBEDDINGS ? AiFormat.EMBEDDINGS.upstreamPath : AiFormat.CHAT.upstreamPath);
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost(upstream.host())
                 .setPort(upstream.port()).setSsl(upstream.ssl()).setURI(path)
                 .setConnectTimeout(Math.min(timeout, proxy.config().connectTimeout().toMillis()))

@@ -33,8 +33,7 @@ enum AiFormat {
             return new JsonObject().put("type", "error").put("error",
                     new JsonObject().put("type", anthropicType(status)).put("message", message));
         }
-        return new JsonObject().put("error", new JsonObject().put("message", message).put("type", openAiType(status))
-                .putNull("param").put("code", code));
+        return OpenAiErrors.body(message, openAiType(status), code);
     }
 
     void writeError(RoutingContext context, int status, String message, String code) {
