@@ -248,9 +248,11 @@ final class Translation {
 
     /** Anthropic error body (or null / anything else) → OpenAI {@code {"error":{"message","type","param","code"}}}. */
     static JsonObject errorToChat(int status, JsonObject anthropicError) {
-        JsonObject error = anthropicError == null ? null : anthropicError.getValue("error") instanceof JsonObject e
-                ? e
-                : null;
+        JsonObject error = anthropicError == null
+                ? null
+                : anthropicError.getValue("error") instanceof JsonObject e
+                        ? e
+                        : null;
         String type = error == null ? null : error.getValue("type") instanceof String t ? t : null;
         String message = error == null ? null : error.getValue("message") instanceof String m ? m : null;
         if (message == null || message.isEmpty()) {
@@ -273,9 +275,11 @@ final class Translation {
 
     /** OpenAI error body (or null / anything else) → Anthropic {@code {"type":"error","error":{"type","message"}}}. */
     static JsonObject errorToMessages(int status, JsonObject openAiError) {
-        JsonObject error = openAiError == null ? null : openAiError.getValue("error") instanceof JsonObject e
-                ? e
-                : null;
+        JsonObject error = openAiError == null
+                ? null
+                : openAiError.getValue("error") instanceof JsonObject e
+                        ? e
+                        : null;
         String message = error == null ? null : error.getValue("message") instanceof String m ? m : null;
         if (message == null || message.isEmpty()) {
             message = "The upstream provider answered HTTP " + status + ".";
