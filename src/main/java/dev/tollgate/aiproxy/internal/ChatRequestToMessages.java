@@ -1,5 +1,10 @@
 package dev.tollgate.aiproxy.internal;
 
+import dev.tollgate.aiproxy.internal.Translation.Untranslatable;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
 import static dev.tollgate.aiproxy.internal.JsonFields.array;
 import static dev.tollgate.aiproxy.internal.JsonFields.bool;
 import static dev.tollgate.aiproxy.internal.JsonFields.number;
@@ -8,12 +13,6 @@ import static dev.tollgate.aiproxy.internal.JsonFields.requiredArray;
 import static dev.tollgate.aiproxy.internal.JsonFields.requiredObject;
 import static dev.tollgate.aiproxy.internal.JsonFields.requiredString;
 import static dev.tollgate.aiproxy.internal.JsonFields.string;
-
-import io.vertx.core.json.Json;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
-
-import dev.tollgate.aiproxy.internal.Translation.Untranslatable;
 
 /**
  * An OpenAI Chat Completions request as an Anthropic Messages request. System and developer messages become the
@@ -115,7 +114,7 @@ final class ChatRequestToMessages {
             throw new Untranslatable("response_format", "response_format '" + format.getValue("type")
                     + "' cannot be enforced on an Anthropic model; only 'text' is supported.");
         }
-        for (String penalty : new String[] { "frequency_penalty", "presence_penalty" }) {
+        for (String penalty : new String[]{"frequency_penalty", "presence_penalty"}) {
             Number value = number(chat.getValue(penalty), penalty);
             if (value != null && value.doubleValue() != 0) {
                 throw new Untranslatable(penalty, "Anthropic models have no " + penalty + "; leave it out or 0.");

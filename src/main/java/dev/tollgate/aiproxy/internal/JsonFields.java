@@ -1,9 +1,8 @@
 package dev.tollgate.aiproxy.internal;
 
+import dev.tollgate.aiproxy.internal.Translation.Untranslatable;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-
-import dev.tollgate.aiproxy.internal.Translation.Untranslatable;
 
 /**
  * Typed reads of a client's request body: a field of the wrong type is an {@link Untranslatable} naming it, never a
@@ -86,7 +85,7 @@ final class JsonFields {
         if (!header.endsWith(";base64")) {
             return null;
         }
-        return new String[] { header.substring(0, header.length() - ";base64".length()), url.substring(comma + 1) };
+        return new String[]{header.substring(0, header.length() - ";base64".length()), url.substring(comma + 1)};
     }
 
     static boolean isHttpUrl(String url) {

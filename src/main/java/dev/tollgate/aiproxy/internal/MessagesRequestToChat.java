@@ -1,5 +1,9 @@
 package dev.tollgate.aiproxy.internal;
 
+import dev.tollgate.aiproxy.internal.Translation.Untranslatable;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
 import static dev.tollgate.aiproxy.internal.JsonFields.array;
 import static dev.tollgate.aiproxy.internal.JsonFields.bool;
 import static dev.tollgate.aiproxy.internal.JsonFields.number;
@@ -8,11 +12,6 @@ import static dev.tollgate.aiproxy.internal.JsonFields.requiredArray;
 import static dev.tollgate.aiproxy.internal.JsonFields.requiredObject;
 import static dev.tollgate.aiproxy.internal.JsonFields.requiredString;
 import static dev.tollgate.aiproxy.internal.JsonFields.string;
-
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
-
-import dev.tollgate.aiproxy.internal.Translation.Untranslatable;
 
 /**
  * An Anthropic Messages request as an OpenAI Chat Completions request. The top-level {@code system} becomes the first
@@ -91,7 +90,7 @@ final class MessagesRequestToChat {
         if (thinking != null && !"disabled".equals(thinking.getValue("type"))) {
             throw new Untranslatable("thinking", "Extended thinking is not translated to OpenAI models.");
         }
-        for (String field : new String[] { "mcp_servers", "container" }) {
+        for (String field : new String[]{"mcp_servers", "container"}) {
             if (request.getValue(field) != null) {
                 throw new Untranslatable(field, field + " is not translated to OpenAI models.");
             }

@@ -87,7 +87,8 @@ final class MessagesStreamToChat implements StreamTranslator {
                     if (toolIndex != null && !partial.isEmpty()) {
                         out.add(chunk(new JsonObject().put("tool_calls", new JsonArray().add(new JsonObject()
                                 .put("index", toolIndex).put("function", new JsonObject().put("arguments",
-                                        partial)))), null));
+                                        partial)))),
+                                null));
                     }
                 }
                 // thinking_delta, signature_delta, citations_delta: no counterpart in chunks

@@ -1,19 +1,18 @@
 package dev.tollgate.aiproxy.internal;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
-
 import com.anthropic.models.messages.MessageCreateParams;
 
 import dev.tollgate.aiproxy.internal.Translation.Untranslatable;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** OpenAI Chat Completions requests as Anthropic Messages requests, checked by Anthropic's SDK models. */
 class ChatRequestToMessagesTest {
@@ -81,17 +80,19 @@ class ChatRequestToMessagesTest {
                       {"type":"image_url","image_url":{"url":"data:image/png;base64,iVBORw0KGgo=","detail":"low"}},
                       {"type":"image_url","image_url":{"url":"https://example.com/cat.jpg"}}]}]}""");
 
-            assertThat(out.getJsonArray("messages").getJsonObject(0).getJsonArray("content")).isEqualTo(new JsonArray("""
-                    [{"type":"text","text":"What is in these?"},
-                     {"type":"image","source":{"type":"base64","media_type":"image/png","data":"iVBORw0KGgo="}},
-                     {"type":"image","source":{"type":"url","url":"https://example.com/cat.jpg"}}]"""));
+            assertThat(out.getJsonArray("messages").getJsonObject(0).getJsonArray("content"))
+                    .isEqualTo(new JsonArray("""
+                            [{"type":"text","text":"What is in these?"},
+                             {"type":"image","source":{"type":"base64","media_type":"image/png","data":"iVBORw0KGgo="}},
+                             {"type":"image","source":{"type":"url","url":"https://example.com/cat.jpg"}}]"""));
         }
 
         @Test
         void turns_an_inline_pdf_file_into_a_document_block() {
-            JsonObject out = translate("""
-                    {"messages":[{"role":"user","content":[
-                      {"type":"file","file":{"filename":"a.pdf","file_data":"data:application/pdf;base64,JVBERi0="}}]}]}""");
+            JsonObject out = translate(
+                    """
+                            {"messages":[{"role":"user","content":[
+                              {"type":"file","file":{"filename":"a.pdf","file_data":"data:application/pdf;base64,JVBERi0="}}]}]}""");
 
             assertThat(out.getJsonArray("messages").getJsonObject(0).getJsonArray("content").getJsonObject(0))
                     .isEqualTo(new JsonObject("""
@@ -154,9 +155,10 @@ class ChatRequestToMessagesTest {
         void turns_function_tools_into_tools_with_an_input_schema() {
             JsonObject out = translate("{\"messages\":[{\"role\":\"user\",\"content\":\"Weather?\"}]," + TOOLS + "}");
 
-            assertThat(out.getJsonArray("tools")).isEqualTo(new JsonArray("""
-                    [{"name":"get_weather","description":"Weather of a city",
-                      "input_schema":{"type":"object","properties":{"city":{"type":"string"}},"required":["city"]}}]"""));
+            assertThat(out.getJsonArray("tools")).isEqualTo(new JsonArray(
+                    """
+                            [{"name":"get_weather","description":"Weather of a city",
+                              "input_schema":{"type":"object","properties":{"city":{"type":"string"}},"required":["city"]}}]"""));
             assertThat(out.containsKey("tool_choice")).isFalse();
         }
 
@@ -171,7 +173,7 @@ class ChatRequestToMessagesTest {
         }
 
         @ParameterizedTest
-        @ValueSource(strings = { "\"auto\"=auto", "\"none\"=none", "\"required\"=any" })
+        @ValueSource(strings = {"\"auto\"=auto", "\"none\"=none", "\"required\"=any"})
         void maps_tool_choice_modes(String mapping) {
             String[] pair = mapping.split("=");
             JsonObject out = translate("{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]," + TOOLS
@@ -201,15 +203,17 @@ class ChatRequestToMessagesTest {
 
         @Test
         void turns_tool_calls_into_tool_use_blocks_and_tool_messages_into_one_user_turn_of_results() {
-            JsonObject out = translate("""
-                    {"messages":[
-                      {"role":"user","content":"Weather in Paris and Rome?"},
-                      {"role":"assistant","content":"","tool_calls":[
-                        {"id":"call_1","type":"function","function":{"name":"get_weather","arguments":"{\\"city\\":\\"Paris\\"}"}},
-                        {"id":"call_2","type":"function","function":{"name":"get_weather","arguments":"{\\"city\\":\\"Rome\\"}"}}]},
-                      {"role":"tool","tool_call_id":"call_1","content":"18C"},
-                      {"role":"tool","tool_call_id":"call_2","content":[{"type":"text","text":"21C"}]},
-                      {"role":"user","content":"Thanks"}],""" + TOOLS + "}");
+            JsonObject out = translate(
+                    """
+                            {"messages":[
+                              {"role":"user","content":"Weather in Paris and Rome?"},
+                              {"role":"assistant","content":"","tool_calls":[
+                                {"id":"call_1","type":"function","function":{"name":"get_weather","arguments":"{\\"city\\":\\"Paris\\"}"}},
+                                {"id":"call_2","type":"function","function":{"name":"get_weather","arguments":"{\\"city\\":\\"Rome\\"}"}}]},
+                              {"role":"tool","tool_call_id":"call_1","content":"18C"},
+                              {"role":"tool","tool_call_id":"call_2","content":[{"type":"text","text":"21C"}]},
+                              {"role":"user","content":"Thanks"}],"""
+                            + TOOLS + "}");
 
             assertThat(out.getJsonArray("messages")).isEqualTo(new JsonArray("""
                     [{"role":"user","content":[{"type":"text","text":"Weather in Paris and Rome?"}]},
@@ -224,12 +228,13 @@ class ChatRequestToMessagesTest {
 
         @Test
         void makes_tool_call_ids_acceptable_to_anthropic_the_same_way_in_calls_and_results() {
-            JsonObject out = translate("""
-                    {"messages":[
-                      {"role":"user","content":"x"},
-                      {"role":"assistant","content":null,"tool_calls":[
-                        {"id":"functions.get_weather:0","type":"function","function":{"name":"get_weather","arguments":""}}]},
-                      {"role":"tool","tool_call_id":"functions.get_weather:0","content":"ok"}]}""");
+            JsonObject out = translate(
+                    """
+                            {"messages":[
+                              {"role":"user","content":"x"},
+                              {"role":"assistant","content":null,"tool_calls":[
+                                {"id":"functions.get_weather:0","type":"function","function":{"name":"get_weather","arguments":""}}]},
+                              {"role":"tool","tool_call_id":"functions.get_weather:0","content":"ok"}]}""");
 
             JsonArray messages = out.getJsonArray("messages");
             assertThat(messages.getJsonObject(1).getJsonArray("content").getJsonObject(0).getString("id"))
@@ -296,13 +301,13 @@ class ChatRequestToMessagesTest {
         }
 
         @ParameterizedTest
-        @ValueSource(strings = { "n:2", "logprobs:true", "top_logprobs:3", "temperature:1.5",
+        @ValueSource(strings = {"n:2", "logprobs:true", "top_logprobs:3", "temperature:1.5",
                 "frequency_penalty:0.5", "presence_penalty:-1", "logit_bias:{\"50256\":-100}",
                 "response_format:{\"type\":\"json_object\"}",
                 "response_format:{\"type\":\"json_schema\",\"json_schema\":{\"name\":\"x\",\"schema\":{}}}",
                 "audio:{\"voice\":\"alloy\",\"format\":\"wav\"}", "modalities:[\"text\",\"audio\"]",
                 "reasoning_effort:\"low\"", "verbosity:\"low\"", "web_search_options:{}",
-                "function_call:\"auto\"" })
+                "function_call:\"auto\""})
         void refuses_what_anthropic_cannot_do_naming_the_parameter(String parameter) {
             int colon = parameter.indexOf(':');
             String name = parameter.substring(0, colon);

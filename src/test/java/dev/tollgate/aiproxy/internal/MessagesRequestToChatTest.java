@@ -1,19 +1,18 @@
 package dev.tollgate.aiproxy.internal;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
-
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 
 import dev.tollgate.aiproxy.internal.Translation.Untranslatable;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Anthropic Messages requests as OpenAI Chat Completions requests, checked by OpenAI's SDK models. */
 class MessagesRequestToChatTest {
@@ -32,8 +31,9 @@ class MessagesRequestToChatTest {
 
         @Test
         void puts_the_system_prompt_first_as_a_system_message() {
-            JsonObject out = translate("""
-                    {"model":"gpt","max_tokens":100,"system":"Be brief.","messages":[{"role":"user","content":"Hi"}]}""");
+            JsonObject out = translate(
+                    """
+                            {"model":"gpt","max_tokens":100,"system":"Be brief.","messages":[{"role":"user","content":"Hi"}]}""");
 
             assertThat(out.getJsonArray("messages")).isEqualTo(new JsonArray("""
                     [{"role":"system","content":"Be brief."},{"role":"user","content":"Hi"}]"""));
@@ -53,11 +53,12 @@ class MessagesRequestToChatTest {
 
         @Test
         void keeps_a_multi_turn_conversation_with_text_blocks() {
-            JsonObject out = translate("""
-                    {"max_tokens":100,"messages":[
-                      {"role":"user","content":[{"type":"text","text":"One"}]},
-                      {"role":"assistant","content":[{"type":"text","text":"Two"},{"type":"text","text":" and a half"}]},
-                      {"role":"user","content":[{"type":"text","text":"Three"},{"type":"text","text":"Four"}]}]}""");
+            JsonObject out = translate(
+                    """
+                            {"max_tokens":100,"messages":[
+                              {"role":"user","content":[{"type":"text","text":"One"}]},
+                              {"role":"assistant","content":[{"type":"text","text":"Two"},{"type":"text","text":" and a half"}]},
+                              {"role":"user","content":[{"type":"text","text":"Three"},{"type":"text","text":"Four"}]}]}""");
 
             assertThat(out.getJsonArray("messages")).isEqualTo(new JsonArray("""
                     [{"role":"user","content":"One"},
@@ -73,22 +74,25 @@ class MessagesRequestToChatTest {
                       {"type":"image","source":{"type":"url","url":"https://example.com/cat.jpg"}},
                       {"type":"text","text":"Compare them."}]}]}""");
 
-            assertThat(out.getJsonArray("messages").getJsonObject(0).getJsonArray("content")).isEqualTo(new JsonArray("""
-                    [{"type":"image_url","image_url":{"url":"data:image/jpeg;base64,/9j/4AAQ"}},
-                     {"type":"image_url","image_url":{"url":"https://example.com/cat.jpg"}},
-                     {"type":"text","text":"Compare them."}]"""));
+            assertThat(out.getJsonArray("messages").getJsonObject(0).getJsonArray("content"))
+                    .isEqualTo(new JsonArray("""
+                            [{"type":"image_url","image_url":{"url":"data:image/jpeg;base64,/9j/4AAQ"}},
+                             {"type":"image_url","image_url":{"url":"https://example.com/cat.jpg"}},
+                             {"type":"text","text":"Compare them."}]"""));
         }
 
         @Test
         void turns_pdf_and_text_documents_into_file_and_text_parts() {
-            JsonObject out = translate("""
-                    {"max_tokens":100,"messages":[{"role":"user","content":[
-                      {"type":"document","title":"a.pdf","source":{"type":"base64","media_type":"application/pdf","data":"JVBERi0="}},
-                      {"type":"document","source":{"type":"text","media_type":"text/plain","data":"Plain notes"}}]}]}""");
+            JsonObject out = translate(
+                    """
+                            {"max_tokens":100,"messages":[{"role":"user","content":[
+                              {"type":"document","title":"a.pdf","source":{"type":"base64","media_type":"application/pdf","data":"JVBERi0="}},
+                              {"type":"document","source":{"type":"text","media_type":"text/plain","data":"Plain notes"}}]}]}""");
 
-            assertThat(out.getJsonArray("messages").getJsonObject(0).getJsonArray("content")).isEqualTo(new JsonArray("""
-                    [{"type":"file","file":{"filename":"a.pdf","file_data":"data:application/pdf;base64,JVBERi0="}},
-                     {"type":"text","text":"Plain notes"}]"""));
+            assertThat(out.getJsonArray("messages").getJsonObject(0).getJsonArray("content")).isEqualTo(new JsonArray(
+                    """
+                            [{"type":"file","file":{"filename":"a.pdf","file_data":"data:application/pdf;base64,JVBERi0="}},
+                             {"type":"text","text":"Plain notes"}]"""));
         }
 
         @Test
@@ -121,7 +125,8 @@ class MessagesRequestToChatTest {
         void names_the_field_of_a_malformed_body() {
             assertThatThrownBy(() -> translate("{\"max_tokens\":1,\"messages\":{}}"))
                     .isInstanceOfSatisfying(Untranslatable.class, e -> assertThat(e.param()).isEqualTo("messages"));
-            assertThatThrownBy(() -> translate("{\"max_tokens\":1,\"messages\":[{\"role\":\"system\",\"content\":\"x\"}]}"))
+            assertThatThrownBy(
+                    () -> translate("{\"max_tokens\":1,\"messages\":[{\"role\":\"system\",\"content\":\"x\"}]}"))
                     .isInstanceOfSatisfying(Untranslatable.class,
                             e -> assertThat(e.param()).isEqualTo("messages[0].role"));
             assertThatThrownBy(() -> translate("{\"max_tokens\":\"ten\",\"messages\":[]}"))
@@ -148,9 +153,9 @@ class MessagesRequestToChatTest {
         }
 
         @ParameterizedTest
-        @ValueSource(strings = { "{\"type\":\"auto\"}=\"auto\"", "{\"type\":\"any\"}=\"required\"",
+        @ValueSource(strings = {"{\"type\":\"auto\"}=\"auto\"", "{\"type\":\"any\"}=\"required\"",
                 "{\"type\":\"none\"}=\"none\"",
-                "{\"type\":\"tool\",\"name\":\"get_weather\"}={\"type\":\"function\",\"function\":{\"name\":\"get_weather\"}}" })
+                "{\"type\":\"tool\",\"name\":\"get_weather\"}={\"type\":\"function\",\"function\":{\"name\":\"get_weather\"}}"})
         void maps_tool_choice(String mapping) {
             String[] pair = mapping.split("=");
             JsonObject out = translate("{\"max_tokens\":100,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],"
@@ -172,25 +177,28 @@ class MessagesRequestToChatTest {
 
         @Test
         void turns_tool_use_into_tool_calls_and_tool_results_into_tool_messages_ahead_of_the_user_text() {
-            JsonObject out = translate("""
-                    {"max_tokens":100,"messages":[
-                      {"role":"user","content":"Weather in Paris and Rome?"},
-                      {"role":"assistant","content":[{"type":"text","text":"Checking."},
-                        {"type":"tool_use","id":"toolu_1","name":"get_weather","input":{"city":"Paris"}},
-                        {"type":"tool_use","id":"toolu_2","name":"get_weather","input":{"city":"Rome"}}]},
-                      {"role":"user","content":[
-                        {"type":"tool_result","tool_use_id":"toolu_1","content":"18C"},
-                        {"type":"tool_result","tool_use_id":"toolu_2","content":[{"type":"text","text":"21C"}],"is_error":false},
-                        {"type":"text","text":"Thanks"}]}],""" + TOOLS + "}");
+            JsonObject out = translate(
+                    """
+                            {"max_tokens":100,"messages":[
+                              {"role":"user","content":"Weather in Paris and Rome?"},
+                              {"role":"assistant","content":[{"type":"text","text":"Checking."},
+                                {"type":"tool_use","id":"toolu_1","name":"get_weather","input":{"city":"Paris"}},
+                                {"type":"tool_use","id":"toolu_2","name":"get_weather","input":{"city":"Rome"}}]},
+                              {"role":"user","content":[
+                                {"type":"tool_result","tool_use_id":"toolu_1","content":"18C"},
+                                {"type":"tool_result","tool_use_id":"toolu_2","content":[{"type":"text","text":"21C"}],"is_error":false},
+                                {"type":"text","text":"Thanks"}]}],"""
+                            + TOOLS + "}");
 
-            assertThat(out.getJsonArray("messages")).isEqualTo(new JsonArray("""
-                    [{"role":"user","content":"Weather in Paris and Rome?"},
-                     {"role":"assistant","content":"Checking.","tool_calls":[
-                       {"id":"toolu_1","type":"function","function":{"name":"get_weather","arguments":"{\\"city\\":\\"Paris\\"}"}},
-                       {"id":"toolu_2","type":"function","function":{"name":"get_weather","arguments":"{\\"city\\":\\"Rome\\"}"}}]},
-                     {"role":"tool","tool_call_id":"toolu_1","content":"18C"},
-                     {"role":"tool","tool_call_id":"toolu_2","content":"21C"},
-                     {"role":"user","content":"Thanks"}]"""));
+            assertThat(out.getJsonArray("messages")).isEqualTo(new JsonArray(
+                    """
+                            [{"role":"user","content":"Weather in Paris and Rome?"},
+                             {"role":"assistant","content":"Checking.","tool_calls":[
+                               {"id":"toolu_1","type":"function","function":{"name":"get_weather","arguments":"{\\"city\\":\\"Paris\\"}"}},
+                               {"id":"toolu_2","type":"function","function":{"name":"get_weather","arguments":"{\\"city\\":\\"Rome\\"}"}}]},
+                             {"role":"tool","tool_call_id":"toolu_1","content":"18C"},
+                             {"role":"tool","tool_call_id":"toolu_2","content":"21C"},
+                             {"role":"user","content":"Thanks"}]"""));
         }
 
         @Test
@@ -215,7 +223,8 @@ class MessagesRequestToChatTest {
             assertThatThrownBy(() -> translate("""
                     {"max_tokens":100,"messages":[{"role":"user","content":"x"}],
                      "tools":[{"type":"web_search_20250305","name":"web_search"}]}"""))
-                    .isInstanceOfSatisfying(Untranslatable.class, e -> assertThat(e.param()).isEqualTo("tools[0].type"));
+                    .isInstanceOfSatisfying(Untranslatable.class,
+                            e -> assertThat(e.param()).isEqualTo("tools[0].type"));
         }
     }
 
@@ -224,10 +233,11 @@ class MessagesRequestToChatTest {
 
         @Test
         void maps_limits_sampling_stop_sequences_stream_and_user() {
-            JsonObject out = translate("""
-                    {"model":"claude","max_tokens":300,"temperature":0.2,"top_p":0.9,"stop_sequences":["END","STOP"],
-                     "stream":true,"metadata":{"user_id":"user-42"},"service_tier":"auto","thinking":{"type":"disabled"},
-                     "messages":[{"role":"user","content":"x"}]}""");
+            JsonObject out = translate(
+                    """
+                            {"model":"claude","max_tokens":300,"temperature":0.2,"top_p":0.9,"stop_sequences":["END","STOP"],
+                             "stream":true,"metadata":{"user_id":"user-42"},"service_tier":"auto","thinking":{"type":"disabled"},
+                             "messages":[{"role":"user","content":"x"}]}""");
 
             assertThat(out).isEqualTo(new JsonObject("""
                     {"messages":[{"role":"user","content":"x"}],"max_completion_tokens":300,"temperature":0.2,
@@ -240,14 +250,15 @@ class MessagesRequestToChatTest {
         }
 
         @ParameterizedTest
-        @ValueSource(strings = { "top_k:5", "thinking:{\"type\":\"enabled\",\"budget_tokens\":2000}",
-                "mcp_servers:[]", "container:\"c\"" })
+        @ValueSource(strings = {"top_k:5", "thinking:{\"type\":\"enabled\",\"budget_tokens\":2000}",
+                "mcp_servers:[]", "container:\"c\""})
         void refuses_what_openai_cannot_do_naming_the_parameter(String parameter) {
             int colon = parameter.indexOf(':');
             String name = parameter.substring(0, colon);
 
-            assertThatThrownBy(() -> translate("{\"max_tokens\":10,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\""
-                    + name + "\":" + parameter.substring(colon + 1) + "}"))
+            assertThatThrownBy(
+                    () -> translate("{\"max_tokens\":10,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\""
+                            + name + "\":" + parameter.substring(colon + 1) + "}"))
                     .isInstanceOfSatisfying(Untranslatable.class, e -> assertThat(e.param()).isEqualTo(name));
         }
     }

@@ -1,15 +1,11 @@
 package dev.tollgate.aiproxy.internal;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.util.Map;
 
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-
-import io.vertx.core.json.JsonObject;
 
 import com.anthropic.models.ErrorResponse;
 import com.anthropic.models.messages.Message;
@@ -20,6 +16,9 @@ import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionMessageFunctionToolCall;
 
 import dev.tollgate.aiproxy.internal.Translation.Untranslatable;
+import io.vertx.core.json.JsonObject;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** Non-streaming answers, usage and errors translated both ways, read back through the official SDKs' models. */
 class ResponseTranslationTest {
@@ -53,7 +52,8 @@ class ResponseTranslationTest {
 
         @Test
         void joins_the_text_turns_tool_use_into_tool_calls_and_counts_cached_tokens_into_the_prompt() {
-            JsonObject out = Translation.messagesResponseToChat(new JsonObject(MESSAGE), "claude-public", 1_741_570_283L);
+            JsonObject out = Translation.messagesResponseToChat(new JsonObject(MESSAGE), "claude-public",
+                    1_741_570_283L);
 
             ChatCompletion completion = Sdk.openAi(out.encode(), ChatCompletion.class).validate();
             assertThat(completion.id()).isEqualTo("chatcmpl-01XFDUDYJgAACzvnptvVoYEL");
@@ -90,8 +90,8 @@ class ResponseTranslationTest {
         }
 
         @ParameterizedTest
-        @CsvSource({ "end_turn,stop", "stop_sequence,stop", "max_tokens,length", "tool_use,tool_calls",
-                "refusal,content_filter", "pause_turn,stop", "model_context_window_exceeded,length" })
+        @CsvSource({"end_turn,stop", "stop_sequence,stop", "max_tokens,length", "tool_use,tool_calls",
+                "refusal,content_filter", "pause_turn,stop", "model_context_window_exceeded,length"})
         void maps_stop_reasons_to_finish_reasons(String stopReason, String finishReason) {
             JsonObject message = new JsonObject(MESSAGE).put("stop_reason", stopReason);
 
@@ -156,8 +156,8 @@ class ResponseTranslationTest {
         }
 
         @ParameterizedTest
-        @CsvSource({ "stop,end_turn", "length,max_tokens", "tool_calls,tool_use", "content_filter,refusal",
-                "function_call,tool_use" })
+        @CsvSource({"stop,end_turn", "length,max_tokens", "tool_calls,tool_use", "content_filter,refusal",
+                "function_call,tool_use"})
         void maps_finish_reasons_to_stop_reasons(String finishReason, String stopReason) {
             JsonObject completion = new JsonObject(COMPLETION);
             completion.getJsonArray("choices").getJsonObject(0).put("finish_reason", finishReason);
@@ -197,9 +197,9 @@ class ResponseTranslationTest {
     class Errors {
 
         @ParameterizedTest
-        @CsvSource({ "400,invalid_request_error,invalid_request_error,", "401,authentication_error,"
+        @CsvSource({"400,invalid_request_error,invalid_request_error,", "401,authentication_error,"
                 + "invalid_request_error,invalid_api_key", "429,rate_limit_error,requests,rate_limit_exceeded",
-                "529,overloaded_error,server_error,overloaded", "500,api_error,server_error," })
+                "529,overloaded_error,server_error,overloaded", "500,api_error,server_error,"})
         void anthropic_errors_become_openai_errors(int status, String anthropicType, String type, String code) {
             JsonObject error = Translation.messagesError(anthropicType, "Something about " + anthropicType)
                     .put("request_id", "req_1");
@@ -213,9 +213,9 @@ class ResponseTranslationTest {
         }
 
         @ParameterizedTest
-        @CsvSource({ "400,invalid_request_error", "401,authentication_error", "402,billing_error",
+        @CsvSource({"400,invalid_request_error", "401,authentication_error", "402,billing_error",
                 "403,permission_error", "404,not_found_error", "429,rate_limit_error", "500,api_error",
-                "503,overloaded_error", "504,timeout_error" })
+                "503,overloaded_error", "504,timeout_error"})
         void openai_errors_become_anthropic_errors_typed_by_status(int status, String type) {
             JsonObject error = OpenAiErrors.body("Upstream says no", "invalid_request_error", null);
 

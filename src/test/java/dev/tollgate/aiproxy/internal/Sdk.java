@@ -1,9 +1,9 @@
 package dev.tollgate.aiproxy.internal;
 
-import io.vertx.core.json.JsonObject;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+
+import io.vertx.core.json.JsonObject;
 
 /**
  * The official SDKs' own models as the judges of translated JSON: a shape they cannot parse and validate would fail

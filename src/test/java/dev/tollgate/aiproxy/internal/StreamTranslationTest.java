@@ -1,7 +1,5 @@
 package dev.tollgate.aiproxy.internal;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,9 +12,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonObject;
 
 import com.anthropic.helpers.MessageAccumulator;
 import com.anthropic.models.messages.Message;
@@ -32,6 +27,10 @@ import com.openai.models.chat.completions.ChatCompletionMessageFunctionToolCall;
 import dev.tollgate.testing.FakeAnthropic;
 import dev.tollgate.testing.FakeLlmServer.Reply;
 import dev.tollgate.testing.FakeOpenAi;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Streams translated event by event: upstream streams come from the local fakes (real wire shapes), are cut into
@@ -116,11 +115,12 @@ class StreamTranslationTest {
 
         private List<Sse.Event> upstream(Reply reply) throws Exception {
             fake.always(reply);
-            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(fake.baseUrl() + "/v1/messages"))
-                    .header("x-api-key", "sk-ant-test").header("anthropic-version", "2023-06-01")
-                    .POST(HttpRequest.BodyPublishers.ofString("""
-                            {"model":"claude-sonnet-4-5","max_tokens":100,"stream":true,
-                             "messages":[{"role":"user","content":"Hi"}]}""")).build(),
+            HttpResponse<String> response = HTTP.send(
+                    HttpRequest.newBuilder(URI.create(fake.baseUrl() + "/v1/messages"))
+                            .header("x-api-key", "sk-ant-test").header("anthropic-version", "2023-06-01")
+                            .POST(HttpRequest.BodyPublishers.ofString("""
+                                    {"model":"claude-sonnet-4-5","max_tokens":100,"stream":true,
+                                     "messages":[{"role":"user","content":"Hi"}]}""")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(response.statusCode()).isEqualTo(200);
             return events(response.body());
@@ -196,18 +196,22 @@ class StreamTranslationTest {
                             {"type":"content_block_start","index":0,"content_block":{"type":"tool_use","id":"toolu_a",
                              "name":"f","input":{}}}"""),
                     anthropic("{\"type\":\"ping\"}"),
-                    anthropic("""
-                            {"type":"content_block_delta","index":0,"delta":{"type":"input_json_delta","partial_json":""}}"""),
-                    anthropic("""
-                            {"type":"content_block_delta","index":0,"delta":{"type":"input_json_delta","partial_json":"{\\"x\\":"}}"""),
-                    anthropic("""
-                            {"type":"content_block_delta","index":0,"delta":{"type":"input_json_delta","partial_json":"1}"}}"""),
+                    anthropic(
+                            """
+                                    {"type":"content_block_delta","index":0,"delta":{"type":"input_json_delta","partial_json":""}}"""),
+                    anthropic(
+                            """
+                                    {"type":"content_block_delta","index":0,"delta":{"type":"input_json_delta","partial_json":"{\\"x\\":"}}"""),
+                    anthropic(
+                            """
+                                    {"type":"content_block_delta","index":0,"delta":{"type":"input_json_delta","partial_json":"1}"}}"""),
                     anthropic("{\"type\":\"content_block_stop\",\"index\":0}"),
                     anthropic("""
                             {"type":"content_block_start","index":1,"content_block":{"type":"tool_use","id":"toolu_b",
                              "name":"g","input":{}}}"""),
-                    anthropic("""
-                            {"type":"content_block_delta","index":1,"delta":{"type":"input_json_delta","partial_json":"{}"}}"""),
+                    anthropic(
+                            """
+                                    {"type":"content_block_delta","index":1,"delta":{"type":"input_json_delta","partial_json":"{}"}}"""),
                     anthropic("{\"type\":\"content_block_stop\",\"index\":1}"),
                     anthropic("""
                             {"type":"message_delta","delta":{"stop_reason":"tool_use","stop_sequence":null},
@@ -260,9 +264,10 @@ class StreamTranslationTest {
         @Test
         void an_error_event_becomes_an_openai_error_chunk() {
             StreamTranslator translator = Translation.messagesStreamToChat("m", false, 1L);
-            translator.accept(anthropic("""
-                    {"type":"message_start","message":{"id":"msg_1","type":"message","role":"assistant","model":"c",
-                     "content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":1,"output_tokens":1}}}"""));
+            translator.accept(anthropic(
+                    """
+                            {"type":"message_start","message":{"id":"msg_1","type":"message","role":"assistant","model":"c",
+                             "content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":1,"output_tokens":1}}}"""));
 
             List<Sse.Event> out = translator.accept(anthropic("""
                     {"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}"""));
@@ -427,16 +432,19 @@ class StreamTranslationTest {
         @Test
         void interleaved_tool_call_arguments_fail_the_stream_instead_of_losing_them() {
             StreamTranslator translator = Translation.chatStreamToMessages("m");
-            translator.accept(openAi("""
-                    {"id":"chatcmpl-8","object":"chat.completion.chunk","created":1,"model":"gpt-4o","choices":[{"index":0,
-                     "delta":{"tool_calls":[{"index":0,"id":"call_a","function":{"name":"f","arguments":"{"}}]}}]}"""));
-            translator.accept(openAi("""
-                    {"id":"chatcmpl-8","object":"chat.completion.chunk","created":1,"model":"gpt-4o","choices":[{"index":0,
-                     "delta":{"tool_calls":[{"index":1,"id":"call_b","function":{"name":"g","arguments":"{"}}]}}]}"""));
+            translator.accept(
+                    openAi("""
+                            {"id":"chatcmpl-8","object":"chat.completion.chunk","created":1,"model":"gpt-4o","choices":[{"index":0,
+                             "delta":{"tool_calls":[{"index":0,"id":"call_a","function":{"name":"f","arguments":"{"}}]}}]}"""));
+            translator.accept(
+                    openAi("""
+                            {"id":"chatcmpl-8","object":"chat.completion.chunk","created":1,"model":"gpt-4o","choices":[{"index":0,
+                             "delta":{"tool_calls":[{"index":1,"id":"call_b","function":{"name":"g","arguments":"{"}}]}}]}"""));
 
-            List<Sse.Event> out = translator.accept(openAi("""
-                    {"id":"chatcmpl-8","object":"chat.completion.chunk","created":1,"model":"gpt-4o","choices":[{"index":0,
-                     "delta":{"tool_calls":[{"index":0,"function":{"arguments":"}"}}]}}]}"""));
+            List<Sse.Event> out = translator.accept(
+                    openAi("""
+                            {"id":"chatcmpl-8","object":"chat.completion.chunk","created":1,"model":"gpt-4o","choices":[{"index":0,
+                             "delta":{"tool_calls":[{"index":0,"function":{"arguments":"}"}}]}}]}"""));
 
             assertThat(names(out)).containsExactly("content_block_stop", "error");
             assertThat(translator.end(true)).isEmpty();
