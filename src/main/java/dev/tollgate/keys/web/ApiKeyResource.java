@@ -58,8 +58,7 @@ public class ApiKeyResource {
     public record CreateKeyRequest(String name, List<UUID> apiIds, Instant expiresAt,
             @Schema(description = "Public AI model names the key may call; empty or left out: every model. Not "
                     + "checked against the model catalogue.") List<String> modelIds,
-            @Schema(description = "Per-minute limits by model name, or \"*\" for models without their own entry")
-            Map<String, KeyModelLimit> modelLimits,
+            @Schema(description = "Per-minute limits by model name, or \"*\" for models without their own entry") Map<String, KeyModelLimit> modelLimits,
             @Schema(description = "What the key may spend on AI calls per calendar month (UTC), in currency units; "
                     + "left out: no cap") BigDecimal monthlySpendCap) {
     }
