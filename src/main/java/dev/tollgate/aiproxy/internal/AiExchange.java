@@ -447,7 +447,7 @@ final class AiExchange {
     private TokenUsage usageOf(boolean anthropic, JsonObject result) {
         JsonObject usage = result.getValue("usage") instanceof JsonObject u ? u : null;
         if (usage != null) {
-            return anthropic ? StreamMeter.messagesUsage(usage) : StreamMeter.chatUsage(usage);
+            return anthropic ? Translation.usageOfMessages(usage) : Translation.usageOfChat(usage);
         }
         // no usage reported: count the prompt and the answer's text ourselves
         StreamMeter counted = new StreamMeter(anthropic);

@@ -65,7 +65,7 @@ final class StreamMeter {
         }
         JsonObject usage = chunk.getJsonObject("usage");
         if (usage != null) {
-            TokenUsage reported = chatUsage(usage);
+            TokenUsage reported = Translation.usageOfChat(usage);
             inputTokens = reported.inputTokens();
             cachedTokens = reported.cachedInputTokens();
             outputTokens = reported.outputTokens();
@@ -81,7 +81,7 @@ final class StreamMeter {
                 JsonObject message = event.getJsonObject("message");
                 JsonObject usage = message == null ? null : message.getJsonObject("usage");
                 if (usage != null) {
-                    TokenUsage start = messagesUsage(usage);
+                    TokenUsage start = Translation.usageOfMessages(usage);
                     inputTokens = start.inputTokens();
                     cachedTokens = start.cachedInputTokens();
                 }
@@ -106,7 +106,7 @@ final class StreamMeter {
                 if (usage != null && usage.getValue("output_tokens") instanceof Number n) {
                     outputTokens = n.longValue();
                     if (usage.containsKey("input_tokens")) {
-                        TokenUsage end = messagesUsage(usage);
+                        TokenUsage end = Translation.usageOfMessages(usage);
                         inputTokens = Math.max(inputTokens, end.inputTokens());
                         cachedTokens = Math.max(cachedTokens, end.cachedInputTokens());
                     }
@@ -137,23 +137,6 @@ final class StreamMeter {
         long input = inputTokens >= 0 ? inputTokens : promptEstimate;
         long output = Math.max(outputTokens, TokenCounter.count(generated));
         return new TokenUsage(input, output, inputTokens >= 0 ? cachedTokens : 0, true);
-    }
-
-    /** OpenAI's usage object: {@code prompt_tokens} includes {@code prompt_tokens_details.cached_tokens}. */
-    static TokenUsage chatUsage(JsonObject usage) {
-        JsonObject details = usage.getJsonObject("prompt_tokens_details");
-        long cached = details == null ? 0 : number(details, "cached_tokens");
-        return new TokenUsage(number(usage, "prompt_tokens"), number(usage, "completion_tokens"), cached, false);
-    }
-
-    /**
-     * Anthropic's usage object: {@code input_tokens} excludes the cached prompt ({@code cache_read_input_tokens}) and
-     * what was written to the cache ({@code cache_creation_input_tokens}); all three are input.
-     */
-    static TokenUsage messagesUsage(JsonObject usage) {
-        long read = number(usage, "cache_read_input_tokens");
-        long input = number(usage, "input_tokens") + read + number(usage, "cache_creation_input_tokens");
-        return new TokenUsage(input, number(usage, "output_tokens"), read, false);
     }
 
     private static long number(JsonObject object, String field) {
