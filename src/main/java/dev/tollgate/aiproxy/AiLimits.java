@@ -25,6 +25,33 @@ public class AiLimits {
     public record Refusal(String message, String code, long retryAfterSeconds) {
     }
 
+    /**
+     * The outcome of {@link #acquire}: the refusal (null: the call may go) and the state of the minute's limits that
+     * apply (0 when none), for OpenAI-style {@code x-ratelimit-*} headers.
+     */
+    public record Decision(Refusal refusal, long requestLimit, long requestsRemaining, long tokenLimit,
+            long tokensRemaining, long resetSeconds) {
+
+        /** Response headers describing the limits: name, value, name, value, ... (empty when no limit applies). */
+        public java.util.List<String> headers() {
+            java.util.List<String> headers = new java.util.ArrayList<>(12);
+            if (requestLimit > 0) {
+                headers.addAll(java.util.List.of("x-ratelimit-limit-requests", Long.toString(requestLimit),
+                        "x-ratelimit-remaining-requests", Long.toString(requestsRemaining),
+                        "x-ratelimit-reset-requests", resetSeconds + "s"));
+            }
+            if (tokenLimit > 0) {
+                headers.addAll(java.util.List.of("x-ratelimit-limit-tokens", Long.toString(tokenLimit),
+                        "x-ratelimit-remaining-tokens", Long.toString(tokensRemaining), "x-ratelimit-reset-tokens",
+                        resetSeconds + "s"));
+            }
+            if (refusal != null) {
+                headers.addAll(java.util.List.of("Retry-After", Long.toString(refusal.retryAfterSeconds())));
+            }
+            return headers;
+        }
+    }
+
     private record Minute(UUID keyId, String model) {
     }
 
@@ -54,24 +81,31 @@ public class AiLimits {
      * Counts a call of {@code keyId} to {@code model} against its per-minute limits (0: none) and reserves
      * {@code reserveMicros} of its monthly cap (-1: none). On refusal nothing is counted.
      */
-    public Refusal acquire(UUID keyId, String model, long requestsPerMinute, long tokensPerMinute,
+    public Decision acquire(UUID keyId, String model, long requestsPerMinute, long tokensPerMinute,
             long spendCapMicros, long reserveMicros, long nowMillis) {
         long minuteStart = nowMillis - Math.floorMod(nowMillis, MINUTE);
-        long retry = Math.max(1, (minuteStart + MINUTE - nowMillis + 999) / 1000);
+        long reset = Math.max(1, (minuteStart + MINUTE - nowMillis + 999) / 1000);
         Window window = null;
+        long requestsLeft = 0;
+        long tokensLeft = 0;
         if (requestsPerMinute > 0 || tokensPerMinute > 0) {
             window = minutes.compute(new Minute(keyId, model),
                     (k, old) -> old != null && old.start >= minuteStart ? old : new Window(minuteStart));
             synchronized (window) {
+                tokensLeft = Math.max(0, tokensPerMinute - window.tokens);
                 if (requestsPerMinute > 0 && window.requests >= requestsPerMinute) {
-                    return new Refusal("This key's limit of " + requestsPerMinute + " requests per minute to '"
-                            + model + "' is used up; retry in " + retry + " s.", "rate_limit_exceeded", retry);
+                    return new Decision(new Refusal("This key's limit of " + requestsPerMinute
+                            + " requests per minute to '" + model + "' is used up; retry in " + reset + " s.",
+                            "rate_limit_exceeded", reset), requestsPerMinute, 0, tokensPerMinute, tokensLeft, reset);
                 }
                 if (tokensPerMinute > 0 && window.tokens >= tokensPerMinute) {
-                    return new Refusal("This key's limit of " + tokensPerMinute + " tokens per minute to '" + model
-                            + "' is used up; retry in " + retry + " s.", "tokens_rate_limit_exceeded", retry);
+                    return new Decision(new Refusal("This key's limit of " + tokensPerMinute
+                            + " tokens per minute to '" + model + "' is used up; retry in " + reset + " s.",
+                            "tokens_rate_limit_exceeded", reset), requestsPerMinute,
+                            Math.max(0, requestsPerMinute - window.requests), tokensPerMinute, 0, reset);
                 }
                 window.requests++;
+                requestsLeft = Math.max(0, requestsPerMinute - window.requests);
             }
         }
         if (spendCapMicros >= 0) {
@@ -85,27 +119,32 @@ public class AiLimits {
                     }
                     long nextMonth = YearMonth.from(Instant.ofEpochMilli(nowMillis).atZone(ZoneOffset.UTC))
                             .plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
-                    return new Refusal("This key's monthly spend cap would be exceeded by this call; it resets at the"
-                            + " start of next month (UTC).", "spend_cap_reached", (nextMonth - nowMillis + 999) / 1000);
+                    return new Decision(new Refusal("This key's monthly spend cap would be exceeded by this call's"
+                            + " worst case; it resets at the start of next month (UTC).", "spend_cap_reached",
+                            (nextMonth - nowMillis + 999) / 1000), requestsPerMinute, requestsLeft + 1,
+                            tokensPerMinute, tokensLeft, reset);
                 }
                 spend.micros += reserveMicros;
             }
         }
-        return null;
+        return new Decision(null, requestsPerMinute, requestsLeft, tokensPerMinute, tokensLeft, reset);
     }
 
     /**
      * Ends a call counted by {@link #acquire}: its tokens count toward the minute's tokens and its cost replaces its
-     * reservation in the month's spend.
+     * reservation in the month's spend; a call refused before it was {@code sent} (no credit) gives its request back.
      */
-    public void release(UUID keyId, String model, long tokens, boolean limited, long spendCapMicros,
+    public void release(UUID keyId, String model, boolean sent, long tokens, boolean limited, long spendCapMicros,
             long reservedMicros, long costMicros, long startedMillis) {
-        if (limited && tokens > 0) {
+        if (limited) {
             Window window = minutes.get(new Minute(keyId, model));
             if (window != null) {
                 synchronized (window) {
                     if (window.start <= startedMillis) {
                         window.tokens += tokens;
+                    }
+                    if (!sent && window.start <= startedMillis && startedMillis < window.start + MINUTE) {
+                        window.requests = Math.max(0, window.requests - 1); // refused later on: not a request
                     }
                 }
             }

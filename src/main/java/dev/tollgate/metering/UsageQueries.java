@@ -137,7 +137,8 @@ public class UsageQueries {
     /** A consumer's calls and errors per API since a moment, most-used first. */
     public List<ApiUse> consumerUsage(UUID consumerId, Instant since) {
         String sql = "select api_id, count(*), coalesce(sum(case when status >= 400 then 1 else 0 end), 0) "
-                + "from usage_events where consumer_id = ? and at >= ? group by api_id order by count(*) desc";
+                + "from usage_events where consumer_id = ? and at >= ? and model is null group by api_id"
+                + " order by count(*) desc";
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement select = connection.prepareStatement(sql)) {
             select.setObject(1, consumerId);
@@ -156,7 +157,7 @@ public class UsageQueries {
 
     public List<MonthlyCalls> dispatchedSince(Instant since) {
         String sql = "select consumer_id, api_id, count(*) from usage_events where dispatched = true and at >= ? "
-                + "group by consumer_id, api_id";
+                + "and model is null group by consumer_id, api_id";
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement select = connection.prepareStatement(sql)) {
             select.setObject(1, OffsetDateTime.ofInstant(since, ZoneOffset.UTC));
@@ -187,6 +188,57 @@ public class UsageQueries {
             }
         } catch (SQLException e) {
             throw new IllegalStateException("Reading calls failed", e);
+        }
+    }
+
+    /** One consumer's AI calls to one model: calls, errors (status 400 and above), tokens and cost in micros. */
+    public record ModelUse(String model, long calls, long errors, long inputTokens, long outputTokens,
+            long cachedInputTokens, long costMicros) {
+    }
+
+    /** What a key has spent on AI calls since a moment, in micros (for its monthly spend cap). */
+    public record KeySpend(UUID keyId, long micros) {
+    }
+
+    /** A consumer's AI calls per model since a moment, most-used first. */
+    public List<ModelUse> consumerModelUsage(UUID consumerId, Instant since) {
+        String sql = "select model, count(*), coalesce(sum(case when status >= 400 then 1 else 0 end), 0),"
+                + " coalesce(sum(input_tokens), 0), coalesce(sum(output_tokens), 0), coalesce(sum(cached_tokens), 0),"
+                + " coalesce(sum(cost_micros), 0) from usage_events where consumer_id = ? and at >= ?"
+                + " and model is not null group by model order by count(*) desc, model";
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement select = connection.prepareStatement(sql)) {
+            select.setObject(1, consumerId);
+            select.setObject(2, OffsetDateTime.ofInstant(since, ZoneOffset.UTC));
+            List<ModelUse> uses = new ArrayList<>();
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    uses.add(new ModelUse(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4),
+                            rs.getLong(5), rs.getLong(6), rs.getLong(7)));
+                }
+            }
+            return uses;
+        } catch (SQLException e) {
+            throw new IllegalStateException("Reading AI usage failed", e);
+        }
+    }
+
+    /** Every key's AI spend since a moment. */
+    public List<KeySpend> aiSpendSince(Instant since) {
+        String sql = "select key_id, sum(cost_micros) from usage_events where model is not null and at >= ?"
+                + " and cost_micros > 0 group by key_id";
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement select = connection.prepareStatement(sql)) {
+            select.setObject(1, OffsetDateTime.ofInstant(since, ZoneOffset.UTC));
+            List<KeySpend> spends = new ArrayList<>();
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    spends.add(new KeySpend(rs.getObject(1, UUID.class), rs.getLong(2)));
+                }
+            }
+            return spends;
+        } catch (SQLException e) {
+            throw new IllegalStateException("Reading AI spend failed", e);
         }
     }
 

@@ -173,11 +173,14 @@ final class AiExchange {
         }
         spendCap = settings.monthlySpendCapMicros();
         limited = settings.requestsPerMinute() > 0 || settings.tokensPerMinute() > 0;
-        AiLimits.Refusal refusal = proxy.limits().acquire(check.key().id(), model.name(),
+        AiLimits.Decision decision = proxy.limits().acquire(check.key().id(), model.name(),
                 settings.requestsPerMinute(), settings.tokensPerMinute(), spendCap, reserve, nowMillis);
-        if (refusal != null) {
-            response.putHeader("Retry-After", Long.toString(refusal.retryAfterSeconds()));
-            reject(429, refusal.message(), refusal.code());
+        List<String> headers = decision.headers();
+        for (int i = 0; i < headers.size(); i += 2) {
+            response.putHeader(headers.get(i), headers.get(i + 1));
+        }
+        if (decision.refusal() != null) {
+            reject(429, decision.refusal().message(), decision.refusal().code());
             return;
         }
         capReserved = spendCap >= 0 ? reserve : 0;
@@ -593,19 +596,17 @@ final class AiExchange {
         complete(499, used, meter != null);
     }
 
-    /** Refuses the call before anything was reserved or counted: no usage event, only the count. */
+    /** Refuses the call before anything was reserved or counted: recorded as a call that did not go out. */
     private void reject(int status, String message, String code) {
         format.writeError(context, status, message, code);
         finished = true;
-        proxy.usage().unattributed(status);
+        record(status, TokenUsage.NONE, 0, false);
     }
 
-    /** Refuses the call after the key's limits counted it (402, 503): recorded as a call that did not go out. */
+    /** Refuses the call after the key's limits counted it (402, 503): they are given back. */
     private void rejectRecorded(int status, String message, String code) {
-        format.writeError(context, status, message, code);
-        finished = true;
-        endLimits(0, 0);
-        record(status, TokenUsage.NONE, 0, false);
+        endLimits(false, 0, 0);
+        reject(status, message, code);
     }
 
     /** A defect of ours: logged with its stack, answered 500 (or the stream cut), nothing charged. */
@@ -651,12 +652,12 @@ final class AiExchange {
                 proxy.charging().release(check.key().ownerId(), reserved);
             }
         }
-        endLimits(used.totalTokens(), cost);
+        endLimits(true, used.totalTokens(), cost);
         record(status, used, cost, true);
     }
 
-    private void endLimits(long tokens, long cost) {
-        proxy.limits().release(check.key().id(), model.name(), tokens, limited, spendCap, capReserved, cost,
+    private void endLimits(boolean sent, long tokens, long cost) {
+        proxy.limits().release(check.key().id(), model.name(), sent, tokens, limited, spendCap, capReserved, cost,
                 nowMillis);
     }
 

@@ -53,6 +53,7 @@ class AiProxyHandler {
     private final HttpClient client;
     private final boolean allowPrivate;
     private final AiLimits limits;
+    private long evictionTimer = -1;
 
     AiProxyHandler(AiState ai, GatewayState gateway, ChannelHealth health, CallCharging charging, UsageSink usage,
             AiConfig config, GatewayConfig gatewayConfig, Clock clock, Vertx vertx, AiLimits limits) {
@@ -77,6 +78,7 @@ class AiProxyHandler {
             router.post(prefix + "/messages").order(-1_000).handler(handler(AiFormat.MESSAGES));
             router.post(prefix + "/embeddings").order(-1_000).handler(handler(AiFormat.EMBEDDINGS));
         }
+        evictionTimer = vertx.setPeriodic(60_000, ignored -> limits.evictEnded(clock.millis()));
     }
 
     private Handler<RoutingContext> handler(AiFormat format) {
@@ -245,6 +247,9 @@ class AiProxyHandler {
 
     @PreDestroy
     void stop() {
+        if (evictionTimer >= 0) {
+            vertx.cancelTimer(evictionTimer);
+        }
         client.close();
     }
 }

@@ -46,13 +46,19 @@ public class MyUsageResource {
     public record ApiUsage(UUID apiId, String apiSlug, String apiName, long calls, long errors) {
     }
 
-    public record MyUsage(String window, Instant since, long calls, long errors, List<ApiUsage> apis) {
+    /** AI calls to one model; {@code cost} in currency units. */
+    public record ModelUsage(String model, long calls, long errors, long inputTokens, long outputTokens,
+            long cachedInputTokens, java.math.BigDecimal cost) {
+    }
+
+    public record MyUsage(String window, Instant since, long calls, long errors, List<ApiUsage> apis,
+            List<ModelUsage> models) {
     }
 
     @GET
     @APIResponse(responseCode = "200")
     @APIResponse(responseCode = "422", ref = "UnprocessableContent")
-    @Operation(operationId = "getMyUsage", summary = "My gateway calls per API", description = "window month (default: this calendar month, "
+    @Operation(operationId = "getMyUsage", summary = "My gateway calls per API and AI calls per model", description = "window month (default: this calendar month, "
             + "UTC), 1h, 24h, 7d or 30d; errors are responses of 400 and above.")
     public MyUsage usage(@QueryParam("window") String window) {
         Instant since;
@@ -73,7 +79,13 @@ public class MyUsageResource {
             return new ApiUsage(u.apiId(), api == null ? null : api.slug(), api == null ? null : api.name(),
                     u.calls(), u.errors());
         }).toList();
-        return new MyUsage(name, since, rows.stream().mapToLong(ApiUsage::calls).sum(),
-                rows.stream().mapToLong(ApiUsage::errors).sum(), rows);
+        List<ModelUsage> models = usage.consumerModelUsage(currentUser.id(), since).stream()
+                .map(m -> new ModelUsage(m.model(), m.calls(), m.errors(), m.inputTokens(), m.outputTokens(),
+                        m.cachedInputTokens(), dev.tollgate.platform.Money.fromMicros(m.costMicros())))
+                .toList();
+        return new MyUsage(name, since,
+                rows.stream().mapToLong(ApiUsage::calls).sum() + models.stream().mapToLong(ModelUsage::calls).sum(),
+                rows.stream().mapToLong(ApiUsage::errors).sum() + models.stream().mapToLong(ModelUsage::errors).sum(),
+                rows, models);
     }
 }
