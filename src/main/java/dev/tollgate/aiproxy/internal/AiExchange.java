@@ -60,7 +60,10 @@ final class AiExchange {
     private final RoutingContext context;
     private final HttpServerResponse response;
     private final Context eventLoop;
+    /** The format of the call on the wire (what is translated to the channel's protocol). */
     private final AiFormat format;
+    /** The format the caller gets answers and errors in: {@link #format}, or PREDICT for a CHAT call. */
+    private final AiFormat caller;
     private final ConsumerKeys.Check check;
     private final JsonObject body;
     private final ModelRoute model;
@@ -94,13 +97,15 @@ final class AiExchange {
     private StreamTranslator translator;
     private long bytesOut;
 
-    AiExchange(AiProxyHandler proxy, RoutingContext context, AiFormat format, ConsumerKeys.Check check,
-            JsonObject body, ModelRoute model, long bytesIn, long nowMillis, long started) {
+    AiExchange(AiProxyHandler proxy, RoutingContext context, AiFormat caller, ConsumerKeys.Check check,
+            JsonObject body, ModelRoute model, List<ModelRoute.Channel> channels, long bytesIn, long nowMillis,
+            long started) {
         this.proxy = proxy;
         this.context = context;
         this.response = context.response();
         this.eventLoop = proxy.vertx().getOrCreateContext();
-        this.format = format;
+        this.caller = caller;
+        this.format = caller == AiFormat.PREDICT ? AiFormat.CHAT : caller;
         this.check = check;
         this.body = body;
         this.model = model;
@@ -112,7 +117,7 @@ final class AiExchange {
         this.callerWantsUsage = options != null && Boolean.TRUE.equals(options.getValue("include_usage"));
         this.promptEstimate = TokenCounter.prompt(body);
         this.maxOutputTokens = format == AiFormat.EMBEDDINGS ? 0 : maxOutputTokens(format, body, model, proxy);
-        this.order = order(model, format);
+        this.order = order(channels, format);
     }
 
     /** The output cap of the call: what it asks for, at most the model's cap (else the configured default). */
@@ -125,11 +130,11 @@ final class AiExchange {
     }
 
     /** Channels most preferred first; equal priorities in a random order drawn by weight. */
-    static List<ModelRoute.Channel> order(ModelRoute model, AiFormat format) {
-        List<ModelRoute.Channel> result = new ArrayList<>(model.channels().size());
+    static List<ModelRoute.Channel> order(List<ModelRoute.Channel> channels, AiFormat format) {
+        List<ModelRoute.Channel> result = new ArrayList<>(channels.size());
         List<ModelRoute.Channel> group = new ArrayList<>();
-        for (int i = 0; i < model.channels().size(); i++) {
-            ModelRoute.Channel c = model.channels().get(i);
+        for (int i = 0; i < channels.size(); i++) {
+            ModelRoute.Channel c = channels.get(i);
             if (format == AiFormat.EMBEDDINGS && c.provider() == AiProvider.ANTHROPIC) {
                 continue; // Anthropic has no embeddings API
             }
@@ -399,7 +404,7 @@ final class AiExchange {
                 try {
                     translated = translateError(anthropic, status, error);
                 } catch (RuntimeException e) {
-                    translated = format.error(status, "The model's provider refused the call (" + status + ").",
+                    translated = caller.error(status, "The model's provider refused the call (" + status + ").",
                             null);
                 }
                 respondWhole(status, translated.toBuffer(), TokenUsage.NONE, false);
@@ -433,18 +438,26 @@ final class AiExchange {
                 failInternally("translating the answer", e);
                 return;
             }
+            if (caller == AiFormat.PREDICT) {
+                out = Predictions.answer(out, model.name(), target.provider().id(), used);
+            }
             respondWhole(200, out.toBuffer(), used, true);
         });
     }
 
     private JsonObject translateError(boolean anthropic, int status, JsonObject error) {
-        if (error != null && anthropic == (format == AiFormat.MESSAGES)) {
-            return error;
-        }
         if (error == null) {
-            return format.error(status, "The model's provider refused the call (" + status + ").", null);
+            return caller.error(status, "The model's provider refused the call (" + status + ").", null);
         }
-        return anthropic ? Translation.errorToChat(status, error) : Translation.errorToMessages(status, error);
+        JsonObject translated = anthropic == (format == AiFormat.MESSAGES)
+                ? error
+                : anthropic ? Translation.errorToChat(status, error) : Translation.errorToMessages(status, error);
+        if (caller == AiFormat.PREDICT) {
+            JsonObject detail = translated.getJsonObject("error", new JsonObject());
+            return caller.error(status, "The model's provider refused the call: "
+                    + detail.getString("message", "(no reason given)"), detail.getString("code"));
+        }
+        return translated;
     }
 
     private TokenUsage usageOf(boolean anthropic, JsonObject result) {
@@ -488,7 +501,11 @@ final class AiExchange {
         }
         committed = true;
         bytesOut = payload.length();
-        response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(payload);
+        response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE,
+                caller == AiFormat.PREDICT && status >= 400
+                        ? dev.tollgate.platform.Problems.MEDIA_TYPE
+                        : "application/json")
+                .end(payload);
         complete(status, charge ? used : TokenUsage.NONE, charge);
     }
 
@@ -598,7 +615,7 @@ final class AiExchange {
 
     /** Refuses the call before anything was reserved or counted: recorded as a call that did not go out. */
     private void reject(int status, String message, String code) {
-        format.writeError(context, status, message, code);
+        caller.writeError(context, status, message, code);
         finished = true;
         record(status, TokenUsage.NONE, 0, false);
     }
@@ -622,7 +639,7 @@ final class AiExchange {
         if (committed) {
             response.reset();
         } else {
-            format.writeError(context, status, message, code);
+            caller.writeError(context, status, message, code);
         }
         complete(status, TokenUsage.NONE, false);
     }

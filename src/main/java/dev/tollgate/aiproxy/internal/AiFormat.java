@@ -14,7 +14,12 @@ enum AiFormat {
     /** Anthropic Messages, {@code POST /v1/messages}. */
     MESSAGES("/v1/messages"),
     /** OpenAI Embeddings, {@code POST /v1/embeddings}. */
-    EMBEDDINGS("/embeddings");
+    EMBEDDINGS("/embeddings"),
+    /**
+     * Seed 004's {@code POST /api/v1/ai/predict}: sent upstream as a chat completion, answered in its own shape, with
+     * errors as {@code application/problem+json} like the rest of {@code /api/v1}.
+     */
+    PREDICT("/chat/completions");
 
     /** The path of this format's call at an upstream, after the channel's base URL. */
     final String upstreamPath;
@@ -29,6 +34,12 @@ enum AiFormat {
 
     /** An error body of this format; {@code code} is OpenAI's machine-readable code (null for none). */
     JsonObject error(int status, String message, String code) {
+        if (this == PREDICT) {
+            JsonObject problem = new JsonObject().put("type", "about:blank")
+                    .put("title", dev.tollgate.platform.Problems.title(status)).put("status", status)
+                    .put("detail", message);
+            return code == null ? problem : problem.put("code", code);
+        }
         if (this == MESSAGES) {
             return new JsonObject().put("type", "error").put("error",
                     new JsonObject().put("type", anthropicType(status)).put("message", message));
@@ -41,7 +52,8 @@ enum AiFormat {
         if (response.headWritten() || response.ended() || response.closed()) {
             return;
         }
-        response.setStatusCode(status).putHeader("Content-Type", "application/json");
+        response.setStatusCode(status).putHeader("Content-Type",
+                this == PREDICT ? dev.tollgate.platform.Problems.MEDIA_TYPE : "application/json");
         if (status == 401) {
             response.putHeader("WWW-Authenticate", "Bearer realm=\"tollgate\"");
         }

@@ -78,6 +78,7 @@ class AiProxyHandler {
             router.post(prefix + "/messages").order(-1_000).handler(handler(AiFormat.MESSAGES));
             router.post(prefix + "/embeddings").order(-1_000).handler(handler(AiFormat.EMBEDDINGS));
         }
+        router.post("/api/v1/ai/predict").order(-1_000).handler(handler(AiFormat.PREDICT));
         evictionTimer = vertx.setPeriodic(60_000, ignored -> limits.evictEnded(clock.millis()));
     }
 
@@ -142,6 +143,10 @@ class AiProxyHandler {
             invalid(context, format, "The body is not valid JSON.");
             return;
         }
+        if (format == AiFormat.PREDICT) {
+            predict(context, check, body, bytes.length(), now, started);
+            return;
+        }
         String problem = problemWith(format, body);
         if (problem != null) {
             invalid(context, format, problem);
@@ -150,13 +155,50 @@ class AiProxyHandler {
         String name = body.getString("model");
         ModelRoute model = ai.models().byName().get(name);
         if (model == null) {
-            format.writeError(context, 404, "The model '" + name
-                    + "' does not exist or is not available; GET /v1/models lists the models you can use.",
-                    "model_not_found");
-            usage.unattributed(404);
+            unknownModel(context, format, name);
             return;
         }
-        new AiExchange(this, context, format, check, body, model, bytes.length(), now, started).start();
+        new AiExchange(this, context, format, check, body, model, model.channels(), bytes.length(), now, started)
+                .start();
+    }
+
+    private void unknownModel(RoutingContext context, AiFormat format, String name) {
+        format.writeError(context, 404, "The model '" + name
+                + "' does not exist or is not available; GET /v1/models lists the models you can use.",
+                "model_not_found");
+        usage.unattributed(404);
+    }
+
+    private void predict(RoutingContext context, ConsumerKeys.Check check, JsonObject body, long bytesIn, long now,
+            long started) {
+        if (!(body.getValue("model_id") instanceof String modelId) || modelId.isBlank()) {
+            unprocessable(context, "model_id: a model name or vendor:model is required");
+            return;
+        }
+        Predictions.Target target = Predictions.target(ai.models(), modelId);
+        if (target == null) {
+            unknownModel(context, AiFormat.PREDICT, modelId);
+            return;
+        }
+        JsonObject chat;
+        try {
+            chat = Predictions.chatRequest(body, target.model().name());
+        } catch (IllegalArgumentException e) {
+            unprocessable(context, e.getMessage());
+            return;
+        }
+        String problem = problemWith(AiFormat.CHAT, chat);
+        if (problem != null) {
+            unprocessable(context, "parameters." + problem);
+            return;
+        }
+        new AiExchange(this, context, AiFormat.PREDICT, check, chat, target.model(), target.channels(), bytesIn, now,
+                started).start();
+    }
+
+    private void unprocessable(RoutingContext context, String message) {
+        AiFormat.PREDICT.writeError(context, 422, message, "invalid_input");
+        usage.unattributed(422);
     }
 
     private void invalid(RoutingContext context, AiFormat format, String message) {
