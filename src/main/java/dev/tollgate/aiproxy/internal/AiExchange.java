@@ -501,6 +501,8 @@ final class AiExchange {
         }
         committed = true;
         bytesOut = payload.length();
+        // over HTTP/2, ending the response closes its stream at once, which must not count as the client leaving
+        response.closeHandler(null);
         response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE,
                 caller == AiFormat.PREDICT && status >= 400
                         ? dev.tollgate.platform.Problems.MEDIA_TYPE
@@ -594,6 +596,7 @@ final class AiExchange {
             JsonObject body = format.error(502, error, "upstream_error");
             write(format == AiFormat.MESSAGES ? new Sse.Event("error", body.encode()) : Sse.Event.data(body.encode()));
         }
+        response.closeHandler(null);
         response.end();
         complete(complete ? 200 : 502, meter.usage(promptEstimate), true);
     }
@@ -615,6 +618,7 @@ final class AiExchange {
 
     /** Refuses the call before anything was reserved or counted: recorded as a call that did not go out. */
     private void reject(int status, String message, String code) {
+        response.closeHandler(null);
         caller.writeError(context, status, message, code);
         finished = true;
         record(status, TokenUsage.NONE, 0, false);
@@ -636,6 +640,7 @@ final class AiExchange {
         if (finished) {
             return;
         }
+        response.closeHandler(null);
         if (committed) {
             response.reset();
         } else {
