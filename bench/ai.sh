@@ -207,9 +207,9 @@ lua() { # $1 target, $2 ms -> a wrk script file
 run_wrk() { # $1 target, $2 ms, $3 seconds -> $WORK/result: "rps p50 p99" (ms)
   local args
   mapfile -t args < <(with_headers -H "$1" "$2")
-  pin "${LOAD_CPU:-}" wrk -t1 -c"$CONCURRENCY" -d"${3}s" --latency -s "$(lua "$1" "$2")" "${args[@]}" \
+  pin "${LOAD_CPU:-}" wrk -t1 -c"$CONCURRENCY" -d"${3}s" --timeout 10s --latency -s "$(lua "$1" "$2")" "${args[@]}" \
     "$(url "$1" "$2")" > "$WORK/wrk.out"
-  if grep -q 'Non-2xx\|Socket errors' "$WORK/wrk.out"; then
+  if grep -q 'Non-2xx' "$WORK/wrk.out"; then
     echo "errors from $1 ($2 ms):" >&2
     cat "$WORK/wrk.out" >&2
     echo "one more call now:" >&2
@@ -221,7 +221,8 @@ run_wrk() { # $1 target, $2 ms, $3 seconds -> $WORK/result: "rps p50 p99" (ms)
     /Requests\/sec/ { rps = $2 }
     $1 == "50%" { p50 = ms($2) }
     $1 == "99%" { p99 = ms($2) }
-    END { printf "%.0f %.2f %.2f\n", rps, p50, p99 }' "$WORK/wrk.out" > "$WORK/result"
+    /Socket errors/ { gsub(/,/, ""); errs = $4 + $6 + $8 + $10 }
+    END { printf "%.0f %.2f %.2f %d\n", rps, p50, p99, errs }' "$WORK/wrk.out" > "$WORK/result"
 }
 run_stream() { # $1 target, $2 seconds -> "calls ttft_p50 ttft_p99 total_p50 total_p99 errors"
   local args
@@ -244,14 +245,14 @@ run_wrk tollgate 20 "$WARMUP"
 declare -A RPS P50 P99 CAP ST
 echo
 echo "non-streaming, upstream answers in 20 ms, $CONCURRENCY connections, ${DURATION}s each (wrk):"
-printf '  %-9s %9s %9s %9s\n' target "req/s" "p50 ms" "p99 ms"
+printf '  %-9s %9s %9s %9s %13s\n' target "req/s" "p50 ms" "p99 ms" "socket errors"
 for target in "${TARGETS[@]}"; do
   if [ "$target" = tollgate ] && [ -n "${JFR_OUT:-}" ]; then
     jcmd "$TOLLGATE_PID" JFR.start name=bench settings=profile duration="${DURATION}s" filename="$JFR_OUT" > /dev/null
   fi
   run_wrk "$target" 20 "$DURATION"
-  read -r RPS[$target] P50[$target] P99[$target] < "$WORK/result"
-  printf '  %-9s %9s %9s %9s\n' "$target" "${RPS[$target]}" "${P50[$target]}" "${P99[$target]}"
+  read -r RPS[$target] P50[$target] P99[$target] errs < "$WORK/result"
+  printf '  %-9s %9s %9s %9s %13s\n' "$target" "${RPS[$target]}" "${P50[$target]}" "${P99[$target]}" "$errs"
 done
 
 echo
@@ -265,11 +266,11 @@ done
 
 echo
 echo "capacity: non-streaming, upstream answers at once, $CONCURRENCY connections, ${DURATION}s each (wrk):"
-printf '  %-9s %9s %9s %9s\n' target "req/s" "p50 ms" "p99 ms"
+printf '  %-9s %9s %9s %9s %13s\n' target "req/s" "p50 ms" "p99 ms" "socket errors"
 for target in "${TARGETS[@]}"; do
   run_wrk "$target" 0 "$DURATION"
-  read -r CAP[$target] p50 p99 < "$WORK/result"
-  printf '  %-9s %9s %9s %9s\n' "$target" "${CAP[$target]}" "$p50" "$p99"
+  read -r CAP[$target] p50 p99 errs < "$WORK/result"
+  printf '  %-9s %9s %9s %9s %13s\n' "$target" "${CAP[$target]}" "$p50" "$p99" "$errs"
 done
 
 # --- the ledger saw the calls ------------------------------------------------------------------------------------
