@@ -212,6 +212,13 @@ run_wrk() { # $1 target, $2 ms, $3 seconds -> $WORK/result: "rps p50 p99" (ms)
   if grep -q 'Non-2xx' "$WORK/wrk.out"; then
     echo "errors from $1 ($2 ms):" >&2
     cat "$WORK/wrk.out" >&2
+    if [ "$1" = tollgate ]; then
+      echo "Tollgate's channel health:" >&2
+      for id in $(curl -sf "$T/api/v1/admin/models" -H "Authorization: Bearer $ADMIN" | jq -r '.[].id'); do
+        curl -s "$T/api/v1/admin/models/$id/channels/health" -H "Authorization: Bearer $ADMIN" >&2
+        echo >&2
+      done
+    fi
     echo "one more call now:" >&2
     check_call "$1" "$2" false
     exit 1
