@@ -307,6 +307,48 @@ class AiProxyTest {
     }
 
     @Test
+    void clients_that_leave_before_the_answer_do_not_open_the_channels_circuit() throws Exception {
+        // found by bench/ai.sh: when a load generator stops, every call still waiting for the upstream is left by its
+        // client; each of those counted as a failure of the channel, so the circuit opened on a healthy upstream
+        openAi.always(Reply.hanging());
+        String model = model("gpt", openAiChannel(openAi, "gpt-4o-mini", 0));
+        AiFixtures.Consumer consumer = consumer("10");
+        String json = new io.vertx.core.json.JsonObject().put("model", model).put("messages",
+                new io.vertx.core.json.JsonArray().add(new io.vertx.core.json.JsonObject().put("role", "user")
+                        .put("content", "Hi")))
+                .encode();
+        int port = Integer.parseInt(AiFixtures.tollgate().substring(AiFixtures.tollgate().lastIndexOf(':') + 1));
+        int left = 6; // more than tollgate.ai.breaker-failures (5)
+        for (int i = 1; i <= left; i++) {
+            try (Socket socket = new Socket("127.0.0.1", port)) {
+                socket.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                        + "Authorization: Bearer " + consumer.key() + "\r\nContent-Type: application/json\r\n"
+                        + "Content-Length: " + json.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + json)
+                        .getBytes(StandardCharsets.UTF_8));
+                socket.getOutputStream().flush();
+                long deadline = System.nanoTime() + 10_000_000_000L;
+                while (openAi.calls() < i && System.nanoTime() < deadline) {
+                    Thread.sleep(10); // until the call is at the upstream
+                }
+                assertThat(openAi.calls()).isEqualTo(i);
+            }
+        }
+        // until Tollgate has recorded every call that was left (each one after its client went away)
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        long recorded = 0;
+        while (recorded < left && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            recorded = consumer.user().as().get("/api/v1/users/me/usage").then().statusCode(200).extract().jsonPath()
+                    .getLong("calls");
+        }
+        assertThat(recorded).isEqualTo(left);
+
+        openAi.always(Reply.text("Still here"));
+        assertThat(consumer.openAi().chat().completions().create(hello(model).build()).choices().get(0).message()
+                .content()).contains("Still here");
+    }
+
+    @Test
     void a_stream_that_breaks_off_is_not_retried_and_is_charged_for_what_was_generated() throws Exception {
         anthropic.always(Reply.closingAfter(4, "alpha beta gamma delta epsilon zeta eta theta").tokens(30, 99));
         backup.always(Reply.text("never"));

@@ -605,15 +605,17 @@ final class AiExchange {
         if (finished) {
             return;
         }
+        // a stream is charged for what was generated until the client left; anything else is not charged
+        TokenUsage used = meter != null ? meter.usage(promptEstimate) : TokenUsage.NONE;
+        complete(499, used, meter != null);
+        // only now, once the call is finished: resetting fails the pending upstream request at once, which must not
+        // count as a failure of the channel (it would open the circuit of a healthy channel)
         if (upstreamRequest != null) {
             upstreamRequest.reset();
         }
         if (channel != null) {
             proxy.health().abandoned(channel.id());
         }
-        // a stream is charged for what was generated until the client left; anything else is not charged
-        TokenUsage used = meter != null ? meter.usage(promptEstimate) : TokenUsage.NONE;
-        complete(499, used, meter != null);
     }
 
     /** Refuses the call before anything was reserved or counted: recorded as a call that did not go out. */
