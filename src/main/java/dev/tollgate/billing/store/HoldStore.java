@@ -143,9 +143,10 @@ public class HoldStore {
                 Map<List<Object>, List<ChargeRow>> groups = new java.util.LinkedHashMap<>();
                 for (ChargeRow charge : charges) {
                     if (done.add(charge.key())) {
-                        // an AI call is a transaction of its own, so its line can show its model and tokens
+                        // AI calls are grouped by model, so their line can show the model and the tokens
                         groups.computeIfAbsent(java.util.Arrays.asList(charge.walletAccount(),
-                                charge.providerAccount(), charge.apiId(), charge.tokens() == null ? "" : charge.key()),
+                                charge.providerAccount(), charge.apiId(),
+                                charge.tokens() == null ? "" : charge.tokens().model()),
                                 g -> new ArrayList<>()).add(charge);
                     }
                 }
@@ -175,9 +176,9 @@ public class HoldStore {
                             key.addBatch();
                         }
                         tx.setObject(1, id);
-                        CallCharging.Tokens tokens = first.tokens();
+                        CallCharging.Tokens tokens = sum(group);
                         tx.setString(2, tokens != null
-                                ? aiDescription(first.requestId(), tokens)
+                                ? aiDescription(group.size(), first.requestId(), tokens)
                                 : group.size() == 1
                                         ? "Call " + first.requestId() + " to API " + first.apiId()
                                         : group.size() + " calls to API " + first.apiId());
@@ -229,8 +230,27 @@ public class HoldStore {
         }
     }
 
-    private static String aiDescription(String requestId, CallCharging.Tokens tokens) {
-        return "AI call " + requestId + " to " + tokens.model() + ": " + tokens.inputTokens() + " input"
+    /** The tokens of a group of AI calls to one model together; null for gateway calls. */
+    private static CallCharging.Tokens sum(List<ChargeRow> group) {
+        if (group.get(0).tokens() == null) {
+            return null;
+        }
+        long input = 0;
+        long output = 0;
+        long cached = 0;
+        boolean estimated = false;
+        for (ChargeRow row : group) {
+            input += row.tokens().inputTokens();
+            output += row.tokens().outputTokens();
+            cached += row.tokens().cachedInputTokens();
+            estimated |= row.tokens().estimated();
+        }
+        return new CallCharging.Tokens(group.get(0).tokens().model(), input, output, cached, estimated);
+    }
+
+    private static String aiDescription(int calls, String requestId, CallCharging.Tokens tokens) {
+        return (calls == 1 ? "AI call " + requestId : calls + " AI calls") + " to " + tokens.model() + ": "
+                + tokens.inputTokens() + " input"
                 + (tokens.cachedInputTokens() > 0 ? " (" + tokens.cachedInputTokens() + " cached)" : "") + " + "
                 + tokens.outputTokens() + " output tokens" + (tokens.estimated() ? " (estimated)" : "");
     }
