@@ -21,21 +21,22 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.tollgate.testing.ChargeLines;
+import dev.tollgate.testing.FakeAnthropic;
 import dev.tollgate.testing.FakeLlmServer.Reply;
 import dev.tollgate.testing.FakeOpenAi;
 import dev.tollgate.testing.LedgerInvariants;
 import io.agroal.api.AgroalDataSource;
-import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Many AI calls at once from a consumer whose credit covers only some of them: the wallet never goes negative, every
- * answered call is charged exactly once at its actual cost, refused calls (402) cost nothing, and the ledger balances.
+ * AI billing on each database (H2 and PostgreSQL): many calls at once from a consumer whose credit covers only some of
+ * them — the wallet never goes negative, every answered call is charged exactly once at its actual cost, refused
+ * calls (402) cost nothing, and the ledger balances; and a translated stream is charged for the tokens its vendor
+ * reported.
  */
-@QuarkusTest
-class AiConcurrencyTest {
+abstract class AiBillingScenarios {
 
     @Inject
     AgroalDataSource database;
@@ -98,5 +99,28 @@ class AiConcurrencyTest {
         assertThat(balance).isEqualByComparingTo(new BigDecimal("0.01").subtract(AiFixtures.micros(135L * answered)))
                 .isNotNegative();
         LedgerInvariants.check(database);
+    }
+
+    @Test
+    void a_translated_stream_is_charged_for_the_tokens_its_vendor_reported() throws Exception {
+        try (FakeAnthropic anthropic = new FakeAnthropic(AiFixtures.UPSTREAM_KEY_ANTHROPIC, "claude-haiku-4-5")) {
+            anthropic.always(Reply.text("Streamed across formats").tokens(70, 9).cached(30));
+            String model = AiFixtures.model("claude", AiFixtures.anthropicChannel(anthropic, "claude-haiku-4-5", 0));
+            AiFixtures.Consumer consumer = AiFixtures.consumer("1");
+            String body = new io.vertx.core.json.JsonObject().put("model", model).put("stream", true)
+                    .put("messages", new io.vertx.core.json.JsonArray().add(Map.of("role", "user", "content", "Hi")))
+                    .encode();
+            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                    AiFixtures.tollgate() + "/v1/chat/completions")).header("Authorization", "Bearer "
+                            + consumer.key())
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.body()).contains("Streamed").endsWith("data: [DONE]\n\n");
+            // 70 uncached × 3 + 30 cached × 1 + 9 × 15 = 375 micros
+            assertThat(ChargeLines.await(consumer.user(), 1).amount()).isEqualByComparingTo("-0.000375");
+            assertThat(consumer.balance()).isEqualByComparingTo("0.999625");
+            LedgerInvariants.check(database);
+        }
     }
 }

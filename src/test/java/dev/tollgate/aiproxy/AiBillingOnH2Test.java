@@ -1,0 +1,7 @@
+package dev.tollgate.aiproxy;
+
+import io.quarkus.test.junit.QuarkusTest;
+
+@QuarkusTest
+class AiBillingOnH2Test extends AiBillingScenarios {
+}
