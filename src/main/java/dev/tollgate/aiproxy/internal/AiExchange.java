@@ -441,7 +441,8 @@ final class AiExchange {
             if (caller == AiFormat.PREDICT) {
                 out = Predictions.answer(out, model.name(), target.provider().id(), used);
             }
-            respondWhole(200, out.toBuffer(), used, true);
+            // the same format: the upstream's bytes as they came
+            respondWhole(200, out == result ? read.result() : out.toBuffer(), used, true);
         });
     }
 
