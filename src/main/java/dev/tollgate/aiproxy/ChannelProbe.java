@@ -115,9 +115,11 @@ public class ChannelProbe {
             // a field of the wrong type: not the protocol's answer
         }
         return new Result(channel.id(), provider, false, status, answer.latencyMs(), null,
-                "the provider's answer is not a " + (embedding ? "list of embeddings" : provider.equals("anthropic")
-                        ? "Messages answer"
-                        : "chat completion"),
+                "the provider's answer is not a " + (embedding
+                        ? "list of embeddings"
+                        : provider.equals("anthropic")
+                                ? "Messages answer"
+                                : "chat completion"),
                 null);
     }
 

@@ -14,9 +14,9 @@ import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
-
 import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
 
 import dev.tollgate.aiproxy.AiProvider;
 import dev.tollgate.aiproxy.FineTuningJobs;

@@ -9,9 +9,9 @@ import java.util.concurrent.CompletionStage;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
-
 import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
 
 import dev.tollgate.aiproxy.ChannelHealth;
 import dev.tollgate.aiproxy.ChannelProbe;

@@ -65,7 +65,8 @@ class AiTrainingTest {
     }
 
     private static void assertNoKey(String body) {
-        assertThat(body).doesNotContain(AiFixtures.UPSTREAM_KEY_OPENAI).doesNotContain(AiFixtures.UPSTREAM_KEY_ANTHROPIC);
+        assertThat(body).doesNotContain(AiFixtures.UPSTREAM_KEY_OPENAI)
+                .doesNotContain(AiFixtures.UPSTREAM_KEY_ANTHROPIC);
     }
 
     @Test

@@ -63,7 +63,8 @@ class ModelChannelAdminTest {
     }
 
     private static void assertNoKey(String body) {
-        assertThat(body).doesNotContain(AiFixtures.UPSTREAM_KEY_OPENAI).doesNotContain(AiFixtures.UPSTREAM_KEY_ANTHROPIC)
+        assertThat(body).doesNotContain(AiFixtures.UPSTREAM_KEY_OPENAI)
+                .doesNotContain(AiFixtures.UPSTREAM_KEY_ANTHROPIC)
                 .doesNotContain("api_key\"");
     }
 

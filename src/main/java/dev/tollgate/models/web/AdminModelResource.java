@@ -126,11 +126,10 @@ public class AdminModelResource {
     @APIResponse(responseCode = "200", description = "Each channel in the order the proxy tries them", content = @Content(schema = @Schema(type = SchemaType.ARRAY, implementation = ChannelHealthView.class)))
     @APIResponse(responseCode = "403", ref = "Forbidden")
     @APIResponse(responseCode = "404", ref = "NotFound")
-    @Operation(operationId = "getModelChannelHealth", summary = "The health of a model's channels on this node",
-            description = "Per channel: its circuit breaker's state (closed, open, half_open), failures in a row, "
-                    + "the last failure, the latency of the last answered call and the calls and failures counted "
-                    + "since this node started. Circuit breakers are per node: behind a load balancer each node "
-                    + "answers with its own view. Never shows a channel's key.")
+    @Operation(operationId = "getModelChannelHealth", summary = "The health of a model's channels on this node", description = "Per channel: its circuit breaker's state (closed, open, half_open), failures in a row, "
+            + "the last failure, the latency of the last answered call and the calls and failures counted "
+            + "since this node started. Circuit breakers are per node: behind a load balancer each node "
+            + "answers with its own view. Never shows a channel's key.")
     public List<ChannelHealthView> health(@PathParam("id") UUID id) {
         return channels.health(id);
     }
