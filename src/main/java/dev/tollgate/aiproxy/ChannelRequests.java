@@ -10,6 +10,7 @@ import dev.tollgate.gateway.GatewayConfig;
 import dev.tollgate.gateway.Upstream;
 import dev.tollgate.platform.NetworkAddresses;
 import io.netty.channel.ConnectTimeoutException;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
@@ -56,6 +57,7 @@ class ChannelRequests {
     private final AiConfig config;
     private final boolean allowPrivate;
     private final HttpClient client;
+    private final Context loop;
 
     ChannelRequests(Vertx vertx, AiConfig config, GatewayConfig gateway) {
         this.vertx = vertx;
@@ -63,6 +65,7 @@ class ChannelRequests {
         this.allowPrivate = gateway.allowPrivateUpstreams();
         this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setKeepAliveTimeout(30)
                 .setVerifyHost(true).setDecompressionSupported(true), new PoolOptions().setHttp1MaxSize(4));
+        this.loop = ((VertxInternal) vertx).createEventLoopContext();
     }
 
     /**
@@ -70,6 +73,28 @@ class ChannelRequests {
      * no response came; any status is an {@link Answer}.
      */
     Future<Answer> send(ModelRoute.Channel channel, HttpMethod method, String path, JsonObject body) {
+        // On an event loop of our own, whatever thread or context calls: the answer never waits for the caller's
+        // context (a blocked worker may be joining it), and a deadline bounds the whole call, pool wait included.
+        Promise<Answer> answer = Promise.promise();
+        long upstreamTimeout = config.upstreamTimeout().toMillis();
+        long deadline = Math.min(upstreamTimeout, config.connectTimeout().toMillis()) + upstreamTimeout + 1_000;
+        loop.runOnContext(ignored -> {
+            long timer = vertx.setTimer(deadline, id -> answer.tryFail(new NoAnswer(504, "no answer within "
+                    + upstreamTimeout + " ms")));
+            resolveAndSend(channel, method, path, body).onComplete(done -> {
+                vertx.cancelTimer(timer);
+                if (done.succeeded()) {
+                    answer.tryComplete(done.result());
+                } else {
+                    answer.tryFail(done.cause());
+                }
+            });
+        });
+        return answer.future();
+    }
+
+    private Future<Answer> resolveAndSend(ModelRoute.Channel channel, HttpMethod method, String path,
+            JsonObject body) {
         Upstream upstream = channel.upstream();
         if (allowPrivate) {
             return send(channel, method, path, body, null);
