@@ -46,10 +46,12 @@ public class AiModels {
     static final int MAX_CHANNELS = 32;
     static final int MAX_OUTPUT_TOKENS = 10_000_000;
     static final int MAX_PRIORITY = 1_000_000;
+    /** What a model does: {@code chat} (the default) or {@code embedding}. */
+    public static final List<String> MODEL_TYPES = List.of("chat", "embedding");
 
     /** A model as sent by an admin; on update, a {@code null} field stays as it is and channels are replaced. */
-    public record ModelDraft(String name, String displayName, Boolean enabled, PricingDraft pricing,
-            Integer maxOutputTokens, List<ChannelDraft> channels) {
+    public record ModelDraft(String name, String displayName, Boolean enabled, String modelType,
+            PricingDraft pricing, Integer maxOutputTokens, List<ChannelDraft> channels) {
     }
 
     /** Prices in currency units per million tokens. */
@@ -107,6 +109,7 @@ public class AiModels {
             model.name = draft.name();
             model.displayName = draft.displayName() == null ? draft.name() : draft.displayName().trim();
             model.enabled = draft.enabled() == null || draft.enabled();
+            model.modelType = draft.modelType() == null ? MODEL_TYPES.get(0) : draft.modelType();
             apply(model, valid);
             model.maxOutputTokens = draft.maxOutputTokens();
             model.createdAt = now;
@@ -163,6 +166,9 @@ public class AiModels {
             if (draft.enabled() != null) {
                 model.enabled = draft.enabled();
             }
+            if (draft.modelType() != null) {
+                model.modelType = draft.modelType();
+            }
             if (draft.pricing() != null) {
                 apply(model, valid);
             }
@@ -210,6 +216,9 @@ public class AiModels {
         }
         if (draft.displayName() != null && (draft.displayName().isBlank() || draft.displayName().length() > 200)) {
             errors.add(new FieldError("display_name", "must be 1 to 200 characters"));
+        }
+        if (draft.modelType() != null && !MODEL_TYPES.contains(draft.modelType())) {
+            errors.add(new FieldError("model_type", "must be chat or embedding"));
         }
         if (draft.maxOutputTokens() != null
                 && (draft.maxOutputTokens() < 1 || draft.maxOutputTokens() > MAX_OUTPUT_TOKENS)) {
@@ -399,7 +408,7 @@ public class AiModels {
     }
 
     static ModelView view(ModelEntity model, List<ChannelEntity> channels) {
-        return new ModelView(model.id, model.name, model.displayName, model.enabled,
+        return new ModelView(model.id, model.name, model.displayName, model.enabled, model.modelType,
                 new ModelView.Pricing(Money.fromMicros(model.inputPerMillion), Money.fromMicros(model.outputPerMillion),
                         model.cachedInputPerMillion == null ? null : Money.fromMicros(model.cachedInputPerMillion)),
                 model.maxOutputTokens,

@@ -8,10 +8,10 @@ import java.util.UUID;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
- * An AI model as admins see it. Prices are in currency units per million tokens. A channel's upstream key is never
+ * An AI model as admins see it; {@code model_type} is {@code chat} or {@code embedding}. Prices are in currency units per million tokens. A channel's upstream key is never
  * shown: {@code api_key_set} says whether one is stored.
  */
-public record ModelView(UUID id, String name, String displayName, boolean enabled, Pricing pricing,
+public record ModelView(UUID id, String name, String displayName, boolean enabled, String modelType, Pricing pricing,
         @JsonInclude(JsonInclude.Include.ALWAYS) Integer maxOutputTokens, List<Channel> channels, Instant createdAt,
         Instant updatedAt) {
 

@@ -275,6 +275,109 @@ abstract class ModelsAdminScenarios {
         assertThat(ai.models().byName()).doesNotContainKey(name);
     }
 
+    @Test
+    void model_type_is_chat_by_default_can_be_embedding_and_anything_else_is_422() {
+        Api.User admin = Api.admin();
+        Map<String, Object> body = Models.model(Api.uniqueName("typed"), List.of(Models.channel("openai",
+                "http://127.0.0.1:9/v1", upstreamKey(), "m")));
+        String id = admin.as().body(body).post(BASE).then().statusCode(201).body("model_type", equalTo("chat"))
+                .extract().path("id");
+        admin.as().body(Map.of("model_type", "embedding")).put(BASE + "/" + id).then().statusCode(200)
+                .body("model_type", equalTo("embedding"));
+        admin.as().body(Map.of("model_type", "image")).put(BASE + "/" + id).then().statusCode(422)
+                .contentType("application/problem+json").body("errors[0].field", equalTo("model_type"));
+        admin.as().get(BASE + "/" + id).then().statusCode(200).body("model_type", equalTo("embedding"));
+        Map<String, Object> bad = new HashMap<>(body);
+        bad.put("name", Api.uniqueName("typed"));
+        bad.put("model_type", "Chat");
+        admin.as().body(bad).post(BASE).then().statusCode(422).body("errors[0].field", equalTo("model_type"));
+        given().contentType(ContentType.JSON).queryParam("limit", 1000).auth().oauth2(admin.accessToken()).get(BASE)
+                .then().statusCode(200).body("name", org.hamcrest.Matchers.not(hasItem(bad.get("name"))));
+    }
+
+    @Test
+    void the_ai_catalogue_lists_enabled_models_for_users_and_consumer_keys_filtered_by_provider_and_type() {
+        Api.User admin = Api.admin();
+        String key = upstreamKey();
+        String chat = Api.uniqueName("cat-chat");
+        String embedding = Api.uniqueName("cat-embed");
+        String claude = Api.uniqueName("cat-claude");
+        String off = Api.uniqueName("cat-off");
+        Map<String, Object> both = Models.model(chat, List.of(
+                withPriority(Models.channel("openai", "http://127.0.0.1:9/v1", key, "gpt-4o-mini"), 1, 1),
+                withPriority(Models.channel("anthropic", "http://127.0.0.1:9", key, "claude"), 0, 1),
+                withPriority(Models.channel("openai_compatible", "http://127.0.0.1:9/v1", null, "m"), 2, 1)));
+        admin.as().body(both).post(BASE).then().statusCode(201);
+        Map<String, Object> vectors = new HashMap<>(Models.model(embedding, List.of(Models.channel("openai",
+                "http://127.0.0.1:9/v1", key, "text-embedding-3-small"))));
+        vectors.put("model_type", "embedding");
+        vectors.put("pricing", Map.of("input_per_million", 0.02, "output_per_million", 0));
+        vectors.remove("max_output_tokens");
+        admin.as().body(vectors).post(BASE).then().statusCode(201);
+        admin.as().body(Models.model(claude, List.of(Models.channel("anthropic", "http://127.0.0.1:9", key,
+                "claude")))).post(BASE).then().statusCode(201);
+        Map<String, Object> disabled = new HashMap<>(Models.model(off, List.of(Models.channel("openai",
+                "http://127.0.0.1:9/v1", key, "m"))));
+        disabled.put("enabled", false);
+        admin.as().body(disabled).post(BASE).then().statusCode(201);
+
+        Api.User user = Api.registerConsumer();
+        io.restassured.response.Response all = user.as().queryParam("limit", 1000).get("/api/v1/ai/models");
+        String body = all.then().statusCode(200).extract().asString();
+        assertThat(body).doesNotContain(key).doesNotContain("127.0.0.1").doesNotContain("api_key");
+        JsonPath json = JsonPath.from(body);
+        List<String> ids = json.getList("id", String.class);
+        assertThat(ids).contains(chat, embedding, claude).doesNotContain(off).isSorted();
+        assertThat(Long.parseLong(all.header("X-Total-Count"))).isEqualTo(ids.size());
+        Map<String, Object> entry = json.getMap("find { it.id == '" + chat + "' }");
+        assertThat(entry).containsOnlyKeys("id", "display_name", "model_type", "providers", "pricing",
+                "max_output_tokens").containsEntry("display_name", "Model " + chat)
+                .containsEntry("model_type", "chat").containsEntry("max_output_tokens", 16384)
+                .containsEntry("providers", List.of("anthropic", "openai", "openai_compatible"))
+                .containsEntry("pricing", Map.of("input_per_million", 0.15f, "output_per_million", 0.6f,
+                        "cached_input_per_million", 0.075f));
+        Map<String, Object> vector = json.getMap("find { it.id == '" + embedding + "' }");
+        assertThat(vector).containsEntry("model_type", "embedding").containsEntry("max_output_tokens", null);
+        assertThat((Map<String, Object>) vector.get("pricing")).containsEntry("cached_input_per_million", null);
+
+        assertThat(catalogue(user, "provider", "anthropic")).contains(chat, claude).doesNotContain(embedding, off);
+        assertThat(catalogue(user, "provider", "openai_compatible")).contains(chat).doesNotContain(claude, embedding);
+        assertThat(catalogue(user, "model_type", "embedding")).contains(embedding).doesNotContain(chat, claude);
+        assertThat(given().auth().oauth2(user.accessToken()).queryParam("provider", "openai")
+                .queryParam("model_type", "chat").queryParam("limit", 1000).get("/api/v1/ai/models").then()
+                .statusCode(200).extract().jsonPath().getList("id", String.class)).contains(chat)
+                .doesNotContain(claude, embedding);
+
+        // a consumer key works too, in either header
+        String consumerKey = user.as().body(Map.of("name", "catalogue")).post("/api/v1/api-keys").then()
+                .statusCode(201).extract().path("key");
+        given().header("X-API-Key", consumerKey).get("/api/v1/ai/models?limit=1000").then().statusCode(200)
+                .body("id", hasItem(chat));
+        given().header("Authorization", "Bearer " + consumerKey).get("/api/v1/ai/models?limit=1000").then()
+                .statusCode(200).body("id", hasItem(claude));
+    }
+
+    @Test
+    void the_ai_catalogue_refuses_unknown_filters_and_callers_without_a_token_or_key() {
+        Api.User user = Api.registerConsumer();
+        user.as().queryParam("provider", "azure").queryParam("model_type", "image").get("/api/v1/ai/models").then()
+                .statusCode(422).contentType("application/problem+json")
+                .body("errors.field", org.hamcrest.Matchers.containsInAnyOrder("provider", "model_type"));
+        user.as().queryParam("limit", 0).get("/api/v1/ai/models").then().statusCode(422);
+        given().get("/api/v1/ai/models").then().statusCode(401).contentType("application/problem+json");
+        given().header("X-API-Key", "tg_not-a-key").get("/api/v1/ai/models").then().statusCode(401)
+                .contentType("application/problem+json").body("detail", org.hamcrest.Matchers.containsString(
+                        "not valid"));
+        given().header("Authorization", "Bearer tg_not-a-key").get("/api/v1/ai/models").then().statusCode(401);
+        given().header("Authorization", "Bearer not-a-jwt").get("/api/v1/ai/models").then().statusCode(401)
+                .contentType("application/problem+json");
+    }
+
+    private static List<String> catalogue(Api.User user, String filter, String value) {
+        return user.as().queryParam(filter, value).queryParam("limit", 1000).get("/api/v1/ai/models").then()
+                .statusCode(200).extract().jsonPath().getList("id", String.class);
+    }
+
     private static Map<String, Object> withPriority(Map<String, Object> channel, int priority, int weight) {
         channel.put("priority", priority);
         channel.put("weight", weight);

@@ -10,8 +10,10 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -30,7 +32,12 @@ import com.sun.net.httpserver.HttpExchange;
  * {@code data: [DONE]};</li>
  * <li>{@code POST /v1/embeddings}: deterministic vectors ({@link #embedding(String, int)}), as floats or as base64
  * little-endian float32 ({@code encoding_format}, which the SDK sets to base64 by default);</li>
- * <li>{@code GET /v1/models}: the configured models.</li>
+ * <li>{@code GET /v1/models}: the configured models;</li>
+ * <li>{@code POST /v1/fine_tuning/jobs} (needs a known {@code model} and a {@code training_file}) and
+ * {@code GET /v1/fine_tuning/jobs/{id}}: {@code fine_tuning.job} objects whose status moves on by one step each
+ * time the job is read, {@code validating_files → running → succeeded}, with {@code fine_tuned_model} set at the
+ * end; a training file whose id starts with {@code file-invalid} ends {@code failed} with an {@code error} instead.
+ * An unknown job id is a 404.</li>
  * </ul>
  * Requests need {@code Authorization: Bearer <key>} with the key given at construction (else 401
  * {@code invalid_api_key}) and a known model (else 404 {@code model_not_found}); errors have OpenAI's shape
@@ -44,6 +51,8 @@ public final class FakeOpenAi extends FakeLlmServer {
 
     private final String apiKey;
     private final Set<String> models;
+    private final Map<String, ObjectNode> jobs = new ConcurrentHashMap<>();
+    private final Map<String, String> suffixes = new ConcurrentHashMap<>();
 
     /** Accepts {@code apiKey} and the models gpt-4o-mini, gpt-4o and text-embedding-3-small. */
     public FakeOpenAi(String apiKey) throws IOException {
@@ -80,8 +89,106 @@ public final class FakeOpenAi extends FakeLlmServer {
                     models(exchange);
                 }
             }
-            default -> error(exchange, 404, "Invalid URL (" + route + ")", "invalid_request_error", null, null);
+            case "POST /v1/fine_tuning/jobs" -> {
+                if (authorized(exchange, request) && valid(exchange, request, "training_file")) {
+                    createJob(exchange, request);
+                }
+            }
+            default -> {
+                if (route.startsWith("GET /v1/fine_tuning/jobs/")) {
+                    if (authorized(exchange, request)) {
+                        retrieveJob(exchange, request.path().substring("/v1/fine_tuning/jobs/".length()));
+                    }
+                    return;
+                }
+                error(exchange, 404, "Invalid URL (" + route + ")", "invalid_request_error", null, null);
+            }
         }
+    }
+
+    /** The fine-tuning jobs created so far, as last reported, by id. */
+    public Map<String, JsonNode> jobs() {
+        return Map.copyOf(jobs);
+    }
+
+    private void createJob(HttpExchange exchange, Received request) throws IOException {
+        Reply reply = takeReply();
+        if (!beforeAnswer(exchange, reply)) {
+            return;
+        }
+        JsonNode body = request.body();
+        if (!body.path("training_file").isTextual()) {
+            error(exchange, 400, "Invalid type for 'training_file': expected a string.", "invalid_request_error",
+                    "training_file", "invalid_type");
+            return;
+        }
+        String id = "ftjob-" + UUID.randomUUID().toString().replace("-", "").substring(0, 24);
+        ObjectNode job = JSON.createObjectNode().put("object", "fine_tuning.job").put("id", id)
+                .put("model", body.path("model").asText()).put("created_at", System.currentTimeMillis() / 1000);
+        job.putNull("finished_at");
+        job.putNull("fine_tuned_model");
+        job.put("organization_id", "org-fake");
+        job.putArray("result_files");
+        job.put("status", "validating_files");
+        job.put("training_file", body.path("training_file").asText());
+        if (body.path("validation_file").isTextual()) {
+            job.put("validation_file", body.path("validation_file").asText());
+        } else {
+            job.putNull("validation_file");
+        }
+        ObjectNode hyperparameters = job.putObject("hyperparameters");
+        for (String name : List.of("batch_size", "learning_rate_multiplier", "n_epochs")) {
+            JsonNode given = body.path("hyperparameters").path(name);
+            hyperparameters.set(name, given.isMissingNode() ? JSON.getNodeFactory().textNode("auto") : given);
+        }
+        job.putNull("trained_tokens");
+        job.putNull("error");
+        job.put("seed", 42);
+        job.putNull("estimated_finish");
+        job.putArray("integrations");
+        job.putNull("metadata");
+        suffixes.put(id, body.path("suffix").asText(""));
+        ObjectNode method = job.putObject("method").put("type", "supervised");
+        method.putObject("supervised").set("hyperparameters", hyperparameters.deepCopy());
+        jobs.put(id, job);
+        sendJson(exchange, 200, job.toString(), reply);
+    }
+
+    private void retrieveJob(HttpExchange exchange, String id) throws IOException {
+        Reply reply = takeReply();
+        if (!beforeAnswer(exchange, reply)) {
+            return;
+        }
+        ObjectNode job = jobs.computeIfPresent(id, (k, current) -> advance(current));
+        if (job == null) {
+            error(exchange, 404, "Could not find fine-tune: " + id, "invalid_request_error", "id", null);
+            return;
+        }
+        sendJson(exchange, 200, job.toString(), reply);
+    }
+
+    /** The job one step on: validating_files → running → succeeded (or failed for an invalid training file). */
+    private ObjectNode advance(ObjectNode current) {
+        ObjectNode job = current.deepCopy();
+        String status = job.path("status").asText();
+        long now = System.currentTimeMillis() / 1000;
+        if (status.equals("validating_files")) {
+            if (job.path("training_file").asText().startsWith("file-invalid")) {
+                job.put("status", "failed").put("finished_at", now);
+                job.putObject("error").put("code", "invalid_training_file").put("param", "training_file")
+                        .put("message", "The job failed due to an invalid training file. Expected file to have "
+                                + "JSONL format, where every line is a valid JSON dictionary.");
+            } else {
+                job.put("status", "running");
+            }
+        } else if (status.equals("running")) {
+            String suffix = suffixes.getOrDefault(job.path("id").asText(), "");
+            job.put("status", "succeeded").put("finished_at", now).put("trained_tokens", 5_120)
+                    .put("fine_tuned_model", "ft:" + job.path("model").asText() + ":org-fake:" + suffix + ":"
+                            + job.path("id").asText().substring(6, 14));
+            job.putArray("result_files").add("file-result" + job.path("id").asText().substring(6, 14));
+        }
+        return job;
     }
 
     private boolean authorized(HttpExchange exchange, Received request) throws IOException {

@@ -36,6 +36,8 @@ import com.openai.models.chat.completions.ChatCompletionMessageFunctionToolCall;
 import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import com.openai.models.embeddings.CreateEmbeddingResponse;
 import com.openai.models.embeddings.EmbeddingCreateParams;
+import com.openai.models.finetuning.jobs.FineTuningJob;
+import com.openai.models.finetuning.jobs.JobCreateParams;
 
 import dev.tollgate.testing.FakeLlmServer.Reply;
 
@@ -367,5 +369,44 @@ class FakeOpenAiTest {
     void lists_the_configured_models() {
         assertThat(client.models().list().data()).extracting(m -> m.validate().id())
                 .containsExactly("gpt-4o-mini", "gpt-4o", "text-embedding-3-small");
+    }
+
+    @Nested
+    class FineTuning {
+
+        @Test
+        void a_job_moves_from_validating_files_through_running_to_succeeded_as_it_is_read() {
+            FineTuningJob created = client.fineTuning().jobs().create(JobCreateParams.builder().model("gpt-4o-mini")
+                    .trainingFile("file-abc123").suffix("support").build()).validate();
+            assertThat(created.id()).startsWith("ftjob-");
+            assertThat(created.status()).isEqualTo(FineTuningJob.Status.VALIDATING_FILES);
+            assertThat(created.fineTunedModel()).isEmpty();
+            assertThat(created.trainingFile()).isEqualTo("file-abc123");
+
+            assertThat(client.fineTuning().jobs().retrieve(created.id()).validate().status())
+                    .isEqualTo(FineTuningJob.Status.RUNNING);
+            FineTuningJob done = client.fineTuning().jobs().retrieve(created.id()).validate();
+            assertThat(done.status()).isEqualTo(FineTuningJob.Status.SUCCEEDED);
+            assertThat(done.fineTunedModel()).hasValueSatisfying(name -> assertThat(name)
+                    .startsWith("ft:gpt-4o-mini:org-fake:support:"));
+            assertThat(done.finishedAt()).isPresent();
+        }
+
+        @Test
+        void an_invalid_training_file_fails_the_job_with_an_error() {
+            String id = client.fineTuning().jobs().create(JobCreateParams.builder().model("gpt-4o-mini")
+                    .trainingFile("file-invalid1").build()).id();
+            FineTuningJob failed = client.fineTuning().jobs().retrieve(id).validate();
+            assertThat(failed.status()).isEqualTo(FineTuningJob.Status.FAILED);
+            assertThat(failed.error()).hasValueSatisfying(e -> assertThat(e.code()).isEqualTo("invalid_training_file"));
+        }
+
+        @Test
+        void an_unknown_model_or_job_is_404() {
+            assertThatThrownBy(() -> client.fineTuning().jobs().create(JobCreateParams.builder().model("gpt-9")
+                    .trainingFile("file-abc123").build())).isInstanceOf(NotFoundException.class);
+            assertThatThrownBy(() -> client.fineTuning().jobs().retrieve("ftjob-unknown"))
+                    .isInstanceOf(NotFoundException.class);
+        }
     }
 }

@@ -11,10 +11,8 @@ import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
-import dev.tollgate.aiproxy.AiProvider;
 import dev.tollgate.aiproxy.AiState;
 import dev.tollgate.aiproxy.ModelRoute;
-import dev.tollgate.gateway.Upstream;
 import dev.tollgate.models.AiModels;
 import dev.tollgate.models.store.ChannelEntity;
 import dev.tollgate.models.store.ModelEntity;
@@ -75,32 +73,10 @@ class ModelsDeployer {
     }
 
     private ModelRoute.Channel route(ChannelEntity channel) {
-        AiProvider provider = AiProvider.parse(channel.provider).orElse(null);
-        if (provider == null) {
-            LOG.errorf("Channel %s of model %s has an unknown provider '%s'; it is left off", channel.id,
-                    channel.modelId, channel.provider);
-            return null;
+        ChannelRoutes.Opened opened = ChannelRoutes.open(channel, secrets);
+        if (opened.channel() == null) {
+            LOG.errorf("Channel %s of model %s %s; it is left off", channel.id, channel.modelId, opened.problem());
         }
-        Upstream upstream;
-        try {
-            upstream = Upstream.parse(channel.baseUrl);
-        } catch (IllegalArgumentException e) {
-            LOG.errorf("Channel %s of model %s has an unusable base_url (%s); it is left off", channel.id,
-                    channel.modelId, e.getMessage());
-            return null;
-        }
-        String apiKey = null;
-        if (channel.apiKeySealed != null) {
-            try {
-                apiKey = secrets.open(channel.apiKeySealed, AiModels.sealedFor(channel.id));
-            } catch (SecretBox.TamperedException e) {
-                LOG.errorf("The API key of channel %s of model %s does not open with this node's encryption key (%s);"
-                        + " the channel is left off until its key is set again or TOLLGATE_ENCRYPTION_KEY is the one"
-                        + " it was stored with", channel.id, channel.modelId, e.getMessage());
-                return null;
-            }
-        }
-        return new ModelRoute.Channel(channel.id, provider, channel.baseUrl, upstream, apiKey, channel.upstreamModel,
-                channel.priority, channel.weight);
+        return opened.channel();
     }
 }

@@ -37,6 +37,10 @@ public class ModelEntity {
     @Column(name = "max_output_tokens")
     public Integer maxOutputTokens;
 
+    /** {@code chat} or {@code embedding}. */
+    @Column(name = "model_type", nullable = false)
+    public String modelType;
+
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
 

@@ -1,6 +1,8 @@
 package dev.tollgate.models.web;
 
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletionStage;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.constraints.Max;
@@ -30,7 +32,12 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import dev.tollgate.accounts.CurrentUser;
 import dev.tollgate.models.AiModels;
 import dev.tollgate.models.AiModels.ModelDraft;
+import dev.tollgate.models.ModelChannels;
+import dev.tollgate.models.ModelChannels.ChannelHealthView;
+import dev.tollgate.models.ModelChannels.TestDraft;
+import dev.tollgate.models.ModelChannels.TestResults;
 import dev.tollgate.models.ModelView;
+import io.smallrye.common.annotation.Blocking;
 
 @Path("/api/v1/admin/models")
 @Produces(MediaType.APPLICATION_JSON)
@@ -45,10 +52,12 @@ public class AdminModelResource {
             + "base_url must be public unless TOLLGATE_ALLOW_PRIVATE_UPSTREAMS=true.";
 
     private final AiModels models;
+    private final ModelChannels channels;
     private final CurrentUser currentUser;
 
-    AdminModelResource(AiModels models, CurrentUser currentUser) {
+    AdminModelResource(AiModels models, ModelChannels channels, CurrentUser currentUser) {
         this.models = models;
+        this.channels = channels;
         this.currentUser = currentUser;
     }
 
@@ -110,5 +119,35 @@ public class AdminModelResource {
     public Response delete(@PathParam("id") UUID id) {
         models.delete(currentUser.id(), id);
         return Response.noContent().build();
+    }
+
+    @GET
+    @Path("/{id}/channels/health")
+    @APIResponse(responseCode = "200", description = "Each channel in the order the proxy tries them", content = @Content(schema = @Schema(type = SchemaType.ARRAY, implementation = ChannelHealthView.class)))
+    @APIResponse(responseCode = "403", ref = "Forbidden")
+    @APIResponse(responseCode = "404", ref = "NotFound")
+    @Operation(operationId = "getModelChannelHealth", summary = "The health of a model's channels on this node", description = "Per channel: its circuit breaker's state (closed, open, half_open), failures in a row, "
+            + "the last failure, the latency of the last answered call and the calls and failures counted "
+            + "since this node started. Circuit breakers are per node: behind a load balancer each node "
+            + "answers with its own view. Never shows a channel's key.")
+    public List<ChannelHealthView> health(@PathParam("id") UUID id) {
+        return channels.health(id);
+    }
+
+    @POST
+    @Path("/{id}/test")
+    @Blocking
+    @APIResponse(responseCode = "200", description = "One result per channel tested, in the order the proxy tries them; "
+            + "ok is false for a channel that failed", content = @Content(schema = @Schema(implementation = TestResults.class)))
+    @APIResponse(responseCode = "403", ref = "Forbidden")
+    @APIResponse(responseCode = "404", ref = "NotFound")
+    @APIResponse(responseCode = "422", ref = "UnprocessableContent")
+    @Operation(operationId = "testModel", summary = "Send a tiny real call to a model's channels", description = "To "
+            + "each channel (or the one named by channel_id), in its own protocol, with the prompt (default \"Reply "
+            + "with OK.\") and at most 16 output tokens; an embedding model gets one embedding. Billed to no one. "
+            + "Each outcome counts in the channel's circuit breaker on this node, so a successful test closes an "
+            + "open circuit. The body is optional.")
+    public CompletionStage<TestResults> test(@PathParam("id") UUID id, TestDraft body) {
+        return channels.test(currentUser.id(), id, body);
     }
 }
