@@ -64,6 +64,11 @@ class AiKeyLimitsTest {
                 .post("/v1/messages").then().statusCode(403).body("error.type", equalTo("permission_error"));
         String allowed = key(user, Map.of("model_ids", List.of(model)));
         chat(allowed, model, 10).then().statusCode(200);
+        // /v1/models lists only what the key may use
+        assertThat(given().header("X-API-Key", key).get("/v1/models").then().statusCode(200).extract().jsonPath()
+                .getList("data.id", String.class)).isEmpty();
+        assertThat(given().header("X-API-Key", allowed).get("/v1/models").then().statusCode(200).extract()
+                .jsonPath().getList("data.id", String.class)).containsExactly(model);
         assertThat(openAi.calls()).isEqualTo(1);
     }
 

@@ -74,7 +74,7 @@ class AiTrainingTest {
         // Anthropic is preferred for calls but has no fine-tuning API: the OpenAI channel gets the job
         String model = AiFixtures.model("tune", AiFixtures.anthropicChannel(anthropic, "claude-haiku-4-5", 0),
                 AiFixtures.openAiChannel(openAi, "gpt-4o-mini", 1));
-        Api.User user = Api.registerConsumer();
+        Api.User user = trainer();
         Map<String, Object> body = job(model, "file-abc123");
         body.put("validation_file", "file-val456");
         body.put("hyperparameters", Map.of("n_epochs", 3, "learning_rate_multiplier", "auto"));
@@ -112,7 +112,7 @@ class AiTrainingTest {
     @Test
     void a_job_the_provider_fails_reports_its_error() {
         String model = AiFixtures.model("tune", AiFixtures.openAiChannel(openAi, "gpt-4o-mini", 0));
-        Api.User user = Api.registerConsumer();
+        Api.User user = trainer();
         String id = user.as().body(job(model, "file-invalid9")).post(TRAIN).then().statusCode(201).extract()
                 .path("id");
         user.as().get(TRAIN + "/" + id).then().statusCode(200).body("status", equalTo("failed"))
@@ -122,7 +122,7 @@ class AiTrainingTest {
     @Test
     void only_the_owner_and_admins_see_a_job() {
         String model = AiFixtures.model("tune", AiFixtures.openAiChannel(openAi, "gpt-4o-mini", 0));
-        Api.User owner = Api.registerConsumer();
+        Api.User owner = trainer();
         String id = owner.as().body(job(model, "file-abc123")).post(TRAIN).then().statusCode(201).extract()
                 .path("id");
         Api.registerConsumer().as().get(TRAIN + "/" + id).then().statusCode(404)
@@ -131,11 +131,25 @@ class AiTrainingTest {
         Api.admin().as().get(TRAIN + "/" + id).then().statusCode(200).body("id", equalTo(id));
         given().get(TRAIN + "/" + id).then().statusCode(401).contentType("application/problem+json");
         given().contentType(ContentType.JSON).body(job(model, "file-abc123")).post(TRAIN).then().statusCode(401);
+        // jobs run on the platform's account, unbilled: only admins start them
+        Api.registerConsumer().as().body(job(model, "file-abc123")).post(TRAIN).then().statusCode(403)
+                .contentType("application/problem+json");
+    }
+
+    /** A fresh administrator (jobs are started by admins); each test has its own, so its jobs are its own. */
+    private static Api.User trainer() {
+        Api.User user = Api.registerConsumer();
+        Api.admin().as().body(Map.of("roles", List.of("consumer", "admin"))).put("/api/v1/admin/users/" + user.id())
+                .then().statusCode(200);
+        JsonPath login = Api.login(user.username(), user.password(), Api.randomClientAddress()).then()
+                .statusCode(200).extract().jsonPath();
+        return new Api.User(user.id(), user.username(), user.email(), user.password(),
+                login.getString("access_token"), login.getString("refresh_token"));
     }
 
     @Test
     void a_model_served_only_by_anthropic_is_501_and_an_unknown_or_disabled_one_404() throws SQLException {
-        Api.User user = Api.registerConsumer();
+        Api.User user = trainer();
         String claude = AiFixtures.model("claude", AiFixtures.anthropicChannel(anthropic, "claude-haiku-4-5", 0));
         user.as().body(job(claude, "file-abc123")).post(TRAIN).then().statusCode(501)
                 .contentType("application/problem+json")
@@ -155,7 +169,7 @@ class AiTrainingTest {
     @Test
     void bad_bodies_are_422_naming_each_field_and_nothing_is_sent_or_stored() throws SQLException {
         String model = AiFixtures.model("tune", AiFixtures.openAiChannel(openAi, "gpt-4o-mini", 0));
-        Api.User user = Api.registerConsumer();
+        Api.User user = trainer();
         Map<String, Object> body = new HashMap<>();
         body.put("model_id", "no spaces");
         body.put("validation_file", "file/../x");
@@ -179,7 +193,7 @@ class AiTrainingTest {
     @Test
     void a_provider_that_fails_is_a_502_and_nothing_is_stored() throws SQLException {
         String model = AiFixtures.model("tune", AiFixtures.openAiChannel(openAi, "gpt-4o-mini", 0));
-        Api.User user = Api.registerConsumer();
+        Api.User user = trainer();
         openAi.next(Reply.failing(500));
         String text = user.as().body(job(model, "file-abc123")).post(TRAIN).then().statusCode(502)
                 .contentType("application/problem+json").body("detail", containsString("HTTP 500")).extract()

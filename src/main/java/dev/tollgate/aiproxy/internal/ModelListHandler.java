@@ -50,6 +50,9 @@ class ModelListHandler implements Handler<RoutingContext> {
         }
         JsonArray data = new JsonArray();
         for (ModelRoute model : ai.models().sortedByName()) {
+            if (!check.key().allowsModel(model.name())) {
+                continue; // a key scoped to some models sees only those
+            }
             data.add(new JsonObject().put("id", model.name()).put("object", "model")
                     .put("created", model.createdEpochSeconds()).put("owned_by", "tollgate"));
         }

@@ -2,6 +2,7 @@ package dev.tollgate.models.web;
 
 import java.util.UUID;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -43,15 +44,17 @@ public class AiTrainingResource {
     }
 
     @POST
+    @RolesAllowed("admin")
     @APIResponse(responseCode = "201", description = "The job as the provider reported it", content = @Content(schema = @Schema(implementation = TrainingJobView.class)))
     @APIResponse(responseCode = "404", ref = "NotFound")
     @APIResponse(responseCode = "422", ref = "UnprocessableContent")
+    @APIResponse(responseCode = "403", ref = "Forbidden")
     @APIResponse(responseCode = "501", ref = "NotImplemented")
     @APIResponse(responseCode = "502", ref = "BadGateway")
     @Operation(operationId = "startTraining", summary = "Start a fine-tuning job on a model", description = "At the "
             + "first channel of the model (in the proxy's order) whose provider has a fine-tuning API (OpenAI's "
             + "protocol: POST /fine_tuning/jobs); 501 when none has (Anthropic). training_file and validation_file "
-            + "are ids of files uploaded at that provider. Not billed.")
+            + "are ids of files uploaded at that provider. Admins only: jobs run on the platform's account and are not billed.")
     public Response start(@NotNull(message = "a JSON body is required") TrainingDraft body) {
         TrainingJobView job = training.start(currentUser.id(), body);
         return Response.status(201).header("Location", "/api/v1/ai/train/" + job.id()).entity(job).build();
