@@ -399,8 +399,9 @@ class AiProxyTest {
                 seen.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
             }
         }
-        openAi.resume();
+        // the upstream stays paused until Tollgate has seen the client go and charged the call
         Map<String, Object> line = chargeLine(consumer);
+        openAi.resume();
         assertThat(line.get("description").toString()).contains("estimated");
         long output = ((Number) line.get("output_tokens")).longValue();
         assertThat(output).as("only what was generated before the client left").isBetween(1L, 10L);
