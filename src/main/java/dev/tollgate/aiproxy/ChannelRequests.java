@@ -1,15 +1,9 @@
 package dev.tollgate.aiproxy;
 
-import java.net.InetAddress;
-import java.util.concurrent.TimeoutException;
-
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.tollgate.gateway.GatewayConfig;
-import dev.tollgate.gateway.Upstream;
-import dev.tollgate.platform.NetworkAddresses;
-import io.netty.channel.ConnectTimeoutException;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -21,10 +15,8 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
-import io.vertx.core.http.RequestOptions;
 import io.vertx.core.impl.VertxInternal;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.net.SocketAddress;
 
 /**
  * Single JSON calls to a channel's provider outside the proxy's call path (admin test calls, fine-tuning jobs):
@@ -35,9 +27,6 @@ import io.vertx.core.net.SocketAddress;
  */
 @ApplicationScoped
 class ChannelRequests {
-
-    /** The Anthropic API version sent with calls this class makes. */
-    static final String ANTHROPIC_VERSION = "2023-06-01";
 
     /** What the provider answered: its status, its body as JSON (null when it is not a JSON object). */
     record Answer(int status, JsonObject json, long latencyMs) {
@@ -95,58 +84,25 @@ class ChannelRequests {
 
     private Future<Answer> resolveAndSend(ModelRoute.Channel channel, HttpMethod method, String path,
             JsonObject body) {
-        Upstream upstream = channel.upstream();
-        if (allowPrivate) {
-            return send(channel, method, path, body, null);
-        }
-        Promise<InetAddress> resolved = Promise.promise();
-        ((VertxInternal) vertx).resolveAddress(upstream.host(), resolved);
-        return resolved.future()
-                .recover(e -> Future.failedFuture(new NoAnswer(502, "the host " + upstream.host()
-                        + " could not be resolved")))
-                .compose(address -> NetworkAddresses.isInternal(address)
-                        ? Future.failedFuture(new NoAnswer(502, "the host resolves to an internal address ("
-                                + address.getHostAddress() + "); upstreams must be public unless "
-                                + "TOLLGATE_ALLOW_PRIVATE_UPSTREAMS=true"))
-                        : send(channel, method, path, body, address));
-    }
-
-    private Future<Answer> send(ModelRoute.Channel channel, HttpMethod method, String path, JsonObject body,
-            InetAddress address) {
-        Upstream upstream = channel.upstream();
-        long timeout = config.upstreamTimeout().toMillis();
         MultiMap headers = HttpHeaders.headers().add(HttpHeaders.ACCEPT, "application/json")
                 .add(HttpHeaders.USER_AGENT, "tollgate");
         if (body != null) {
             headers.add(HttpHeaders.CONTENT_TYPE, "application/json");
         }
-        if (channel.provider() == AiProvider.ANTHROPIC) {
-            headers.add("anthropic-version", ANTHROPIC_VERSION);
-            if (channel.apiKey() != null) {
-                headers.add("x-api-key", channel.apiKey());
-            }
-        } else if (channel.apiKey() != null) {
-            headers.add(HttpHeaders.AUTHORIZATION, "Bearer " + channel.apiKey());
-        }
-        RequestOptions options = new RequestOptions().setMethod(method).setHost(upstream.host())
-                .setPort(upstream.port()).setSsl(upstream.ssl()).setURI(upstream.basePath() + path)
-                .setConnectTimeout(Math.min(timeout, config.connectTimeout().toMillis())).setIdleTimeout(timeout)
-                .setHeaders(headers);
-        if (address != null) {
-            options.setServer(SocketAddress.inetSocketAddress(upstream.port(), address.getHostAddress()));
-        }
+        ChannelWire.credentials(headers, channel, null);
         long started = System.nanoTime();
-        return client.request(options)
+        return ChannelWire.resolve(vertx, channel.upstream(), allowPrivate)
+                .compose(address -> client.request(ChannelWire.options(channel, method, path, headers, address,
+                        config)))
                 .compose(request -> body == null ? request.send() : request.send(body.toBuffer()))
                 .compose(response -> {
                     long latencyMs = (System.nanoTime() - started) / 1_000_000;
                     return response.body().map(bytes -> new Answer(response.statusCode(), json(bytes), latencyMs));
                 })
-                .recover(e -> Future.failedFuture(e instanceof TimeoutException
-                        || e instanceof ConnectTimeoutException
-                                ? new NoAnswer(504, "no answer within " + timeout + " ms")
-                                : new NoAnswer(502, "could not connect or the connection closed ("
-                                        + e.getClass().getSimpleName() + ")")));
+                .recover(e -> {
+                    ChannelWire.Failure failure = ChannelWire.failure(e, config);
+                    return Future.failedFuture(new NoAnswer(failure.status(), failure.reason()));
+                });
     }
 
     private static JsonObject json(Buffer bytes) {

@@ -42,7 +42,8 @@ public class ApiKeys {
     private static final Logger LOG = Logger.getLogger(ApiKeys.class);
 
     public static final String TOPIC = "keys";
-    static final String SECRET_PREFIX = "tg_";
+    /** How every consumer key begins. */
+    public static final String SECRET_PREFIX = "tg_";
     private static final int MAX_ACTIVE_KEYS = 50;
     private static final int MAX_SCOPED_APIS = 100;
     private static final int MAX_SCOPED_MODELS = 100;

@@ -4,20 +4,17 @@ import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeoutException;
 
 import org.jboss.logging.Logger;
 
 import dev.tollgate.aiproxy.AiLimits;
 import dev.tollgate.aiproxy.AiProvider;
+import dev.tollgate.aiproxy.ChannelWire;
 import dev.tollgate.aiproxy.ModelRoute;
 import dev.tollgate.gateway.CallCharging;
 import dev.tollgate.gateway.ConsumerKeys;
-import dev.tollgate.gateway.Upstream;
 import dev.tollgate.gateway.UsageEvent;
-import dev.tollgate.platform.NetworkAddresses;
 import dev.tollgate.platform.RequestIds;
-import io.netty.channel.ConnectTimeoutException;
 import io.vertx.core.Context;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -27,10 +24,8 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.RequestOptions;
-import io.vertx.core.impl.VertxInternal;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
 
 /**
@@ -54,7 +49,6 @@ import io.vertx.ext.web.RoutingContext;
 final class AiExchange {
 
     private static final Logger LOG = Logger.getLogger(AiExchange.class);
-    private static final String ANTHROPIC_VERSION = "2023-06-01";
 
     private final AiProxyHandler proxy;
     private final RoutingContext context;
@@ -251,17 +245,10 @@ final class AiExchange {
             return;
         }
         Buffer payload = upstreamBody.toBuffer();
-        Upstream upstream = channel.upstream();
-        if (proxy.allowPrivate()) {
-            send(channel, payload, null);
-            return;
-        }
         ModelRoute.Channel target = channel;
-        ((VertxInternal) proxy.vertx()).resolveAddress(upstream.host(), resolved -> {
+        ChannelWire.resolve(proxy.vertx(), target.upstream(), proxy.allowPrivate()).onComplete(resolved -> {
             if (resolved.failed()) {
-                channelFailed(target, 502, "the host " + upstream.host() + " could not be resolved");
-            } else if (NetworkAddresses.isInternal(resolved.result())) {
-                channelFailed(target, 502, "the host resolves to an internal address");
+                channelFailed(target, resolved.cause());
             } else {
                 send(target, payload, resolved.result());
             }
@@ -303,35 +290,22 @@ final class AiExchange {
             proxy.health().abandoned(target.id());
             return;
         }
-        Upstream upstream = target.upstream();
         boolean anthropic = target.provider() == AiProvider.ANTHROPIC;
-        long timeout = proxy.config().upstreamTimeout().toMillis();
         MultiMap headers = HttpHeaders.headers().add(HttpHeaders.CONTENT_TYPE, "application/json")
                 .add(HttpHeaders.ACCEPT, stream ? "text/event-stream" : "application/json")
                 .add("X-Request-ID", RequestIds.of(context)).add(HttpHeaders.USER_AGENT, "tollgate");
-        if (anthropic) {
-            String version = format == AiFormat.MESSAGES ? context.request().getHeader("anthropic-version") : null;
-            headers.add("anthropic-version", version == null ? ANTHROPIC_VERSION : version);
-            String beta = format == AiFormat.MESSAGES ? context.request().getHeader("anthropic-beta") : null;
-            if (beta != null) {
-                headers.add("anthropic-beta", beta);
-            }
-            if (target.apiKey() != null) {
-                headers.add("x-api-key", target.apiKey());
-            }
-        } else if (target.apiKey() != null) {
-            headers.add(HttpHeaders.AUTHORIZATION, "Bearer " + target.apiKey());
+        // an Anthropic caller's own version and beta headers go to Anthropic channels as they came
+        boolean anthropicCaller = format == AiFormat.MESSAGES;
+        ChannelWire.credentials(headers, target,
+                anthropicCaller ? context.request().getHeader("anthropic-version") : null);
+        String beta = anthropicCaller ? context.request().getHeader("anthropic-beta") : null;
+        if (anthropic && beta != null) {
+            headers.add("anthropic-beta", beta);
         }
-        String path = upstream.basePath() + (anthropic
+        String path = anthropic
                 ? AiFormat.MESSAGES.upstreamPath
-                : format == AiFormat.EMBEDDINGS ? AiFormat.EMBEDDINGS.upstreamPath : AiFormat.CHAT.upstreamPath);
-        RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost(upstream.host())
-                .setPort(upstream.port()).setSsl(upstream.ssl()).setURI(path)
-                .setConnectTimeout(Math.min(timeout, proxy.config().connectTimeout().toMillis()))
-                .setIdleTimeout(timeout).setHeaders(headers);
-        if (address != null) {
-            options.setServer(SocketAddress.inetSocketAddress(upstream.port(), address.getHostAddress()));
-        }
+                : format == AiFormat.EMBEDDINGS ? AiFormat.EMBEDDINGS.upstreamPath : AiFormat.CHAT.upstreamPath;
+        RequestOptions options = ChannelWire.options(target, HttpMethod.POST, path, headers, address, proxy.config());
         upstreamStarted = System.nanoTime();
         proxy.client().request(options).onComplete(ready -> {
             if (ready.failed()) {
@@ -355,12 +329,8 @@ final class AiExchange {
     }
 
     private void channelFailed(ModelRoute.Channel target, Throwable cause) {
-        if (cause instanceof TimeoutException || cause instanceof ConnectTimeoutException) {
-            channelFailed(target, 504, "no answer within " + proxy.config().upstreamTimeout().toMillis() + " ms");
-        } else {
-            channelFailed(target, 502, "could not connect or the connection closed ("
-                    + cause.getClass().getSimpleName() + ")");
-        }
+        ChannelWire.Failure failure = ChannelWire.failure(cause, proxy.config());
+        channelFailed(target, failure.status(), failure.reason());
     }
 
     private void channelFailed(ModelRoute.Channel target, int status, String why) {
@@ -466,34 +436,9 @@ final class AiExchange {
         if (usage != null) {
             return anthropic ? Translation.usageOfMessages(usage) : Translation.usageOfChat(usage);
         }
-        // no usage reported: count the prompt and the answer's text ourselves
-        StreamMeter counted = new StreamMeter(anthropic);
-        if (anthropic) {
-            counted.observe(Sse.Event.data(new JsonObject().put("type", "content_block_delta")
-                    .put("delta", new JsonObject().put("text", result.encode())).encode()));
-        } else if (format != AiFormat.EMBEDDINGS) {
-            counted.observe(Sse.Event.data(new JsonObject().put("choices", new io.vertx.core.json.JsonArray()
-                    .add(new JsonObject().put("delta", new JsonObject().put("content", texts(result))))).encode()));
-        }
-        return counted.usage(promptEstimate);
-    }
-
-    private static String texts(JsonObject chatResponse) {
-        StringBuilder out = new StringBuilder();
-        var choices = chatResponse.getJsonArray("choices");
-        if (choices != null) {
-            for (Object choice : choices) {
-                if (choice instanceof JsonObject c && c.getValue("message") instanceof JsonObject message) {
-                    if (message.getValue("content") instanceof String s) {
-                        out.append(s);
-                    }
-                    if (message.getValue("tool_calls") != null) {
-                        out.append(message.getValue("tool_calls"));
-                    }
-                }
-            }
-        }
-        return out.toString();
+        // no usage reported: count the prompt and the answer ourselves
+        long output = format == AiFormat.EMBEDDINGS ? 0 : TokenCounter.answer(result);
+        return new TokenUsage(promptEstimate, output, 0, true);
     }
 
     private void respondWhole(int status, Buffer payload, TokenUsage used, boolean charge) {

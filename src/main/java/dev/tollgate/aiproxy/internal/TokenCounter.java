@@ -42,6 +42,24 @@ final class TokenCounter {
         return count(text) + overhead + images[0] * PER_IMAGE;
     }
 
+    /**
+     * The generated part of a non-streaming answer in either format: OpenAI's {@code choices[].message} (content,
+     * refusal, tool calls) or Anthropic's {@code content} blocks (text, tool inputs).
+     */
+    static long answer(JsonObject response) {
+        long[] images = new long[1];
+        StringBuilder text = new StringBuilder(256);
+        if (response.getValue("choices") instanceof JsonArray choices) {
+            for (Object choice : choices) {
+                if (choice instanceof JsonObject c) {
+                    collect(c.getValue("message"), text, images);
+                }
+            }
+        }
+        collect(response.getValue("content"), text, images);
+        return count(text);
+    }
+
     private static void collect(Object value, StringBuilder text, long[] images) {
         if (value instanceof String s) {
             text.append(s).append(' ');

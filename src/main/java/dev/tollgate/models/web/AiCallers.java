@@ -7,6 +7,7 @@ import jakarta.ws.rs.core.HttpHeaders;
 
 import dev.tollgate.gateway.ConsumerKeys;
 import dev.tollgate.gateway.GatewayState;
+import dev.tollgate.keys.ApiKeys;
 import dev.tollgate.platform.ProblemException;
 import io.quarkus.security.identity.SecurityIdentity;
 
@@ -18,9 +19,6 @@ import io.quarkus.security.identity.SecurityIdentity;
  */
 @ApplicationScoped
 class AiCallers {
-
-    /** How consumer keys begin (the keys feature issues them so); access tokens are JWTs and never do. */
-    static final String KEY_PREFIX = "tg_";
 
     private final GatewayState gateway;
     private final SecurityIdentity identity;
@@ -37,7 +35,7 @@ class AiCallers {
         String apiKey = headers.getHeaderString(ConsumerKeys.API_KEY);
         String authorization = headers.getHeaderString(ConsumerKeys.AUTHORIZATION);
         boolean bearerKey = authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
-                && authorization.substring(7).trim().startsWith(KEY_PREFIX);
+                && authorization.substring(7).trim().startsWith(ApiKeys.SECRET_PREFIX);
         if ((apiKey != null && !apiKey.isBlank()) || bearerKey) {
             ConsumerKeys.Check check = ConsumerKeys.check(headers::getHeaderString, gateway.keys(),
                     gateway.accounts(), clock.millis());

@@ -1,0 +1,32 @@
+package dev.tollgate.aiproxy.internal;
+
+import org.junit.jupiter.api.Test;
+
+import io.vertx.core.json.JsonObject;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Tollgate's own token counts, used when an upstream reports no usage. */
+class TokenCounterTest {
+
+    @Test
+    void an_answer_counts_its_generated_text_in_either_format_and_nothing_else() {
+        String text = "The quick brown fox jumps over the lazy dog.";
+        long expected = TokenCounter.count(text + " ");
+        JsonObject openAi = new JsonObject("{\"id\":\"chatcmpl-1\",\"model\":\"gpt-4o-mini\",\"choices\":[{\"index\":0,"
+                + "\"message\":{\"content\":\"" + text + "\"},\"finish_reason\":\"stop\"}]}");
+        JsonObject anthropic = new JsonObject("{\"id\":\"msg_1\",\"model\":\"claude\",\"content\":[{\"type\":\"text\","
+                + "\"text\":\"" + text + "\"}],\"stop_reason\":\"end_turn\"}");
+        assertThat(expected).isBetween(8L, 12L);
+        assertThat(TokenCounter.answer(openAi)).isEqualTo(expected);
+        assertThat(TokenCounter.answer(anthropic)).isEqualTo(expected);
+    }
+
+    @Test
+    void a_prompt_counts_messages_with_their_overhead_and_images_at_a_fixed_size() {
+        JsonObject request = new JsonObject("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":["
+                + "{\"type\":\"text\",\"text\":\"hello\"},{\"type\":\"image_url\",\"image_url\":{\"url\":\"data:x\"}}]}]}");
+        assertThat(TokenCounter.prompt(request)).isEqualTo(TokenCounter.count("user hello ")
+                + TokenCounter.PER_MESSAGE + TokenCounter.PER_IMAGE);
+    }
+}
