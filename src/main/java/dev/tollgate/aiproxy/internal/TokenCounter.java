@@ -23,7 +23,17 @@ final class TokenCounter {
     private TokenCounter() {
     }
 
+    /**
+     * Texts longer than this are not tokenized (it runs on the event loop and would hold it for too long): they count
+     * as one token per {@value #CHARS_PER_TOKEN_BEYOND} characters, more than BPE tokenizers produce for prose.
+     */
+    static final int TOKENIZE_AT_MOST = 100_000;
+    static final int CHARS_PER_TOKEN_BEYOND = 3;
+
     static long count(CharSequence text) {
+        if (text.length() > TOKENIZE_AT_MOST) {
+            return (text.length() + CHARS_PER_TOKEN_BEYOND - 1) / CHARS_PER_TOKEN_BEYOND;
+        }
         return text.length() == 0 ? 0 : ENCODING.countTokensOrdinary(text.toString());
     }
 

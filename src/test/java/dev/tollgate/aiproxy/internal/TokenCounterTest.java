@@ -29,4 +29,14 @@ class TokenCounterTest {
         assertThat(TokenCounter.prompt(request)).isEqualTo(TokenCounter.count("user hello ")
                 + TokenCounter.PER_MESSAGE + TokenCounter.PER_IMAGE);
     }
+
+    @Test
+    void a_very_long_text_is_not_tokenized_but_counted_generously() {
+        String prose = "The quick brown fox jumps over the lazy dog. ".repeat(5_000);
+        assertThat(prose.length()).isGreaterThan(TokenCounter.TOKENIZE_AT_MOST);
+        long bound = TokenCounter.count(prose);
+        assertThat(bound).isEqualTo((prose.length() + 2) / 3);
+        // more than the tokenizer would say for the same text, so a reservation is never too small because of it
+        assertThat(bound).isGreaterThan(TokenCounter.count(prose.substring(0, 90_000)) * prose.length() / 90_000);
+    }
 }
