@@ -1,5 +1,7 @@
 package dev.tollgate.gateway;
 
+import io.vertx.core.http.HttpServerRequest;
+
 /**
  * Where the gateway hands usage events. Called on an event loop: must not block. Implemented by metering.
  */
@@ -10,4 +12,16 @@ public interface UsageSink {
 
     /** Counts a call refused before a key identified whom it is from (401, 404, 400): no event, only the count. */
     void unattributed(int status);
+
+    /**
+     * The request header a trusted proxy in front of Tollgate puts the caller's country in (e.g. {@code CF-IPCountry});
+     * null when none is configured.
+     */
+    String countryHeader();
+
+    /** The caller's country as the trusted header gives it; null when no header is configured or sent. */
+    default String countryOf(HttpServerRequest request) {
+        String header = countryHeader();
+        return header == null ? null : request.getHeader(header);
+    }
 }

@@ -1,6 +1,7 @@
 package dev.tollgate.metering;
 
 import java.time.Duration;
+import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -20,4 +21,11 @@ public interface MeteringConfig {
     /** Longest time an event waits in memory before it is written. */
     @WithDefault("200ms")
     Duration flushInterval();
+
+    /**
+     * The request header a trusted proxy in front of Tollgate sets to the caller's two-letter country (e.g.
+     * {@code CF-IPCountry}); unset: countries are recorded as {@code unknown}. Only set it when such a proxy strips the
+     * header from what clients send.
+     */
+    Optional<String> countryHeader();
 }

@@ -635,7 +635,8 @@ final class AiExchange {
         proxy.usage().offer(new UsageEvent(RequestIds.of(context), model.id(), check.key().ownerId(),
                 check.key().id(), null, "POST", context.request().path(), status,
                 (int) ((System.nanoTime() - started) / 1_000_000), upstreamLatencyMs, bytesIn, bytesOut, nowMillis,
-                dispatched, new UsageEvent.Ai(model.name(), used.inputTokens(), used.outputTokens(),
+                dispatched, proxy.usage().countryOf(context.request()),
+                new UsageEvent.Ai(model.name(), used.inputTokens(), used.outputTokens(),
                         used.cachedInputTokens(), used.estimated(), cost, model.inputMicrosPerMillion(),
                         model.outputMicrosPerMillion(), model.cachedInputMicrosPerMillion(),
                         channel == null ? null : channel.id())));

@@ -199,7 +199,7 @@ class GatewayHandler implements Handler<RoutingContext> {
                 call.plan == null ? null : call.plan.id(), context.request().method().name(),
                 path.length() > 512 ? path.substring(0, 512) : path, status,
                 (int) ((System.nanoTime() - started) / 1_000_000), upstreamLatencyMs, bytesIn, bytesOut,
-                call.nowMillis, dispatched));
+                call.nowMillis, dispatched, usage.countryOf(context.request()), null));
     }
 
     static void putHeaders(HttpServerResponse response, CallContext call) {

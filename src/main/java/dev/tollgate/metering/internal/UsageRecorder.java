@@ -53,6 +53,7 @@ class UsageRecorder implements UsageSink {
     private final ApiKeys keys;
     private final int batchSize;
     private final long flushMillis;
+    private final String countryHeader;
     private final Counter dropped;
     private final Counter written;
     /** Gateway calls by status class: index 1 = 1xx ... 5 = 5xx. */
@@ -70,6 +71,7 @@ class UsageRecorder implements UsageSink {
         this.keys = keys;
         this.batchSize = config.batchSize();
         this.flushMillis = config.flushInterval().toMillis();
+        this.countryHeader = config.countryHeader().orElse(null);
         this.dropped = Counter.builder("tollgate_usage_events_dropped").description(
                 "Usage events lost because the queue was full").register(registry);
         this.written = Counter.builder("tollgate_usage_events_written").description("Usage events written")
@@ -109,6 +111,11 @@ class UsageRecorder implements UsageSink {
      * Collects events for up to the flush interval (or a full batch) after the first one arrives, so that a steady
      * stream is written in few large batches rather than many small ones.
      */
+    @Override
+    public String countryHeader() {
+        return countryHeader;
+    }
+
     @Override
     public void unattributed(int status) {
         count(status);
