@@ -28,4 +28,15 @@ public interface MeteringConfig {
      * header from what clients send.
      */
     Optional<String> countryHeader();
+
+    /** This node's name in the usage rollups it writes (informational; queries sum over nodes); default: host name. */
+    Optional<String> nodeId();
+
+    /** How long per-minute rollups are kept (hourly and daily ones serve older windows). */
+    @WithDefault("35d")
+    Duration minuteRollupRetention();
+
+    /** How long hourly rollups are kept (daily ones are kept for good). */
+    @WithDefault("400d")
+    Duration hourRollupRetention();
 }

@@ -4,20 +4,28 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
+import dev.tollgate.metering.rollup.UsageRollups;
 import io.agroal.api.AgroalDataSource;
 
-/** Reads recorded usage events: call logs, API metrics and consumers' usage. Plain SQL over {@code usage_events}. */
+/**
+ * Reads recorded usage: call logs (the raw events) and, from the usage rollups, API metrics, consumers' usage, calls
+ * toward quotas and AI spend.
+ */
 @ApplicationScoped
 public class UsageQueries {
 
@@ -63,9 +71,13 @@ public class UsageQueries {
     }
 
     private final AgroalDataSource dataSource;
+    private final UsageRollups rollups;
+    private final Clock clock;
 
-    UsageQueries(AgroalDataSource dataSource) {
+    UsageQueries(AgroalDataSource dataSource, UsageRollups rollups, Clock clock) {
         this.dataSource = dataSource;
+        this.rollups = rollups;
+        this.clock = clock;
     }
 
     /** Newest first. */
@@ -106,89 +118,56 @@ public class UsageQueries {
         }
     }
 
-    /** Errors are responses of 400 and above; latency is the gateway's (client to last byte), in ms. */
+    /**
+     * Errors are responses of 400 and above; latency is the gateway's (client to last byte), in ms, percentiles from
+     * the rollups' histograms. Counts the minutes that start at or after {@code since}.
+     */
     public ApiMetrics metrics(UUID apiId, String window, Instant since) {
-        String sql = "select count(*), "
-                + "coalesce(sum(case when status >= 400 then 1 else 0 end), 0), "
-                + "coalesce(sum(case when status >= 500 then 1 else 0 end), 0), "
-                + "avg(cast(latency_ms as double precision)), "
-                + "percentile_cont(0.5) within group (order by latency_ms), "
-                + "percentile_cont(0.95) within group (order by latency_ms), "
-                + "percentile_cont(0.99) within group (order by latency_ms) "
-                + "from usage_events where api_id = ? and at >= ?";
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement select = connection.prepareStatement(sql)) {
-            select.setObject(1, apiId);
-            select.setObject(2, OffsetDateTime.ofInstant(since, ZoneOffset.UTC));
-            try (ResultSet rs = select.executeQuery()) {
-                rs.next();
-                long calls = rs.getLong(1);
-                long errors = rs.getLong(2);
-                return new ApiMetrics(window, since, calls, errors, rs.getLong(3),
-                        calls == 0 ? 0 : round((double) errors / calls, 4),
-                        new Latency(round(rs.getDouble(4), 2), round(rs.getDouble(5), 2), round(rs.getDouble(6), 2),
-                                round(rs.getDouble(7), 2)));
+        Instant to = horizon();
+        long calls = 0;
+        long errors = 0;
+        long serverErrors = 0;
+        for (UsageGroup g : rollups.calls(UsageFilter.api(apiId), since, to, null,
+                EnumSet.of(UsageDimension.STATUS_CLASS))) {
+            calls += g.totals().calls();
+            errors += g.totals().errors();
+            if (g.statusClass() == 5) {
+                serverErrors += g.totals().calls();
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException("Reading API metrics failed", e);
         }
+        List<LatencyGroup> latency = rollups.latency(LatencyFilter.apis(Set.of(apiId)), since, to, null, Set.of());
+        LatencyStats stats = latency.isEmpty() ? LatencyStats.NONE : latency.get(0).stats();
+        return new ApiMetrics(window, since, calls, errors, serverErrors,
+                calls == 0 ? 0 : round((double) errors / calls, 4),
+                new Latency(stats.avg(), stats.p50(), stats.p95(), stats.p99()));
     }
 
-    /** A consumer's calls and errors per API since a moment, most-used first. */
+    /** A consumer's gateway calls and errors per API since a moment, most-used first. */
     public List<ApiUse> consumerUsage(UUID consumerId, Instant since) {
-        String sql = "select api_id, count(*), coalesce(sum(case when status >= 400 then 1 else 0 end), 0) "
-                + "from usage_events where consumer_id = ? and at >= ? and model is null group by api_id"
-                + " order by count(*) desc";
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement select = connection.prepareStatement(sql)) {
-            select.setObject(1, consumerId);
-            select.setObject(2, OffsetDateTime.ofInstant(since, ZoneOffset.UTC));
-            List<ApiUse> uses = new ArrayList<>();
-            try (ResultSet rs = select.executeQuery()) {
-                while (rs.next()) {
-                    uses.add(new ApiUse(rs.getObject(1, UUID.class), rs.getLong(2), rs.getLong(3)));
-                }
-            }
-            return uses;
-        } catch (SQLException e) {
-            throw new IllegalStateException("Reading usage failed", e);
+        List<ApiUse> uses = new ArrayList<>();
+        for (UsageGroup g : rollups.calls(UsageFilter.consumer(consumerId).withAi(false), since, horizon(), null,
+                EnumSet.of(UsageDimension.API))) {
+            uses.add(new ApiUse(g.apiId(), g.totals().calls(), g.totals().errors()));
         }
+        uses.sort(Comparator.comparingLong(ApiUse::calls).reversed().thenComparing(ApiUse::apiId));
+        return uses;
     }
 
+    /** Gateway calls that went upstream since a moment, per consumer and API (for quotas). */
     public List<MonthlyCalls> dispatchedSince(Instant since) {
-        String sql = "select consumer_id, api_id, count(*) from usage_events where dispatched = true and at >= ? "
-                + "and model is null group by consumer_id, api_id";
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement select = connection.prepareStatement(sql)) {
-            select.setObject(1, OffsetDateTime.ofInstant(since, ZoneOffset.UTC));
-            List<MonthlyCalls> calls = new ArrayList<>();
-            try (ResultSet rs = select.executeQuery()) {
-                while (rs.next()) {
-                    calls.add(new MonthlyCalls(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
-                            rs.getLong(3)));
-                }
+        List<MonthlyCalls> calls = new ArrayList<>();
+        for (UsageGroup g : rollups.calls(UsageFilter.ALL.withAi(false), since, horizon(), null,
+                EnumSet.of(UsageDimension.CONSUMER, UsageDimension.API))) {
+            if (g.totals().dispatched() > 0) {
+                calls.add(new MonthlyCalls(g.consumerId(), g.apiId(), g.totals().dispatched()));
             }
-            return calls;
-        } catch (SQLException e) {
-            throw new IllegalStateException("Reading monthly calls failed", e);
         }
+        return calls;
     }
 
     /** Calls of one consumer to one API that reached the upstream since {@code since}. */
     public long dispatchedSince(UUID consumerId, UUID apiId, Instant since) {
-        String sql = "select count(*) from usage_events where consumer_id = ? and api_id = ? and dispatched = true"
-                + " and at >= ?";
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement select = connection.prepareStatement(sql)) {
-            select.setObject(1, consumerId);
-            select.setObject(2, apiId);
-            select.setObject(3, OffsetDateTime.ofInstant(since, ZoneOffset.UTC));
-            try (ResultSet rs = select.executeQuery()) {
-                return rs.next() ? rs.getLong(1) : 0;
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("Reading calls failed", e);
-        }
+        return rollups.totals(new UsageFilter(Set.of(apiId), consumerId, null, null), since, horizon()).dispatched();
     }
 
     /** One consumer's AI calls to one model: calls, errors (status 400 and above), tokens and cost in micros. */
@@ -202,44 +181,32 @@ public class UsageQueries {
 
     /** A consumer's AI calls per model since a moment, most-used first. */
     public List<ModelUse> consumerModelUsage(UUID consumerId, Instant since) {
-        String sql = "select model, count(*), coalesce(sum(case when status >= 400 then 1 else 0 end), 0),"
-                + " coalesce(sum(input_tokens), 0), coalesce(sum(output_tokens), 0), coalesce(sum(cached_tokens), 0),"
-                + " coalesce(sum(cost_micros), 0) from usage_events where consumer_id = ? and at >= ?"
-                + " and model is not null group by model order by count(*) desc, model";
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement select = connection.prepareStatement(sql)) {
-            select.setObject(1, consumerId);
-            select.setObject(2, OffsetDateTime.ofInstant(since, ZoneOffset.UTC));
-            List<ModelUse> uses = new ArrayList<>();
-            try (ResultSet rs = select.executeQuery()) {
-                while (rs.next()) {
-                    uses.add(new ModelUse(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4),
-                            rs.getLong(5), rs.getLong(6), rs.getLong(7)));
-                }
-            }
-            return uses;
-        } catch (SQLException e) {
-            throw new IllegalStateException("Reading AI usage failed", e);
+        List<ModelUse> uses = new ArrayList<>();
+        for (UsageGroup g : rollups.calls(UsageFilter.consumer(consumerId).withAi(true), since, horizon(), null,
+                EnumSet.of(UsageDimension.MODEL))) {
+            UsageTotals t = g.totals();
+            uses.add(new ModelUse(g.model(), t.calls(), t.errors(), t.inputTokens(), t.outputTokens(),
+                    t.cachedTokens(), t.costMicros()));
         }
+        uses.sort(Comparator.comparingLong(ModelUse::calls).reversed().thenComparing(ModelUse::model));
+        return uses;
     }
 
     /** Every key's AI spend since a moment. */
     public List<KeySpend> aiSpendSince(Instant since) {
-        String sql = "select key_id, sum(cost_micros) from usage_events where model is not null and at >= ?"
-                + " and cost_micros > 0 group by key_id";
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement select = connection.prepareStatement(sql)) {
-            select.setObject(1, OffsetDateTime.ofInstant(since, ZoneOffset.UTC));
-            List<KeySpend> spends = new ArrayList<>();
-            try (ResultSet rs = select.executeQuery()) {
-                while (rs.next()) {
-                    spends.add(new KeySpend(rs.getObject(1, UUID.class), rs.getLong(2)));
-                }
+        List<KeySpend> spends = new ArrayList<>();
+        for (UsageGroup g : rollups.calls(UsageFilter.ALL.withAi(true), since, horizon(), null,
+                EnumSet.of(UsageDimension.KEY))) {
+            if (g.totals().costMicros() > 0) {
+                spends.add(new KeySpend(g.keyId(), g.totals().costMicros()));
             }
-            return spends;
-        } catch (SQLException e) {
-            throw new IllegalStateException("Reading AI spend failed", e);
         }
+        return spends;
+    }
+
+    /** The end of "until now": past the current minute, which is still being counted. */
+    private Instant horizon() {
+        return clock.instant().plusSeconds(60);
     }
 
     private static double round(double value, int decimals) {

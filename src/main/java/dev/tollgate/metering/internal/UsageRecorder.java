@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -26,6 +27,7 @@ import dev.tollgate.gateway.UsageEvent;
 import dev.tollgate.gateway.UsageSink;
 import dev.tollgate.keys.ApiKeys;
 import dev.tollgate.metering.MeteringConfig;
+import dev.tollgate.metering.rollup.UsageRollups;
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -63,9 +65,16 @@ class UsageRecorder implements UsageSink {
     private long lastTouchNanos;
     private final AtomicLong lastDropWarning = new AtomicLong();
     private volatile boolean running;
+    private final UsageRollups rollups;
+    private final Clock clock;
+    private long nextRollupFlush;
+    private long nextMaintenance;
     private Thread writer;
 
-    UsageRecorder(MeteringConfig config, AgroalDataSource dataSource, ApiKeys keys, MeterRegistry registry) {
+    UsageRecorder(MeteringConfig config, AgroalDataSource dataSource, ApiKeys keys, MeterRegistry registry,
+            UsageRollups rollups, Clock clock) {
+        this.rollups = rollups;
+        this.clock = clock;
         this.queue = new ArrayBlockingQueue<>(config.queueCapacity());
         this.dataSource = dataSource;
         this.keys = keys;
@@ -130,9 +139,11 @@ class UsageRecorder implements UsageSink {
 
     private void run() {
         List<UsageEvent> batch = new ArrayList<>(batchSize);
+        boolean folded = false;
         long flushNanos = TimeUnit.MILLISECONDS.toNanos(flushMillis);
         while (running || !queue.isEmpty()) {
             try {
+                rollUp(false);
                 if (batch.isEmpty()) {
                     UsageEvent first = queue.poll(flushMillis, TimeUnit.MILLISECONDS);
                     if (first == null) {
@@ -155,8 +166,13 @@ class UsageRecorder implements UsageSink {
                     }
                     queue.drainTo(batch, batchSize - batch.size());
                 }
+                if (!folded) {
+                    rollups.fold(batch); // once per batch, however often writing it is retried
+                    folded = true;
+                }
                 write(batch);
                 batch.clear();
+                folded = false;
                 touchKeys(!running);
             } catch (InterruptedException e) {
                 running = false;
@@ -164,11 +180,34 @@ class UsageRecorder implements UsageSink {
                 if (!running) {
                     LOG.errorf("Writing usage events at shutdown failed (%s); %d events are lost", e.getMessage(),
                             batch.size() + queue.size());
-                    return;
+                    break;
                 }
                 LOG.errorf("Writing %d usage events failed (%s); retrying in 1 s", batch.size(), e.getMessage());
                 sleepQuietly(1000);
             }
+        }
+        rollUp(true);
+    }
+
+    /**
+     * Writes the rollups of closed minutes once a minute (a second into the next one), all of them at shutdown, and
+     * compacts stored rollups every ten minutes. A failed write keeps them in memory and is retried a minute later.
+     */
+    private void rollUp(boolean shutdown) {
+        long now = clock.millis();
+        if (!shutdown && now < nextRollupFlush) {
+            return;
+        }
+        try {
+            rollups.flush(shutdown);
+        } catch (java.sql.SQLException | RuntimeException e) {
+            LOG.errorf("Writing usage rollups failed (%s); they stay in memory and are retried in a minute",
+                    e.getMessage());
+        }
+        nextRollupFlush = (now / 60_000 + 1) * 60_000 + 1_000;
+        if (!shutdown && now >= nextMaintenance) {
+            rollups.maintain();
+            nextMaintenance = now + 10 * 60_000;
         }
     }
 

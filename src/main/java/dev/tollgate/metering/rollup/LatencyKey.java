@@ -1,0 +1,16 @@
+package dev.tollgate.metering.rollup;
+
+import java.util.UUID;
+
+/**
+ * What the calls of one {@code usage_latency} row share, besides their bucket: an API's endpoint and status class
+ * (scope {@code e}), a consumer's calls to one API (scope {@code c}, endpoint null, status class 0), or every call
+ * (scope {@code p}, all null).
+ */
+record LatencyKey(char scope, UUID apiId, String endpoint, int statusClass, UUID consumerId) {
+
+    static final char ENDPOINT = 'e';
+    static final char CONSUMER = 'c';
+    static final char PLATFORM = 'p';
+    static final LatencyKey WHOLE_PLATFORM = new LatencyKey(PLATFORM, null, null, 0, null);
+}

@@ -1,0 +1,161 @@
+package dev.tollgate.metering.rollup;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.BiConsumer;
+import java.util.function.LongPredicate;
+import java.util.function.Predicate;
+
+import dev.tollgate.gateway.UsageEvent;
+
+/**
+ * The rollups of the minutes not yet written: events are folded in by the usage writer's thread; queries copy what
+ * they need under the same monitor. Only the writer's thread changes the maps, so it reads them without copying.
+ */
+final class RollupFolder {
+
+    /** Distinct endpoints per API and minute; beyond them calls are rolled up as {@link #OTHER_ENDPOINT}. */
+    static final int MAX_ENDPOINTS_PER_API = 500;
+    static final String OTHER_ENDPOINT = "* /{other}";
+    static final String UNKNOWN_COUNTRY = "unknown";
+
+    private final Map<Long, Map<CallKey, Counts>> calls = new HashMap<>();
+    private final Map<Long, Map<LatencyKey, Latency>> latencies = new HashMap<>();
+    private final Map<Long, Map<UUID, Set<String>>> endpoints = new HashMap<>();
+
+    synchronized void fold(List<UsageEvent> events) {
+        for (UsageEvent e : events) {
+            fold(e);
+        }
+    }
+
+    private void fold(UsageEvent e) {
+        long minute = Granularity.MINUTE.floor(e.atMillis());
+        String endpoint = endpoint(minute, e);
+        int statusClass = Math.max(1, Math.min(5, e.status() / 100));
+        UsageEvent.Ai ai = e.ai();
+        CallKey key = new CallKey(e.apiId(), endpoint, e.consumerId(), e.keyId(), e.planId(), statusClass,
+                country(e.country()), ai == null ? null : ai.model());
+        Counts counts = calls.computeIfAbsent(minute, m -> new HashMap<>()).computeIfAbsent(key, k -> new Counts());
+        counts.calls++;
+        if (e.status() >= 400) {
+            counts.errors++;
+        }
+        if (e.dispatched()) {
+            counts.dispatched++;
+        }
+        counts.bytesIn += e.bytesIn();
+        counts.bytesOut += e.bytesOut();
+        if (ai != null) {
+            counts.inputTokens += ai.inputTokens();
+            counts.outputTokens += ai.outputTokens();
+            counts.cachedTokens += ai.cachedInputTokens();
+            counts.costMicros += ai.costMicros();
+        }
+        int latency = Math.max(0, e.latencyMs());
+        counts.latencySumMs += latency;
+        counts.latencyMaxMs = Math.max(counts.latencyMaxMs, latency);
+        Map<LatencyKey, Latency> minuteLatencies = latencies.computeIfAbsent(minute, m -> new HashMap<>());
+        minuteLatencies.computeIfAbsent(new LatencyKey(LatencyKey.ENDPOINT, e.apiId(), endpoint, statusClass, null),
+                k -> new Latency()).record(latency);
+        minuteLatencies.computeIfAbsent(new LatencyKey(LatencyKey.CONSUMER, e.apiId(), null, 0, e.consumerId()),
+                k -> new Latency()).record(latency);
+        minuteLatencies.computeIfAbsent(LatencyKey.WHOLE_PLATFORM, k -> new Latency()).record(latency);
+    }
+
+    private String endpoint(long minute, UsageEvent e) {
+        String endpoint = Endpoints.template(e.method(), e.path());
+        Set<String> seen = endpoints.computeIfAbsent(minute, m -> new HashMap<>()).computeIfAbsent(e.apiId(),
+                a -> new HashSet<>());
+        if (seen.contains(endpoint)) {
+            return endpoint;
+        }
+        if (seen.size() >= MAX_ENDPOINTS_PER_API) {
+            return OTHER_ENDPOINT;
+        }
+        seen.add(endpoint);
+        return endpoint;
+    }
+
+    /** A two-letter (or longer, up to 16) code in upper case, or {@value #UNKNOWN_COUNTRY}. */
+    static String country(String header) {
+        if (header == null || header.isBlank() || header.length() > 16) {
+            return UNKNOWN_COUNTRY;
+        }
+        String code = header.trim();
+        for (int i = 0; i < code.length(); i++) {
+            char c = code.charAt(i);
+            if (!Character.isLetterOrDigit(c) && c != '-') {
+                return UNKNOWN_COUNTRY;
+            }
+        }
+        return code.toUpperCase(Locale.ROOT);
+    }
+
+    /** The minutes held, oldest first; for the writer's thread. */
+    List<Long> minutes() {
+        List<Long> minutes = new ArrayList<>(calls.keySet());
+        minutes.sort(null);
+        return minutes;
+    }
+
+    /** The writer's thread reads the rollups of a minute it is about to write. */
+    Map<CallKey, Counts> calls(long minute) {
+        return calls.getOrDefault(minute, Map.of());
+    }
+
+    Map<LatencyKey, Latency> latencies(long minute) {
+        return latencies.getOrDefault(minute, Map.of());
+    }
+
+    /** Forgets minutes once they are written. */
+    synchronized void remove(List<Long> minutes) {
+        for (Long minute : minutes) {
+            calls.remove(minute);
+            latencies.remove(minute);
+            endpoints.remove(minute);
+        }
+    }
+
+    /** Copies of the call rollups of the minutes {@code wanted} accepts. */
+    synchronized void eachCalls(LongPredicate wanted, Predicate<CallKey> keys,
+            BiConsumer<Long, Map<CallKey, Counts>> into) {
+        calls.forEach((minute, rows) -> {
+            if (wanted.test(minute)) {
+                Map<CallKey, Counts> copy = new HashMap<>();
+                rows.forEach((key, counts) -> {
+                    if (keys.test(key)) {
+                        copy.put(key, counts.copy());
+                    }
+                });
+                into.accept(minute, copy);
+            }
+        });
+    }
+
+    /** Copies of the latency rollups of the minutes {@code wanted} accepts, for the keys {@code keys} accepts. */
+    synchronized void eachLatencies(LongPredicate wanted, Predicate<LatencyKey> keys,
+            BiConsumer<Long, Map<LatencyKey, Latency>> into) {
+        latencies.forEach((minute, rows) -> {
+            if (wanted.test(minute)) {
+                Map<LatencyKey, Latency> copy = new HashMap<>();
+                rows.forEach((key, latency) -> {
+                    if (keys.test(key)) {
+                        copy.put(key, latency.copy());
+                    }
+                });
+                into.accept(minute, copy);
+            }
+        });
+    }
+
+    synchronized boolean isEmpty() {
+        return calls.isEmpty();
+    }
+}

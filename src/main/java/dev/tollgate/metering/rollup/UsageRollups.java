@@ -1,0 +1,271 @@
+package dev.tollgate.metering.rollup;
+
+import java.net.InetAddress;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Predicate;
+
+import jakarta.inject.Singleton;
+
+import org.jboss.logging.Logger;
+
+import dev.tollgate.gateway.UsageEvent;
+import dev.tollgate.metering.LatencyFilter;
+import dev.tollgate.metering.LatencyGroup;
+import dev.tollgate.metering.MeteringConfig;
+import dev.tollgate.metering.UsageDimension;
+import dev.tollgate.metering.UsageFilter;
+import dev.tollgate.metering.UsageGroup;
+import dev.tollgate.metering.UsageTotals;
+import io.agroal.api.AgroalDataSource;
+
+/**
+ * The usage rollups: the usage writer folds every event into the current minutes ({@link #fold}), writes closed
+ * minutes once a minute and everything at shutdown ({@link #flush}), and merges and ages stored rows
+ * ({@link #maintain}). Queries read the stored rows — whole days at day granularity, whole hours at hour granularity,
+ * the rest by the minute — plus this node's minutes not yet written, so a call counts within the writer's flush
+ * interval (under a second) on the node that served it, and within a minute on the others.
+ * <p>
+ * A query and a flush exclude each other (read/write lock), so a minute is counted either from memory or from the
+ * database, never both.
+ */
+@Singleton
+public class UsageRollups {
+
+    private static final Logger LOG = Logger.getLogger(UsageRollups.class);
+
+    private final RollupFolder folder = new RollupFolder();
+    private final RollupStore store;
+    private final Clock clock;
+    private final String node;
+    private final long minuteRetentionMillis;
+    private final long hourRetentionMillis;
+    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    /** Compaction has merged every closed bucket before these (per granularity); starts a little back at boot. */
+    private final Map<Granularity, Long> compactedUntil = new HashMap<>();
+
+    UsageRollups(AgroalDataSource dataSource, Clock clock, MeteringConfig config) {
+        this.store = new RollupStore(dataSource);
+        this.clock = clock;
+        this.node = config.nodeId().orElseGet(UsageRollups::hostName);
+        this.minuteRetentionMillis = config.minuteRollupRetention().toMillis();
+        this.hourRetentionMillis = config.hourRollupRetention().toMillis();
+    }
+
+    private static String hostName() {
+        try {
+            String name = InetAddress.getLocalHost().getHostName();
+            return name.length() > 64 ? name.substring(0, 64) : name;
+        } catch (java.io.IOException e) {
+            return "node";
+        }
+    }
+
+    // --- the writer's side -----------------------------------------------------------------------------------------
+
+    /** Folds a batch of events into the minutes in memory. For the usage writer's thread. */
+    public void fold(List<UsageEvent> events) {
+        folder.fold(events);
+    }
+
+    /**
+     * Writes the minutes that have closed (all of them when {@code everything}, at shutdown). A failure keeps them in
+     * memory for the next flush and is rethrown.
+     */
+    public void flush(boolean everything) throws SQLException {
+        long current = Granularity.MINUTE.floor(clock.millis());
+        List<Long> minutes = new ArrayList<>();
+        for (Long minute : folder.minutes()) {
+            if (everything || minute < current) {
+                minutes.add(minute);
+            }
+        }
+        if (minutes.isEmpty()) {
+            return;
+        }
+        Map<Long, Map<CallKey, Counts>> calls = new LinkedHashMap<>();
+        Map<Long, Map<LatencyKey, Latency>> latencies = new LinkedHashMap<>();
+        for (Long minute : minutes) {
+            calls.put(minute, folder.calls(minute));
+            latencies.put(minute, folder.latencies(minute));
+        }
+        lock.writeLock().lock();
+        try {
+            store.write(calls, latencies, node);
+            folder.remove(minutes);
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /**
+     * Merges duplicate rows of closed buckets (a flush per minute writes one hour row per key each minute; several
+     * nodes write one each) and deletes minute and hour rows past their retention. For the usage writer's thread;
+     * failures are logged and retried next time.
+     */
+    public void maintain() {
+        long now = clock.millis();
+        try {
+            compact(Granularity.MINUTE, Granularity.HOUR.millis, now - 2 * Granularity.HOUR.millis, now);
+            compact(Granularity.HOUR, Granularity.DAY.millis, now - 2 * Granularity.DAY.millis, now);
+            compact(Granularity.DAY, Granularity.DAY.millis, now - 7 * Granularity.DAY.millis, now);
+            int deleted = store.deleteBefore(Granularity.MINUTE, now - minuteRetentionMillis)
+                    + store.deleteBefore(Granularity.HOUR, now - hourRetentionMillis);
+            if (deleted > 0) {
+                LOG.infof("Deleted %d usage rollup rows past their retention (minutes %d d, hours %d d)", deleted,
+                        minuteRetentionMillis / Granularity.DAY.millis, hourRetentionMillis / Granularity.DAY.millis);
+            }
+        } catch (SQLException | RuntimeException e) {
+            LOG.warnf("Compacting usage rollups failed (%s); retrying later", e.getMessage());
+        }
+    }
+
+    /** Compacts closed buckets of {@code g} in ranges of {@code step}, from where it stopped last time. */
+    private void compact(Granularity g, long step, long bootStart, long now) throws SQLException {
+        // a bucket is closed a minute after it ends, once the flushes of every node have written it
+        long closed = g.floor(now - Granularity.MINUTE.millis - g.millis) + g.millis;
+        long from = compactedUntil.getOrDefault(g, Granularity.HOUR.floor(bootStart));
+        while (from < closed) {
+            long to = Math.min(closed, from + step);
+            int removed = store.compact(g, from, to);
+            if (removed > 0) {
+                LOG.debugf("Merged %d usage rollup rows of granularity %s", removed, g);
+            }
+            from = to;
+            compactedUntil.put(g, from);
+        }
+    }
+
+    // --- queries ---------------------------------------------------------------------------------------------------
+
+    /**
+     * The totals of the calls in [from, to) that {@code filter} selects, grouped by {@code by}; with
+     * {@link UsageDimension#BUCKET} the buckets are of granularity {@code bucket} (required then). Minutes count when
+     * they start inside the window. Groups in no particular order.
+     */
+    public List<UsageGroup> calls(UsageFilter filter, Instant from, Instant to, Granularity bucket,
+            Set<UsageDimension> by) {
+        boolean byBucket = by.contains(UsageDimension.BUCKET);
+        if (byBucket && bucket == null) {
+            throw new IllegalArgumentException("grouping by bucket needs a granularity");
+        }
+        Granularity coarsest = byBucket ? bucket : Granularity.DAY;
+        Set<UsageDimension> columns = by.isEmpty() ? EnumSet.noneOf(UsageDimension.class) : EnumSet.copyOf(by);
+        columns.remove(UsageDimension.BUCKET);
+        Map<List<Object>, Counts> groups = new LinkedHashMap<>();
+        RollupStore.CallRows sink = (rowBucket, key, counts) -> groups.computeIfAbsent(
+                groupKey(byBucket ? bucket.floor(rowBucket) : null, key, columns), k -> new Counts()).add(counts);
+        long start = from.toEpochMilli();
+        long end = to.toEpochMilli();
+        lock.readLock().lock();
+        try {
+            for (Granularity.Segment s : Granularity.plan(start, end, coarsest)) {
+                store.readCalls(s.granularity(), s.start(), s.end(), filter, columns, byBucket, sink);
+            }
+            Predicate<CallKey> wanted = key -> matches(filter, key);
+            folder.eachCalls(minute -> minute >= start && minute < end, wanted,
+                    (minute, rows) -> rows.forEach((key, counts) -> sink.accept(minute, project(key, columns),
+                            counts)));
+        } catch (SQLException e) {
+            throw new IllegalStateException("Reading usage rollups failed", e);
+        } finally {
+            lock.readLock().unlock();
+        }
+        List<UsageGroup> result = new ArrayList<>(groups.size());
+        groups.forEach((k, counts) -> result.add(new UsageGroup((Instant) k.get(0), (UUID) k.get(1), (String) k.get(2),
+                (UUID) k.get(3), (UUID) k.get(4), (UUID) k.get(5), (Integer) k.get(6), (String) k.get(7),
+                (String) k.get(8), counts.totals())));
+        return result;
+    }
+
+    /** The totals of all the calls in [from, to) that {@code filter} selects. */
+    public UsageTotals totals(UsageFilter filter, Instant from, Instant to) {
+        List<UsageGroup> groups = calls(filter, from, to, null, Set.of());
+        return groups.isEmpty() ? UsageTotals.NONE : groups.get(0).totals();
+    }
+
+    /**
+     * The latency of the calls in [from, to) that {@code filter} selects, merged per {@code by} (of BUCKET, API,
+     * ENDPOINT, STATUS_CLASS; what the filter's scope does not hold is ignored).
+     */
+    public List<LatencyGroup> latency(LatencyFilter filter, Instant from, Instant to, Granularity bucket,
+            Set<UsageDimension> by) {
+        boolean byBucket = by.contains(UsageDimension.BUCKET);
+        if (byBucket && bucket == null) {
+            throw new IllegalArgumentException("grouping by bucket needs a granularity");
+        }
+        Granularity coarsest = byBucket ? bucket : Granularity.DAY;
+        boolean byApi = by.contains(UsageDimension.API);
+        boolean byEndpoint = by.contains(UsageDimension.ENDPOINT);
+        boolean byStatus = by.contains(UsageDimension.STATUS_CLASS);
+        Map<List<Object>, Latency> groups = new LinkedHashMap<>();
+        RollupStore.LatencyRows sink = (rowBucket, key, latency) -> {
+            List<Object> k = java.util.Arrays.asList(byBucket ? Instant.ofEpochMilli(bucket.floor(rowBucket)) : null,
+                    byApi ? key.apiId() : null, byEndpoint ? key.endpoint() : null,
+                    byStatus ? key.statusClass() : null);
+            Latency sum = groups.get(k);
+            if (sum == null) {
+                groups.put(k, latency);
+            } else {
+                sum.add(latency);
+            }
+        };
+        char scope = RollupStore.scope(filter.scope());
+        long start = from.toEpochMilli();
+        long end = to.toEpochMilli();
+        lock.readLock().lock();
+        try {
+            for (Granularity.Segment s : Granularity.plan(start, end, coarsest)) {
+                store.readLatencies(s.granularity(), s.start(), s.end(), filter, sink);
+            }
+            folder.eachLatencies(minute -> minute >= start && minute < end, key -> key.scope() == scope
+                    && (filter.apiIds() == null || filter.apiIds().contains(key.apiId()))
+                    && (filter.consumerId() == null || filter.consumerId().equals(key.consumerId())),
+                    (minute, rows) -> rows.forEach((key, latency) -> sink.accept(minute, key, latency)));
+        } catch (SQLException e) {
+            throw new IllegalStateException("Reading latency rollups failed", e);
+        } finally {
+            lock.readLock().unlock();
+        }
+        List<LatencyGroup> result = new ArrayList<>(groups.size());
+        groups.forEach((k, latency) -> result.add(new LatencyGroup((Instant) k.get(0), (UUID) k.get(1),
+                (String) k.get(2), (Integer) k.get(3), latency.stats())));
+        return result;
+    }
+
+    private static boolean matches(UsageFilter filter, CallKey key) {
+        return (filter.apiIds() == null || filter.apiIds().contains(key.apiId()))
+                && (filter.consumerId() == null || filter.consumerId().equals(key.consumerId()))
+                && (filter.keyId() == null || filter.keyId().equals(key.keyId()))
+                && (filter.ai() == null || filter.ai() == (key.model() != null));
+    }
+
+    /** The key with only the grouped fields kept, as the database returns it. */
+    private static CallKey project(CallKey key, Set<UsageDimension> columns) {
+        return new CallKey(columns.contains(UsageDimension.API) ? key.apiId() : null,
+                columns.contains(UsageDimension.ENDPOINT) ? key.endpoint() : null,
+                columns.contains(UsageDimension.CONSUMER) ? key.consumerId() : null,
+                columns.contains(UsageDimension.KEY) ? key.keyId() : null,
+                columns.contains(UsageDimension.PLAN) ? key.planId() : null,
+                columns.contains(UsageDimension.STATUS_CLASS) ? key.statusClass() : 0,
+                columns.contains(UsageDimension.COUNTRY) ? key.country() : null,
+                columns.contains(UsageDimension.MODEL) ? key.model() : null);
+    }
+
+    private static List<Object> groupKey(Long bucket, CallKey key, Set<UsageDimension> columns) {
+        return java.util.Arrays.asList(bucket == null ? null : Instant.ofEpochMilli(bucket), key.apiId(),
+                key.endpoint(), key.consumerId(), key.keyId(), key.planId(),
+                columns.contains(UsageDimension.STATUS_CLASS) ? key.statusClass() : null, key.country(),
+                key.model());
+    }
+}
