@@ -382,7 +382,8 @@ final class RollupStore {
             try (ResultSet rs = select.executeQuery()) {
                 while (rs.next()) {
                     Bucketed<CallKey> key = new Bucketed<>(rs.getObject(2, OffsetDateTime.class).toInstant()
-                            .toEpochMilli(), new CallKey(rs.getObject(3, UUID.class), rs.getString(4),
+                            .toEpochMilli(),
+                            new CallKey(rs.getObject(3, UUID.class), rs.getString(4),
                                     rs.getObject(5, UUID.class), rs.getObject(6, UUID.class),
                                     rs.getObject(7, UUID.class), rs.getInt(8), rs.getString(9), rs.getString(10)));
                     ids.computeIfAbsent(key, k -> new ArrayList<>()).add(rs.getLong(1));
@@ -433,7 +434,8 @@ final class RollupStore {
             try (ResultSet rs = select.executeQuery()) {
                 while (rs.next()) {
                     Bucketed<LatencyKey> key = new Bucketed<>(rs.getObject(2, OffsetDateTime.class).toInstant()
-                            .toEpochMilli(), new LatencyKey(rs.getString(3).charAt(0), rs.getObject(4, UUID.class),
+                            .toEpochMilli(),
+                            new LatencyKey(rs.getString(3).charAt(0), rs.getObject(4, UUID.class),
                                     rs.getString(5), rs.getInt(6), rs.getObject(7, UUID.class)));
                     ids.computeIfAbsent(key, k -> new ArrayList<>()).add(rs.getLong(1));
                     Latency latency = Latency.decode(rs.getLong(8), rs.getLong(9), rs.getInt(10), rs.getInt(11),

@@ -1,0 +1,79 @@
+package dev.tollgate.metering.rollup;
+
+import java.time.Instant;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RollupUnitsTest {
+
+    private static long at(String instant) {
+        return Instant.parse(instant).toEpochMilli();
+    }
+
+    @Test
+    void a_window_is_read_as_whole_days_then_whole_hours_then_minutes() {
+        List<Granularity.Segment> plan = Granularity.plan(at("2026-11-01T22:10:00Z"), at("2026-11-04T01:30:00Z"),
+                Granularity.DAY);
+        assertThat(plan).containsExactlyInAnyOrder(
+                new Granularity.Segment(Granularity.DAY, at("2026-11-02T00:00:00Z"), at("2026-11-04T00:00:00Z")),
+                new Granularity.Segment(Granularity.HOUR, at("2026-11-01T23:00:00Z"), at("2026-11-02T00:00:00Z")),
+                new Granularity.Segment(Granularity.MINUTE, at("2026-11-01T22:10:00Z"), at("2026-11-01T23:00:00Z")),
+                new Granularity.Segment(Granularity.HOUR, at("2026-11-04T00:00:00Z"), at("2026-11-04T01:00:00Z")),
+                new Granularity.Segment(Granularity.MINUTE, at("2026-11-04T01:00:00Z"), at("2026-11-04T01:30:00Z")));
+    }
+
+    @Test
+    void a_window_never_uses_a_granularity_coarser_than_asked() {
+        assertThat(Granularity.plan(at("2026-11-01T00:00:00Z"), at("2026-11-03T00:00:00Z"), Granularity.HOUR))
+                .containsExactly(new Granularity.Segment(Granularity.HOUR, at("2026-11-01T00:00:00Z"),
+                        at("2026-11-03T00:00:00Z")));
+        assertThat(Granularity.plan(at("2026-11-01T00:00:30Z"), at("2026-11-01T00:05:00Z"), Granularity.DAY))
+                .containsExactly(new Granularity.Segment(Granularity.MINUTE, at("2026-11-01T00:00:30Z"),
+                        at("2026-11-01T00:05:00Z")));
+        assertThat(Granularity.plan(at("2026-11-01T00:05:00Z"), at("2026-11-01T00:05:00Z"), Granularity.DAY))
+                .isEmpty();
+    }
+
+    @Test
+    void endpoints_are_templates_of_the_path_without_the_gateway_prefix() {
+        assertThat(Endpoints.template("GET", "/gw/weather/v1/cities/42")).isEqualTo("GET /v1/cities/{id}");
+        assertThat(Endpoints.template("GET", "/gw/weather/users/3fa85f64-5717-4562-b3fc-2c963f66afa6/orders"))
+                .isEqualTo("GET /users/{id}/orders");
+        assertThat(Endpoints.template("DELETE", "/gw/shop/items/0123456789abcdef01")).isEqualTo("DELETE /items/{id}");
+        assertThat(Endpoints.template("GET", "/gw/shop/tokens/AbC123xYz789Q")).isEqualTo("GET /tokens/{id}");
+        assertThat(Endpoints.template("GET", "/gw/shop/products/blue-shoes")).isEqualTo("GET /products/blue-shoes");
+        assertThat(Endpoints.template("GET", "/gw/shop")).isEqualTo("GET /");
+        assertThat(Endpoints.template("POST", "/v1/chat/completions")).isEqualTo("POST /v1/chat/completions");
+        assertThat(Endpoints.template("GET", "/gw/x/" + "z".repeat(400))).hasSize(Endpoints.MAX_LENGTH);
+    }
+
+    @Test
+    void countries_are_upper_case_codes_or_unknown() {
+        assertThat(RollupFolder.country("de")).isEqualTo("DE");
+        assertThat(RollupFolder.country(null)).isEqualTo("unknown");
+        assertThat(RollupFolder.country(" ")).isEqualTo("unknown");
+        assertThat(RollupFolder.country("<script>")).isEqualTo("unknown");
+    }
+
+    @Test
+    void latency_histograms_survive_encoding_and_merge_exactly() {
+        Latency a = new Latency();
+        Latency b = new Latency();
+        for (int ms = 1; ms <= 1000; ms++) {
+            (ms % 2 == 0 ? a : b).record(ms);
+        }
+        Latency merged = Latency.decode(a.calls, a.sumMs, a.minMs, a.maxMs, a.encode());
+        merged.add(Latency.decode(b.calls, b.sumMs, b.minMs, b.maxMs, b.encode()));
+        var stats = merged.stats();
+        assertThat(stats.calls()).isEqualTo(1000);
+        assertThat(stats.avg()).isEqualTo(500.5);
+        assertThat(stats.min()).isEqualTo(1);
+        assertThat(stats.max()).isEqualTo(1000);
+        assertThat(stats.p50()).isBetween(495L, 505L);
+        assertThat(stats.p95()).isBetween(940L, 960L);
+        assertThat(stats.p99()).isBetween(980L, 1000L);
+    }
+}

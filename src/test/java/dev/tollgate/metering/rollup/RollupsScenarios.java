@@ -1,0 +1,291 @@
+package dev.tollgate.metering.rollup;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import dev.tollgate.gateway.UsageEvent;
+import dev.tollgate.metering.LatencyFilter;
+import dev.tollgate.metering.LatencyGroup;
+import dev.tollgate.metering.MeteringConfig;
+import dev.tollgate.metering.UsageDimension;
+import dev.tollgate.metering.UsageFilter;
+import dev.tollgate.metering.UsageGroup;
+import dev.tollgate.metering.UsageTotals;
+import io.agroal.api.AgroalDataSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The usage rollups against the real database: exact counts from memory and from the tables alike, several nodes
+ * merging exactly, compaction and retention changing no figure, a restart double-counting nothing. Each test uses its
+ * own API ids and its own clock (not the application's), so the rollups of other tests do not interfere.
+ */
+abstract class RollupsScenarios {
+
+    @Inject
+    AgroalDataSource dataSource;
+    @Inject
+    MeteringConfig config;
+
+    private final UUID api = UUID.randomUUID();
+    private final UUID consumer = UUID.randomUUID();
+    private final UUID key = UUID.randomUUID();
+
+    /** A clock a test sets. */
+    static final class ManualClock extends Clock {
+        volatile Instant now;
+
+        ManualClock(Instant now) {
+            this.now = now;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+    }
+
+    private UsageRollups node(ManualClock clock, String name) {
+        MeteringConfig named = new MeteringConfigView(config, name);
+        return new UsageRollups(dataSource, clock, named);
+    }
+
+    private UsageEvent event(Instant at, String path, int status, int latencyMs, String country) {
+        return new UsageEvent(UUID.randomUUID().toString(), api, consumer, key, null, "GET", path, status, latencyMs,
+                latencyMs, 10, 100, at.toEpochMilli(), status < 400, country, null);
+    }
+
+    /** 2 minutes x (3 successes on /items/1..3, one 404, one 502), latencies 10..50 ms. */
+    private List<UsageEvent> sample(Instant minute) {
+        List<UsageEvent> events = new ArrayList<>();
+        for (int m = 0; m < 2; m++) {
+            Instant at = minute.plusSeconds(60L * m + 5);
+            events.add(event(at, "/gw/shop/items/1", 200, 10, "DE"));
+            events.add(event(at, "/gw/shop/items/2", 200, 20, "de"));
+            events.add(event(at, "/gw/shop/items/3", 200, 30, null));
+            events.add(event(at, "/gw/shop/missing", 404, 40, "FR"));
+            events.add(event(at, "/gw/shop/items/4", 502, 50, "FR"));
+        }
+        return events;
+    }
+
+    private UsageTotals totals(UsageRollups rollups, Instant from, Instant to) {
+        return rollups.totals(UsageFilter.api(api), from, to);
+    }
+
+    private Map<Object, Long> callsBy(UsageRollups rollups, UsageDimension by, Instant from, Instant to) {
+        return rollups.calls(UsageFilter.api(api), from, to, null, EnumSet.of(by)).stream()
+                .collect(Collectors.toMap(g -> switch (by) {
+                    case ENDPOINT -> g.endpoint();
+                    case COUNTRY -> g.country();
+                    case STATUS_CLASS -> g.statusClass();
+                    default -> throw new IllegalArgumentException();
+                }, g -> g.totals().calls()));
+    }
+
+    @Test
+    void counts_are_exact_before_and_after_the_minutes_are_written() throws Exception {
+        Instant minute = Instant.parse("2026-06-10T12:00:00Z");
+        ManualClock clock = new ManualClock(minute.plusSeconds(90));
+        UsageRollups rollups = node(clock, "a");
+        rollups.fold(sample(minute));
+        Instant from = minute.minusSeconds(3600);
+        Instant to = minute.plusSeconds(3600);
+
+        for (int round = 0; round < 2; round++) {
+            UsageTotals t = totals(rollups, from, to);
+            assertThat(t.calls()).isEqualTo(10);
+            assertThat(t.errors()).isEqualTo(4);
+            assertThat(t.dispatched()).isEqualTo(6);
+            assertThat(t.bytesIn()).isEqualTo(100);
+            assertThat(t.bytesOut()).isEqualTo(1000);
+            assertThat(t.latencySumMs()).isEqualTo(300);
+            assertThat(t.latencyMaxMs()).isEqualTo(50);
+            assertThat(callsBy(rollups, UsageDimension.ENDPOINT, from, to)).containsExactlyInAnyOrderEntriesOf(
+                    Map.of("GET /items/{id}", 8L, "GET /missing", 2L));
+            assertThat(callsBy(rollups, UsageDimension.COUNTRY, from, to)).containsExactlyInAnyOrderEntriesOf(
+                    Map.of("DE", 4L, "FR", 4L, "unknown", 2L));
+            assertThat(callsBy(rollups, UsageDimension.STATUS_CLASS, from, to)).containsExactlyInAnyOrderEntriesOf(
+                    Map.of(2, 6L, 4, 2L, 5, 2L));
+            // per minute: one minute of the two is closed and written by the first flush, the second at "shutdown"
+            List<UsageGroup> perMinute = rollups.calls(UsageFilter.api(api), from, to, Granularity.MINUTE,
+                    EnumSet.of(UsageDimension.BUCKET));
+            assertThat(perMinute).extracting(g -> g.bucket().toString() + "=" + g.totals().calls())
+                    .containsExactlyInAnyOrder("2026-06-10T12:00:00Z=5", "2026-06-10T12:01:00Z=5");
+            List<LatencyGroup> latency = rollups.latency(LatencyFilter.apis(Set.of(api)), from, to, null, Set.of());
+            assertThat(latency).hasSize(1);
+            assertThat(latency.get(0).stats().calls()).isEqualTo(10);
+            assertThat(latency.get(0).stats().avg()).isEqualTo(30.0);
+            assertThat(latency.get(0).stats().p50()).isEqualTo(30);
+            assertThat(latency.get(0).stats().max()).isEqualTo(50);
+            // the first round reads memory only; then the closed minute goes to the tables, then the rest
+            rollups.flush(false);
+            assertThat(rows("usage_rollups", "m")).isEqualTo(round == 0 ? 4 : 8);
+            rollups.flush(true);
+        }
+        assertThat(rows("usage_rollups", "m")).isEqualTo(8);
+        // a window that leaves the first minute out
+        assertThat(totals(rollups, minute.plusSeconds(60), to).calls()).isEqualTo(5);
+    }
+
+    @Test
+    void the_rollups_of_two_nodes_merge_exactly_and_compaction_changes_no_figure() throws Exception {
+        Instant now = Instant.parse("2026-06-10T15:30:00Z");
+        Instant minute = now.minus(Duration.ofMinutes(90)).truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
+        ManualClock clock = new ManualClock(now);
+        UsageRollups a = node(clock, "a");
+        UsageRollups b = node(clock, "b");
+        a.fold(sample(minute));
+        b.fold(sample(minute));
+        b.fold(List.of(event(minute.plusSeconds(1), "/gw/shop/items/9", 200, 1000, "US")));
+        a.flush(true);
+        b.flush(true);
+        UsageRollups reader = node(clock, "reader");
+        Instant from = minute.minus(Duration.ofDays(2));
+        UsageTotals before = totals(reader, from, now);
+        assertThat(before.calls()).isEqualTo(21);
+        assertThat(before.errors()).isEqualTo(8);
+        LatencyGroup latencyBefore = reader
+                .latency(LatencyFilter.apis(Set.of(api)), from, now, null, Set.of()).get(0);
+        assertThat(latencyBefore.stats().calls()).isEqualTo(21);
+        assertThat(latencyBefore.stats().max()).isEqualTo(1000);
+        long minuteRows = rows("usage_rollups", "m");
+        long hourRows = rows("usage_rollups", "h");
+
+        reader.maintain();
+
+        assertThat(rows("usage_rollups", "m")).isLessThan(minuteRows);
+        assertThat(rows("usage_rollups", "h")).isLessThan(hourRows);
+        assertThat(totals(reader, from, now)).isEqualTo(before);
+        assertThat(reader.latency(LatencyFilter.apis(Set.of(api)), from, now, null, Set.of()).get(0))
+                .isEqualTo(latencyBefore);
+        assertThat(reader.latency(LatencyFilter.consumer(consumer, null), from, now, null, Set.of()).get(0)
+                .stats().calls()).isEqualTo(21);
+        // compacting again finds nothing more to merge and changes nothing
+        reader.maintain();
+        assertThat(totals(reader, from, now)).isEqualTo(before);
+    }
+
+    @Test
+    void a_restart_loses_no_written_rollup_and_counts_nothing_twice() throws Exception {
+        Instant minute = Instant.parse("2026-06-11T08:00:00Z");
+        ManualClock clock = new ManualClock(minute.plusSeconds(30));
+        UsageRollups first = node(clock, "a");
+        first.fold(sample(minute).subList(0, 5));
+        first.flush(true); // shutdown: the current minute is written too
+        UsageRollups second = node(clock, "a"); // the same node after a restart, same minute
+        assertThat(totals(second, minute, minute.plusSeconds(60)).calls()).isEqualTo(5);
+        second.fold(sample(minute).subList(0, 5));
+        assertThat(totals(second, minute, minute.plusSeconds(60)).calls()).isEqualTo(10);
+        clock.now = minute.plusSeconds(61);
+        second.flush(false);
+        assertThat(totals(second, minute, minute.plusSeconds(60)).calls()).isEqualTo(10);
+        assertThat(node(clock, "c").totals(UsageFilter.api(api), minute, minute.plusSeconds(60)).calls())
+                .isEqualTo(10);
+    }
+
+    @Test
+    void retention_removes_old_minute_rows_and_keeps_the_hours_and_days() throws Exception {
+        Instant now = Instant.parse("2026-06-20T12:00:00Z");
+        Instant old = now.minus(Duration.ofDays(40)).truncatedTo(java.time.temporal.ChronoUnit.HOURS);
+        ManualClock clock = new ManualClock(now);
+        UsageRollups rollups = node(clock, "a");
+        rollups.fold(sample(old));
+        rollups.flush(true);
+        assertThat(rowsOfApi("m")).isEqualTo(8);
+
+        rollups.maintain();
+
+        assertThat(rowsOfApi("m")).isZero();
+        assertThat(rowsOfApi("h")).isPositive();
+        assertThat(rowsOfApi("d")).isPositive();
+        // a window of whole days and hours still sees every call
+        assertThat(totals(rollups, now.minus(Duration.ofDays(45)), now).calls()).isEqualTo(10);
+        assertThat(totals(rollups, old, old.plus(Duration.ofHours(1))).calls()).isEqualTo(10);
+    }
+
+    private long rows(String table, String granularity) throws Exception {
+        return count("select count(*) from " + table + " where granularity = ? and api_id = ?", granularity);
+    }
+
+    private long rowsOfApi(String granularity) throws Exception {
+        return rows("usage_rollups", granularity);
+    }
+
+    private long count(String sql, String granularity) throws Exception {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement select = connection.prepareStatement(sql)) {
+            select.setString(1, granularity);
+            select.setObject(2, api);
+            try (ResultSet rs = select.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    /** The application's metering configuration under another node name. */
+    record MeteringConfigView(MeteringConfig config, String name) implements MeteringConfig {
+        @Override
+        public int queueCapacity() {
+            return config.queueCapacity();
+        }
+
+        @Override
+        public int batchSize() {
+            return config.batchSize();
+        }
+
+        @Override
+        public Duration flushInterval() {
+            return config.flushInterval();
+        }
+
+        @Override
+        public java.util.Optional<String> countryHeader() {
+            return config.countryHeader();
+        }
+
+        @Override
+        public java.util.Optional<String> nodeId() {
+            return java.util.Optional.of(name);
+        }
+
+        @Override
+        public Duration minuteRollupRetention() {
+            return config.minuteRollupRetention();
+        }
+
+        @Override
+        public Duration hourRollupRetention() {
+            return config.hourRollupRetention();
+        }
+    }
+}
