@@ -4,5 +4,6 @@ import java.time.Instant;
 import java.util.UUID;
 
 /** The latency of the calls that share the grouped dimensions; dimensions not grouped by are null. */
-public record LatencyGroup(Instant bucket, UUID apiId, String endpoint, Integer statusClass, LatencyStats stats) {
+public record LatencyGroup(Instant bucket, UUID apiId, String endpoint, Integer statusClass, UUID consumerId,
+        String country, LatencyStats stats) {
 }

@@ -62,9 +62,13 @@ final class RollupFolder {
         counts.latencySumMs += latency;
         counts.latencyMaxMs = Math.max(counts.latencyMaxMs, latency);
         Map<LatencyKey, Latency> minuteLatencies = latencies.computeIfAbsent(minute, m -> new HashMap<>());
-        minuteLatencies.computeIfAbsent(new LatencyKey(LatencyKey.ENDPOINT, e.apiId(), endpoint, statusClass, null),
+        minuteLatencies.computeIfAbsent(
+                new LatencyKey(LatencyKey.ENDPOINT, e.apiId(), endpoint, statusClass, null, null),
                 k -> new Latency()).record(latency);
-        minuteLatencies.computeIfAbsent(new LatencyKey(LatencyKey.CONSUMER, e.apiId(), null, 0, e.consumerId()),
+        minuteLatencies.computeIfAbsent(new LatencyKey(LatencyKey.CONSUMER, e.apiId(), null, 0, e.consumerId(), null),
+                k -> new Latency()).record(latency);
+        minuteLatencies.computeIfAbsent(
+                new LatencyKey(LatencyKey.GEOGRAPHY, e.apiId(), null, statusClass, null, key.country()),
                 k -> new Latency()).record(latency);
         minuteLatencies.computeIfAbsent(LatencyKey.WHOLE_PLATFORM, k -> new Latency()).record(latency);
     }

@@ -32,8 +32,8 @@ final class RollupStore {
             + " bytes_in, bytes_out, input_tokens, output_tokens, cached_tokens, cost_micros, latency_sum_ms,"
             + " latency_max_ms) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final String INSERT_LATENCY = "insert into usage_latency (granularity, bucket, node_id, scope,"
-            + " api_id, endpoint, status_class, consumer_id, calls, latency_sum_ms, latency_min_ms, latency_max_ms,"
-            + " histogram) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + " api_id, endpoint, status_class, consumer_id, country, calls, latency_sum_ms, latency_min_ms,"
+            + " latency_max_ms, histogram) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final String COUNT_SUMS = "sum(calls), sum(errors), sum(dispatched), sum(bytes_in),"
             + " sum(bytes_out), sum(input_tokens), sum(output_tokens), sum(cached_tokens), sum(cost_micros),"
             + " sum(latency_sum_ms), max(latency_max_ms)";
@@ -142,11 +142,12 @@ final class RollupStore {
                 insert.setString(6, k.endpoint());
                 insert.setInt(7, k.statusClass());
                 insert.setObject(8, k.consumerId());
-                insert.setLong(9, l.calls);
-                insert.setLong(10, l.sumMs);
-                insert.setInt(11, l.calls == 0 ? 0 : l.minMs);
-                insert.setInt(12, l.maxMs);
-                insert.setBytes(13, l.encode());
+                insert.setString(9, k.country());
+                insert.setLong(10, l.calls);
+                insert.setLong(11, l.sumMs);
+                insert.setInt(12, l.calls == 0 ? 0 : l.minMs);
+                insert.setInt(13, l.maxMs);
+                insert.setBytes(14, l.encode());
                 insert.addBatch();
             }
             insert.executeBatch();
@@ -254,8 +255,8 @@ final class RollupStore {
             return;
         }
         for (List<UUID> apis : chunks(filter.apiIds())) {
-            StringBuilder sql = new StringBuilder("select bucket, api_id, endpoint, status_class, consumer_id, calls,"
-                    + " latency_sum_ms, latency_min_ms, latency_max_ms, histogram from usage_latency"
+            StringBuilder sql = new StringBuilder("select bucket, api_id, endpoint, status_class, consumer_id, country,"
+                    + " calls, latency_sum_ms, latency_min_ms, latency_max_ms, histogram from usage_latency"
                     + " where granularity = ? and bucket >= ? and bucket < ? and scope = ?");
             where(sql, apis, filter.consumerId(), null);
             try (Connection connection = dataSource.getConnection();
@@ -266,10 +267,10 @@ final class RollupStore {
                 try (ResultSet rs = statement.executeQuery()) {
                     while (rs.next()) {
                         LatencyKey key = new LatencyKey(scope(filter.scope()), rs.getObject(2, UUID.class),
-                                rs.getString(3), rs.getInt(4), rs.getObject(5, UUID.class));
+                                rs.getString(3), rs.getInt(4), rs.getObject(5, UUID.class), rs.getString(6));
                         into.accept(rs.getObject(1, OffsetDateTime.class).toInstant().toEpochMilli(), key,
-                                Latency.decode(rs.getLong(6), rs.getLong(7), rs.getInt(8), rs.getInt(9),
-                                        rs.getBytes(10)));
+                                Latency.decode(rs.getLong(7), rs.getLong(8), rs.getInt(9), rs.getInt(10),
+                                        rs.getBytes(11)));
                     }
                 }
             }
@@ -280,6 +281,7 @@ final class RollupStore {
         return switch (scope) {
             case ENDPOINTS -> LatencyKey.ENDPOINT;
             case CONSUMER -> LatencyKey.CONSUMER;
+            case GEOGRAPHY -> LatencyKey.GEOGRAPHY;
             case PLATFORM -> LatencyKey.PLATFORM;
         };
     }
@@ -428,18 +430,18 @@ final class RollupStore {
         Map<Bucketed<LatencyKey>, List<Long>> ids = new HashMap<>();
         Map<Bucketed<LatencyKey>, Latency> sums = new HashMap<>();
         try (PreparedStatement select = connection.prepareStatement("select id, bucket, scope, api_id, endpoint,"
-                + " status_class, consumer_id, calls, latency_sum_ms, latency_min_ms, latency_max_ms, histogram"
-                + " from usage_latency where granularity = ? and bucket >= ? and bucket < ?")) {
+                + " status_class, consumer_id, country, calls, latency_sum_ms, latency_min_ms, latency_max_ms,"
+                + " histogram from usage_latency where granularity = ? and bucket >= ? and bucket < ?")) {
             bindRange(select, g, start, end);
             try (ResultSet rs = select.executeQuery()) {
                 while (rs.next()) {
                     Bucketed<LatencyKey> key = new Bucketed<>(rs.getObject(2, OffsetDateTime.class).toInstant()
                             .toEpochMilli(),
                             new LatencyKey(rs.getString(3).charAt(0), rs.getObject(4, UUID.class),
-                                    rs.getString(5), rs.getInt(6), rs.getObject(7, UUID.class)));
+                                    rs.getString(5), rs.getInt(6), rs.getObject(7, UUID.class), rs.getString(8)));
                     ids.computeIfAbsent(key, k -> new ArrayList<>()).add(rs.getLong(1));
-                    Latency latency = Latency.decode(rs.getLong(8), rs.getLong(9), rs.getInt(10), rs.getInt(11),
-                            rs.getBytes(12));
+                    Latency latency = Latency.decode(rs.getLong(9), rs.getLong(10), rs.getInt(11), rs.getInt(12),
+                            rs.getBytes(13));
                     Latency sum = sums.get(key);
                     if (sum == null) {
                         sums.put(key, latency);

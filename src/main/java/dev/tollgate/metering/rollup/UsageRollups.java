@@ -195,8 +195,8 @@ public class UsageRollups {
     }
 
     /**
-     * The latency of the calls in [from, to) that {@code filter} selects, merged per {@code by} (of BUCKET, API,
-     * ENDPOINT, STATUS_CLASS; what the filter's scope does not hold is ignored).
+     * The calls and latency of the calls in [from, to) that {@code filter} selects, merged per {@code by} (of BUCKET,
+     * API, ENDPOINT, STATUS_CLASS, CONSUMER, COUNTRY; what the filter's scope does not hold is null).
      */
     public List<LatencyGroup> latency(LatencyFilter filter, Instant from, Instant to, Granularity bucket,
             Set<UsageDimension> by) {
@@ -208,11 +208,14 @@ public class UsageRollups {
         boolean byApi = by.contains(UsageDimension.API);
         boolean byEndpoint = by.contains(UsageDimension.ENDPOINT);
         boolean byStatus = by.contains(UsageDimension.STATUS_CLASS);
+        boolean byConsumer = by.contains(UsageDimension.CONSUMER);
+        boolean byCountry = by.contains(UsageDimension.COUNTRY);
         Map<List<Object>, Latency> groups = new LinkedHashMap<>();
         RollupStore.LatencyRows sink = (rowBucket, key, latency) -> {
             List<Object> k = java.util.Arrays.asList(byBucket ? Instant.ofEpochMilli(bucket.floor(rowBucket)) : null,
                     byApi ? key.apiId() : null, byEndpoint ? key.endpoint() : null,
-                    byStatus ? key.statusClass() : null);
+                    byStatus ? key.statusClass() : null, byConsumer ? key.consumerId() : null,
+                    byCountry ? key.country() : null);
             Latency sum = groups.get(k);
             if (sum == null) {
                 groups.put(k, latency);
@@ -239,7 +242,7 @@ public class UsageRollups {
         }
         List<LatencyGroup> result = new ArrayList<>(groups.size());
         groups.forEach((k, latency) -> result.add(new LatencyGroup((Instant) k.get(0), (UUID) k.get(1),
-                (String) k.get(2), (Integer) k.get(3), latency.stats())));
+                (String) k.get(2), (Integer) k.get(3), (UUID) k.get(4), (String) k.get(5), latency.stats())));
         return result;
     }
 

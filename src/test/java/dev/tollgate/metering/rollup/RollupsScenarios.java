@@ -145,6 +145,14 @@ abstract class RollupsScenarios {
             assertThat(latency.get(0).stats().avg()).isEqualTo(30.0);
             assertThat(latency.get(0).stats().p50()).isEqualTo(30);
             assertThat(latency.get(0).stats().max()).isEqualTo(50);
+            assertThat(rollups.latency(LatencyFilter.geography(Set.of(api)), from, to, null,
+                    EnumSet.of(UsageDimension.COUNTRY, UsageDimension.STATUS_CLASS)))
+                    .extracting(g -> g.country() + " " + g.statusClass() + "xx=" + g.stats().calls())
+                    .containsExactlyInAnyOrder("DE 2xx=4", "unknown 2xx=2", "FR 4xx=2", "FR 5xx=2");
+            assertThat(rollups.latency(LatencyFilter.consumers(Set.of(api)), from, to, null,
+                    EnumSet.of(UsageDimension.CONSUMER)))
+                    .extracting(g -> g.consumerId() + "=" + g.stats().calls())
+                    .containsExactly(consumer + "=10");
             // the first round reads memory only; then the closed minute goes to the tables, then the rest
             rollups.flush(false);
             assertThat(rows("usage_rollups", "m")).isEqualTo(round == 0 ? 4 : 8);
