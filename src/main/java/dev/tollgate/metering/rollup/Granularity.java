@@ -44,15 +44,17 @@ public enum Granularity {
 
     /**
      * Splits [from, to) into whole days, whole hours and minutes, the coarsest first, using no granularity coarser
-     * than {@code coarsest}. A minute belongs to the window when it starts inside it.
+     * than {@code coarsest}, days only before {@code daysUntil} and hours only before {@code hoursUntil} (how far
+     * compaction has got). A minute belongs to the window when it starts inside it.
      */
-    static java.util.List<Segment> plan(long from, long to, Granularity coarsest) {
+    static java.util.List<Segment> plan(long from, long to, Granularity coarsest, long hoursUntil, long daysUntil) {
         java.util.List<Segment> segments = new java.util.ArrayList<>();
-        plan(from, to, coarsest, segments);
+        plan(from, to, coarsest, hoursUntil, daysUntil, segments);
         return segments;
     }
 
-    private static void plan(long from, long to, Granularity level, java.util.List<Segment> into) {
+    private static void plan(long from, long to, Granularity level, long hoursUntil, long daysUntil,
+            java.util.List<Segment> into) {
         if (from >= to) {
             return;
         }
@@ -60,15 +62,16 @@ public enum Granularity {
             into.add(new Segment(MINUTE, from, to));
             return;
         }
+        long until = level == DAY ? daysUntil : hoursUntil;
         long start = level.ceil(from);
-        long end = level.floor(to);
+        long end = until == Long.MIN_VALUE ? Long.MIN_VALUE : Math.min(level.floor(to), level.floor(until));
         Granularity finer = level == DAY ? HOUR : MINUTE;
         if (start >= end) {
-            plan(from, to, finer, into);
+            plan(from, to, finer, hoursUntil, daysUntil, into);
             return;
         }
         into.add(new Segment(level, start, end));
-        plan(from, start, finer, into);
-        plan(end, to, finer, into);
+        plan(from, start, finer, hoursUntil, daysUntil, into);
+        plan(end, to, finer, hoursUntil, daysUntil, into);
     }
 }

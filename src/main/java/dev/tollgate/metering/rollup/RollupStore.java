@@ -8,7 +8,6 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,16 +52,45 @@ final class RollupStore {
 
     // --- writing ---------------------------------------------------------------------------------------------------
 
-    /** Writes the rollups of the given minutes at every granularity, all or nothing. */
+    /** How far compaction has got: hour rows exist before {@code hoursUntil}, day rows before {@code daysUntil}. */
+    record Marks(long hoursUntil, long daysUntil) {
+        /** Nothing compacted yet. */
+        static final Marks NONE = new Marks(Long.MIN_VALUE, Long.MIN_VALUE);
+    }
+
+    /**
+     * Writes the rollups of the given minutes, all or nothing: minute rows, and hour (day) rows for the minutes whose
+     * hour (day) compaction has already passed. Holds the marks row's lock, so compaction is not halfway through an
+     * hour meanwhile.
+     */
     void write(Map<Long, Map<CallKey, Counts>> calls, Map<Long, Map<LatencyKey, Latency>> latencies, String node)
             throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
-                for (Granularity g : Granularity.values()) {
-                    insertCalls(connection, g, regroup(calls, g), node);
-                    insertLatencies(connection, g, regroupLatencies(latencies, g), node);
-                }
+                Marks marks = marks(connection, true);
+                insertCalls(connection, Granularity.MINUTE, regroup(calls, Granularity.MINUTE), node);
+                insertLatencies(connection, Granularity.MINUTE, regroupLatencies(latencies, Granularity.MINUTE), node);
+                Map<Long, Map<CallKey, Counts>> lateHours = new LinkedHashMap<>();
+                Map<Long, Map<LatencyKey, Latency>> lateHourLatencies = new LinkedHashMap<>();
+                Map<Long, Map<CallKey, Counts>> lateDays = new LinkedHashMap<>();
+                Map<Long, Map<LatencyKey, Latency>> lateDayLatencies = new LinkedHashMap<>();
+                calls.forEach((minute, rows) -> {
+                    if (Granularity.HOUR.floor(minute) < marks.hoursUntil()) {
+                        lateHours.put(minute, rows);
+                        lateHourLatencies.put(minute, latencies.getOrDefault(minute, Map.of()));
+                    }
+                    if (Granularity.DAY.floor(minute) < marks.daysUntil()) {
+                        lateDays.put(minute, rows);
+                        lateDayLatencies.put(minute, latencies.getOrDefault(minute, Map.of()));
+                    }
+                });
+                insertCalls(connection, Granularity.HOUR, regroup(lateHours, Granularity.HOUR), node);
+                insertLatencies(connection, Granularity.HOUR, regroupLatencies(lateHourLatencies, Granularity.HOUR),
+                        node);
+                insertCalls(connection, Granularity.DAY, regroup(lateDays, Granularity.DAY), node);
+                insertLatencies(connection, Granularity.DAY, regroupLatencies(lateDayLatencies, Granularity.DAY),
+                        node);
                 connection.commit();
             } catch (SQLException | RuntimeException e) {
                 connection.rollback();
@@ -70,6 +98,27 @@ final class RollupStore {
             } finally {
                 connection.setAutoCommit(true);
             }
+        }
+    }
+
+    /** The compaction marks; {@code lock}: for update, until the transaction ends. */
+    static Marks marks(Connection connection, boolean lock) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(
+                "select hours_until, days_until from usage_rollup_marks where id = 1" + (lock ? " for update" : ""));
+                ResultSet rs = select.executeQuery()) {
+            if (!rs.next()) {
+                throw new IllegalStateException("usage_rollup_marks has no row (migration V17)");
+            }
+            OffsetDateTime hours = rs.getObject(1, OffsetDateTime.class);
+            OffsetDateTime days = rs.getObject(2, OffsetDateTime.class);
+            return new Marks(hours == null ? Long.MIN_VALUE : hours.toInstant().toEpochMilli(),
+                    days == null ? Long.MIN_VALUE : days.toInstant().toEpochMilli());
+        }
+    }
+
+    Marks marks() throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            return marks(connection, false);
         }
     }
 
@@ -353,17 +402,65 @@ final class RollupStore {
     // --- compaction and retention ----------------------------------------------------------------------------------
 
     /**
-     * Merges the rows of each bucket in [start, end) that share a key into one row (node {@code *}), in one
-     * transaction. Another node merging the same rows at the same time makes one of the two delete fewer rows than it
-     * read; that one rolls back, so nothing is counted twice. Returns the rows removed.
+     * Adds up the rows of {@code finer} in [start, start + one {@code coarser} bucket) into rows of {@code coarser}
+     * and moves the mark to the end of that bucket, in one transaction holding the marks row's lock. Does nothing when
+     * the mark has already passed {@code start} (another node did it). Returns the rows written.
      */
-    int compact(Granularity g, long start, long end) throws SQLException {
+    int compact(Granularity finer, Granularity coarser, long start) throws SQLException {
+        long end = start + coarser.millis;
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
-                int removed = compactCalls(connection, g, start, end) + compactLatencies(connection, g, start, end);
+                Marks marks = marks(connection, true);
+                long until = coarser == Granularity.HOUR ? marks.hoursUntil() : marks.daysUntil();
+                if (until != Long.MIN_VALUE && until > start) {
+                    connection.rollback();
+                    return 0;
+                }
+                int written;
+                try (PreparedStatement insert = connection.prepareStatement("insert into usage_rollups (granularity,"
+                        + " bucket, node_id, " + CALL_KEY_COLUMNS + ", calls, errors, dispatched, bytes_in, bytes_out,"
+                        + " input_tokens, output_tokens, cached_tokens, cost_micros, latency_sum_ms, latency_max_ms)"
+                        + " select ?, ?, '*', " + CALL_KEY_COLUMNS + ", " + COUNT_SUMS
+                        + " from usage_rollups where granularity = ? and bucket >= ? and bucket < ?"
+                        + " group by " + CALL_KEY_COLUMNS)) {
+                    insert.setString(1, String.valueOf(coarser.code));
+                    insert.setObject(2, time(start));
+                    insert.setString(3, String.valueOf(finer.code));
+                    insert.setObject(4, time(start));
+                    insert.setObject(5, time(end));
+                    written = insert.executeUpdate();
+                }
+                Map<LatencyKey, Latency> sums = new LinkedHashMap<>();
+                try (PreparedStatement select = connection.prepareStatement("select scope, api_id, endpoint,"
+                        + " status_class, consumer_id, country, calls, latency_sum_ms, latency_min_ms, latency_max_ms,"
+                        + " histogram from usage_latency where granularity = ? and bucket >= ? and bucket < ?")) {
+                    bindRange(select, finer, start, end);
+                    try (ResultSet rs = select.executeQuery()) {
+                        while (rs.next()) {
+                            LatencyKey key = new LatencyKey(rs.getString(1).charAt(0), rs.getObject(2, UUID.class),
+                                    rs.getString(3), rs.getInt(4), rs.getObject(5, UUID.class), rs.getString(6));
+                            Latency latency = Latency.decode(rs.getLong(7), rs.getLong(8), rs.getInt(9),
+                                    rs.getInt(10), rs.getBytes(11));
+                            Latency sum = sums.get(key);
+                            if (sum == null) {
+                                sums.put(key, latency);
+                            } else {
+                                sum.add(latency);
+                            }
+                        }
+                    }
+                }
+                Map<Bucketed<LatencyKey>, Latency> rows = new LinkedHashMap<>();
+                sums.forEach((key, latency) -> rows.put(new Bucketed<>(start, key), latency));
+                insertLatencies(connection, coarser, rows, "*");
+                try (PreparedStatement mark = connection.prepareStatement("update usage_rollup_marks set "
+                        + (coarser == Granularity.HOUR ? "hours_until" : "days_until") + " = ? where id = 1")) {
+                    mark.setObject(1, time(end));
+                    mark.executeUpdate();
+                }
                 connection.commit();
-                return removed;
+                return written + rows.size();
             } catch (SQLException | RuntimeException e) {
                 connection.rollback();
                 throw e;
@@ -373,122 +470,16 @@ final class RollupStore {
         }
     }
 
-    private static int compactCalls(Connection connection, Granularity g, long start, long end) throws SQLException {
-        Map<Bucketed<CallKey>, List<Long>> ids = new HashMap<>();
-        Map<Bucketed<CallKey>, Counts> sums = new HashMap<>();
-        try (PreparedStatement select = connection.prepareStatement("select id, bucket, " + CALL_KEY_COLUMNS
-                + ", calls, errors, dispatched, bytes_in, bytes_out, input_tokens, output_tokens, cached_tokens,"
-                + " cost_micros, latency_sum_ms, latency_max_ms from usage_rollups"
-                + " where granularity = ? and bucket >= ? and bucket < ?")) {
-            bindRange(select, g, start, end);
+    /** The oldest bucket of a granularity, or null when there are no rows. */
+    Long oldest(Granularity g) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement select = connection.prepareStatement(
+                        "select min(bucket) from usage_rollups where granularity = ?")) {
+            select.setString(1, String.valueOf(g.code));
             try (ResultSet rs = select.executeQuery()) {
-                while (rs.next()) {
-                    Bucketed<CallKey> key = new Bucketed<>(rs.getObject(2, OffsetDateTime.class).toInstant()
-                            .toEpochMilli(),
-                            new CallKey(rs.getObject(3, UUID.class), rs.getString(4),
-                                    rs.getObject(5, UUID.class), rs.getObject(6, UUID.class),
-                                    rs.getObject(7, UUID.class), rs.getInt(8), rs.getString(9), rs.getString(10)));
-                    ids.computeIfAbsent(key, k -> new ArrayList<>()).add(rs.getLong(1));
-                    Counts c = new Counts();
-                    c.calls = rs.getLong(11);
-                    c.errors = rs.getLong(12);
-                    c.dispatched = rs.getLong(13);
-                    c.bytesIn = rs.getLong(14);
-                    c.bytesOut = rs.getLong(15);
-                    c.inputTokens = rs.getLong(16);
-                    c.outputTokens = rs.getLong(17);
-                    c.cachedTokens = rs.getLong(18);
-                    c.costMicros = rs.getLong(19);
-                    c.latencySumMs = rs.getLong(20);
-                    c.latencyMaxMs = rs.getInt(21);
-                    sums.computeIfAbsent(key, k -> new Counts()).add(c);
-                }
+                OffsetDateTime oldest = rs.next() ? rs.getObject(1, OffsetDateTime.class) : null;
+                return oldest == null ? null : oldest.toInstant().toEpochMilli();
             }
-        }
-        Map<Bucketed<CallKey>, Counts> merged = new LinkedHashMap<>();
-        List<Long> doomed = new ArrayList<>();
-        ids.forEach((key, rows) -> {
-            if (rows.size() > 1) {
-                merged.put(key, sums.get(key));
-                doomed.addAll(rows);
-            }
-        });
-        if (doomed.isEmpty()) {
-            return 0;
-        }
-        delete(connection, "usage_rollups", doomed);
-        Map<Long, Map<CallKey, Counts>> byBucket = new HashMap<>();
-        merged.forEach((key, counts) -> byBucket.computeIfAbsent(key.bucket(), b -> new HashMap<>()).put(key.key(),
-                counts));
-        // the buckets are already of granularity g: regrouping at g keeps them as they are
-        insertCalls(connection, g, regroup(byBucket, g), "*");
-        return doomed.size() - merged.size();
-    }
-
-    private static int compactLatencies(Connection connection, Granularity g, long start, long end)
-            throws SQLException {
-        Map<Bucketed<LatencyKey>, List<Long>> ids = new HashMap<>();
-        Map<Bucketed<LatencyKey>, Latency> sums = new HashMap<>();
-        try (PreparedStatement select = connection.prepareStatement("select id, bucket, scope, api_id, endpoint,"
-                + " status_class, consumer_id, country, calls, latency_sum_ms, latency_min_ms, latency_max_ms,"
-                + " histogram from usage_latency where granularity = ? and bucket >= ? and bucket < ?")) {
-            bindRange(select, g, start, end);
-            try (ResultSet rs = select.executeQuery()) {
-                while (rs.next()) {
-                    Bucketed<LatencyKey> key = new Bucketed<>(rs.getObject(2, OffsetDateTime.class).toInstant()
-                            .toEpochMilli(),
-                            new LatencyKey(rs.getString(3).charAt(0), rs.getObject(4, UUID.class),
-                                    rs.getString(5), rs.getInt(6), rs.getObject(7, UUID.class), rs.getString(8)));
-                    ids.computeIfAbsent(key, k -> new ArrayList<>()).add(rs.getLong(1));
-                    Latency latency = Latency.decode(rs.getLong(9), rs.getLong(10), rs.getInt(11), rs.getInt(12),
-                            rs.getBytes(13));
-                    Latency sum = sums.get(key);
-                    if (sum == null) {
-                        sums.put(key, latency);
-                    } else {
-                        sum.add(latency);
-                    }
-                }
-            }
-        }
-        Map<Long, Map<LatencyKey, Latency>> byBucket = new HashMap<>();
-        List<Long> doomed = new ArrayList<>();
-        int[] merged = {0};
-        ids.forEach((key, rows) -> {
-            if (rows.size() > 1) {
-                byBucket.computeIfAbsent(key.bucket(), b -> new HashMap<>()).put(key.key(), sums.get(key));
-                doomed.addAll(rows);
-                merged[0]++;
-            }
-        });
-        if (doomed.isEmpty()) {
-            return 0;
-        }
-        delete(connection, "usage_latency", doomed);
-        insertLatencies(connection, g, regroupLatencies(byBucket, g), "*");
-        return doomed.size() - merged[0];
-    }
-
-    private static void delete(Connection connection, String table, List<Long> ids) throws SQLException {
-        for (int i = 0; i < ids.size(); i += IDS_PER_STATEMENT) {
-            List<Long> chunk = ids.subList(i, Math.min(ids.size(), i + IDS_PER_STATEMENT));
-            try (PreparedStatement delete = connection.prepareStatement("delete from " + table + " where id in ("
-                    + "?, ".repeat(chunk.size() - 1) + "?)")) {
-                for (int j = 0; j < chunk.size(); j++) {
-                    delete.setLong(j + 1, chunk.get(j));
-                }
-                int deleted = delete.executeUpdate();
-                if (deleted != chunk.size()) {
-                    throw new ConcurrentCompaction();
-                }
-            }
-        }
-    }
-
-    /** Another node merged some of the same rows first: this merge is rolled back. */
-    static final class ConcurrentCompaction extends RuntimeException {
-        ConcurrentCompaction() {
-            super("rows merged by another node meanwhile", null, false, false);
         }
     }
 

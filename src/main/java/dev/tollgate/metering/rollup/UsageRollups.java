@@ -6,7 +6,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +42,10 @@ import io.agroal.api.AgroalDataSource;
 public class UsageRollups {
 
     private static final Logger LOG = Logger.getLogger(UsageRollups.class);
+    /** An hour is compacted this long after it ends, once every node's flush has written its last minute. */
+    static final long GRACE_MILLIS = 2 * 60_000L;
+    /** Hours and days compacted per {@link #maintain()} at most, so a long backlog is worked off in steps. */
+    static final int BUCKETS_PER_ROUND = 500;
 
     private final RollupFolder folder = new RollupFolder();
     private final RollupStore store;
@@ -51,8 +54,6 @@ public class UsageRollups {
     private final long minuteRetentionMillis;
     private final long hourRetentionMillis;
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
-    /** Compaction has merged every closed bucket before these (per granularity); starts a little back at boot. */
-    private final Map<Granularity, Long> compactedUntil = new HashMap<>();
 
     UsageRollups(AgroalDataSource dataSource, Clock clock, MeteringConfig config) {
         this.store = new RollupStore(dataSource);
@@ -109,40 +110,48 @@ public class UsageRollups {
     }
 
     /**
-     * Merges duplicate rows of closed buckets (a flush per minute writes one hour row per key each minute; several
-     * nodes write one each) and deletes minute and hour rows past their retention. For the usage writer's thread;
-     * failures are logged and retried next time.
+     * Compacts what has closed — the minutes of each hour that ended more than {@link #GRACE_MILLIS} ago into hour
+     * rows, the hours of each fully compacted day into day rows — and deletes minute and hour rows past their
+     * retention (never rows not yet compacted). At most {@link #BUCKETS_PER_ROUND} hours and days per call; for the
+     * usage writer's thread. Failures are logged and retried next time.
      */
     public void maintain() {
         long now = clock.millis();
         try {
-            compact(Granularity.MINUTE, Granularity.HOUR.millis, now - 2 * Granularity.HOUR.millis, now);
-            compact(Granularity.HOUR, Granularity.DAY.millis, now - 2 * Granularity.DAY.millis, now);
-            compact(Granularity.DAY, Granularity.DAY.millis, now - 7 * Granularity.DAY.millis, now);
-            int deleted = store.deleteBefore(Granularity.MINUTE, now - minuteRetentionMillis)
-                    + store.deleteBefore(Granularity.HOUR, now - hourRetentionMillis);
+            RollupStore.Marks marks = store.marks();
+            long hours = marks.hoursUntil();
+            if (hours == Long.MIN_VALUE) {
+                Long oldest = store.oldest(Granularity.MINUTE);
+                hours = oldest == null ? Long.MIN_VALUE : Granularity.HOUR.floor(oldest);
+            }
+            long closedHours = Granularity.HOUR.floor(now - GRACE_MILLIS);
+            int done = 0;
+            for (long h = hours; h != Long.MIN_VALUE && h < closedHours
+                    && done < BUCKETS_PER_ROUND; h += Granularity.HOUR.millis) {
+                store.compact(Granularity.MINUTE, Granularity.HOUR, h);
+                done++;
+            }
+            marks = store.marks();
+            long days = marks.daysUntil();
+            if (days == Long.MIN_VALUE) {
+                Long oldest = store.oldest(Granularity.HOUR);
+                days = oldest == null ? Long.MIN_VALUE : Granularity.DAY.floor(oldest);
+            }
+            for (long d = days; d != Long.MIN_VALUE && d + Granularity.DAY.millis <= marks.hoursUntil()
+                    && done < BUCKETS_PER_ROUND; d += Granularity.DAY.millis) {
+                store.compact(Granularity.HOUR, Granularity.DAY, d);
+                done++;
+            }
+            marks = store.marks();
+            int deleted = store.deleteBefore(Granularity.MINUTE, Math.min(now - minuteRetentionMillis,
+                    marks.hoursUntil()))
+                    + store.deleteBefore(Granularity.HOUR, Math.min(now - hourRetentionMillis, marks.daysUntil()));
             if (deleted > 0) {
                 LOG.infof("Deleted %d usage rollup rows past their retention (minutes %d d, hours %d d)", deleted,
                         minuteRetentionMillis / Granularity.DAY.millis, hourRetentionMillis / Granularity.DAY.millis);
             }
         } catch (SQLException | RuntimeException e) {
             LOG.warnf("Compacting usage rollups failed (%s); retrying later", e.getMessage());
-        }
-    }
-
-    /** Compacts closed buckets of {@code g} in ranges of {@code step}, from where it stopped last time. */
-    private void compact(Granularity g, long step, long bootStart, long now) throws SQLException {
-        // a bucket is closed a minute after it ends, once the flushes of every node have written it
-        long closed = g.floor(now - Granularity.MINUTE.millis - g.millis) + g.millis;
-        long from = compactedUntil.getOrDefault(g, Granularity.HOUR.floor(bootStart));
-        while (from < closed) {
-            long to = Math.min(closed, from + step);
-            int removed = store.compact(g, from, to);
-            if (removed > 0) {
-                LOG.debugf("Merged %d usage rollup rows of granularity %s", removed, g);
-            }
-            from = to;
-            compactedUntil.put(g, from);
         }
     }
 
@@ -169,7 +178,7 @@ public class UsageRollups {
         long end = to.toEpochMilli();
         lock.readLock().lock();
         try {
-            for (Granularity.Segment s : Granularity.plan(start, end, coarsest)) {
+            for (Granularity.Segment s : plan(start, end, coarsest)) {
                 store.readCalls(s.granularity(), s.start(), s.end(), filter, columns, byBucket, sink);
             }
             Predicate<CallKey> wanted = key -> matches(filter, key);
@@ -228,7 +237,7 @@ public class UsageRollups {
         long end = to.toEpochMilli();
         lock.readLock().lock();
         try {
-            for (Granularity.Segment s : Granularity.plan(start, end, coarsest)) {
+            for (Granularity.Segment s : plan(start, end, coarsest)) {
                 store.readLatencies(s.granularity(), s.start(), s.end(), filter, sink);
             }
             folder.eachLatencies(minute -> minute >= start && minute < end, key -> key.scope() == scope
@@ -244,6 +253,11 @@ public class UsageRollups {
         groups.forEach((k, latency) -> result.add(new LatencyGroup((Instant) k.get(0), (UUID) k.get(1),
                 (String) k.get(2), (Integer) k.get(3), (UUID) k.get(4), (String) k.get(5), latency.stats())));
         return result;
+    }
+
+    private List<Granularity.Segment> plan(long start, long end, Granularity coarsest) throws SQLException {
+        RollupStore.Marks marks = store.marks();
+        return Granularity.plan(start, end, coarsest, marks.hoursUntil(), marks.daysUntil());
     }
 
     private static boolean matches(UsageFilter filter, CallKey key) {

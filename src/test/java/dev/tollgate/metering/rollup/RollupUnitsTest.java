@@ -9,6 +9,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class RollupUnitsTest {
 
+    /** Compaction is past every bucket of these tests. */
+    private static final long ALL = Long.MAX_VALUE;
+
     private static long at(String instant) {
         return Instant.parse(instant).toEpochMilli();
     }
@@ -16,7 +19,7 @@ class RollupUnitsTest {
     @Test
     void a_window_is_read_as_whole_days_then_whole_hours_then_minutes() {
         List<Granularity.Segment> plan = Granularity.plan(at("2026-11-01T22:10:00Z"), at("2026-11-04T01:30:00Z"),
-                Granularity.DAY);
+                Granularity.DAY, ALL, ALL);
         assertThat(plan).containsExactlyInAnyOrder(
                 new Granularity.Segment(Granularity.DAY, at("2026-11-02T00:00:00Z"), at("2026-11-04T00:00:00Z")),
                 new Granularity.Segment(Granularity.HOUR, at("2026-11-01T23:00:00Z"), at("2026-11-02T00:00:00Z")),
@@ -27,14 +30,31 @@ class RollupUnitsTest {
 
     @Test
     void a_window_never_uses_a_granularity_coarser_than_asked() {
-        assertThat(Granularity.plan(at("2026-11-01T00:00:00Z"), at("2026-11-03T00:00:00Z"), Granularity.HOUR))
+        assertThat(Granularity.plan(at("2026-11-01T00:00:00Z"), at("2026-11-03T00:00:00Z"), Granularity.HOUR, ALL, ALL))
                 .containsExactly(new Granularity.Segment(Granularity.HOUR, at("2026-11-01T00:00:00Z"),
                         at("2026-11-03T00:00:00Z")));
-        assertThat(Granularity.plan(at("2026-11-01T00:00:30Z"), at("2026-11-01T00:05:00Z"), Granularity.DAY))
+        assertThat(Granularity.plan(at("2026-11-01T00:00:30Z"), at("2026-11-01T00:05:00Z"), Granularity.DAY, ALL, ALL))
                 .containsExactly(new Granularity.Segment(Granularity.MINUTE, at("2026-11-01T00:00:30Z"),
                         at("2026-11-01T00:05:00Z")));
-        assertThat(Granularity.plan(at("2026-11-01T00:05:00Z"), at("2026-11-01T00:05:00Z"), Granularity.DAY))
+        assertThat(Granularity.plan(at("2026-11-01T00:05:00Z"), at("2026-11-01T00:05:00Z"), Granularity.DAY, ALL, ALL))
                 .isEmpty();
+    }
+
+    @Test
+    void a_window_reads_minutes_where_compaction_has_not_been_yet() {
+        // hours compacted up to 2026-11-03T05:00, days up to 2026-11-03
+        assertThat(Granularity.plan(at("2026-11-01T00:00:00Z"), at("2026-11-04T00:00:00Z"), Granularity.DAY,
+                at("2026-11-03T05:00:00Z"), at("2026-11-03T00:00:00Z"))).containsExactlyInAnyOrder(
+                        new Granularity.Segment(Granularity.DAY, at("2026-11-01T00:00:00Z"),
+                                at("2026-11-03T00:00:00Z")),
+                        new Granularity.Segment(Granularity.HOUR, at("2026-11-03T00:00:00Z"),
+                                at("2026-11-03T05:00:00Z")),
+                        new Granularity.Segment(Granularity.MINUTE, at("2026-11-03T05:00:00Z"),
+                                at("2026-11-04T00:00:00Z")));
+        // nothing compacted: minutes only
+        assertThat(Granularity.plan(at("2026-11-01T00:00:00Z"), at("2026-11-02T00:00:00Z"), Granularity.DAY,
+                Long.MIN_VALUE, Long.MIN_VALUE)).containsExactly(new Granularity.Segment(Granularity.MINUTE,
+                        at("2026-11-01T00:00:00Z"), at("2026-11-02T00:00:00Z")));
     }
 
     @Test
