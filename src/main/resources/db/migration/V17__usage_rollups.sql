@@ -47,7 +47,7 @@ create index ix_usage_rollups_api on usage_rollups (api_id, granularity, bucket)
 create index ix_usage_rollups_consumer on usage_rollups (consumer_id, granularity, bucket);
 create index ix_usage_rollups_bucket on usage_rollups (granularity, bucket);
 
--- Narrow rollups with latency histograms (HdrHistogram, compressed encoding; milliseconds, 2 significant digits),
+-- Narrow rollups with latency histograms (HdrHistogram's encoding; milliseconds, 2 significant digits),
 -- few rows per bucket so that analytics over long windows stay fast, for four scopes:
 --   'e' one API's endpoint and status class (providers and admins),
 --   'c' one consumer's calls to one API (consumers; top consumers),
@@ -73,6 +73,7 @@ create table usage_latency (
 create index ix_usage_latency_api on usage_latency (api_id, granularity, bucket);
 create index ix_usage_latency_scope on usage_latency (scope, granularity, bucket);
 create index ix_usage_latency_consumer on usage_latency (consumer_id, granularity, bucket);
+create index ix_usage_latency_bucket on usage_latency (granularity, bucket);
 
 -- How far compaction has got: hour rows exist for every hour before hours_until, day rows for every day before
 -- days_until (null: nothing compacted yet). One row; its lock orders compaction and the writers' flushes.

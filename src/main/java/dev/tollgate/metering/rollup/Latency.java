@@ -1,7 +1,6 @@
 package dev.tollgate.metering.rollup;
 
 import java.nio.ByteBuffer;
-import java.util.zip.DataFormatException;
 
 import org.HdrHistogram.Histogram;
 
@@ -53,9 +52,13 @@ final class Latency {
         return copy;
     }
 
+    /**
+     * HdrHistogram's own encoding (zig-zag LEB128 counts with runs of zeros collapsed: a few hundred bytes), not its
+     * deflated one, which costs more to write and to read than it saves.
+     */
     byte[] encode() {
         ByteBuffer buffer = ByteBuffer.allocate(histogram.getNeededByteBufferCapacity());
-        int length = histogram.encodeIntoCompressedByteBuffer(buffer);
+        int length = histogram.encodeIntoByteBuffer(buffer);
         byte[] bytes = new byte[length];
         buffer.flip();
         buffer.get(bytes);
@@ -63,16 +66,12 @@ final class Latency {
     }
 
     static Latency decode(long calls, long sumMs, int minMs, int maxMs, byte[] encoded) {
-        try {
-            Latency latency = new Latency(Histogram.decodeFromCompressedByteBuffer(ByteBuffer.wrap(encoded), 0));
-            latency.calls = calls;
-            latency.sumMs = sumMs;
-            latency.minMs = minMs;
-            latency.maxMs = maxMs;
-            return latency;
-        } catch (DataFormatException e) {
-            throw new IllegalStateException("A stored latency histogram cannot be read", e);
-        }
+        Latency latency = new Latency(Histogram.decodeFromByteBuffer(ByteBuffer.wrap(encoded), 0));
+        latency.calls = calls;
+        latency.sumMs = sumMs;
+        latency.minMs = minMs;
+        latency.maxMs = maxMs;
+        return latency;
     }
 
     dev.tollgate.metering.LatencyStats stats() {
