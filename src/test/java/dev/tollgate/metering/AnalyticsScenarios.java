@@ -308,8 +308,9 @@ abstract class AnalyticsScenarios {
         assertThat(lines).hasSize(4);
 
         assertThat(csv(fixture.api().provider(), "/errors")).startsWith(
-                "api_id,api_name,endpoint,status,count,last_occurred\r\n").contains(",GET /status/{id},4xx,1,"
-                        + fixture.minute() + "\r\n");
+                "api_id,api_name,endpoint,status,count,last_occurred\r\n").contains(
+                        ",GET /status/{id},4xx,1,"
+                                + fixture.minute() + "\r\n");
         assertThat(csv(fixture.api().provider(), "/geography"))
                 .isEqualTo("country,calls,errors\r\nDE,3,0\r\nUS,2,0\r\nFR,1,1\r\nunknown,1,1\r\n");
         assertThat(csv(fixture.api().provider(), "/revenue")).startsWith(

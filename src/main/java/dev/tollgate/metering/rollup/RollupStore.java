@@ -246,8 +246,9 @@ final class RollupStore {
             return;
         }
         for (List<UUID> apis : chunks(filter.apiIds())) {
-            StringBuilder sql = new StringBuilder("select api_id, endpoint, status_class, max(bucket) from usage_rollups"
-                    + " where granularity = ? and bucket >= ? and bucket < ? and errors > 0");
+            StringBuilder sql = new StringBuilder(
+                    "select api_id, endpoint, status_class, max(bucket) from usage_rollups"
+                            + " where granularity = ? and bucket >= ? and bucket < ? and errors > 0");
             where(sql, apis, filter.consumerId(), filter.keyId());
             if (filter.ai() != null) {
                 sql.append(filter.ai() ? " and model is not null" : " and model is null");

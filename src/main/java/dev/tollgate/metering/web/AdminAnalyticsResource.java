@@ -23,7 +23,7 @@ import dev.tollgate.metering.Analytics;
 import dev.tollgate.metering.rollup.Granularity;
 
 @Path("/api/v1/admin/analytics")
-@Produces({ MediaType.APPLICATION_JSON, Csv.MEDIA_TYPE })
+@Produces({MediaType.APPLICATION_JSON, Csv.MEDIA_TYPE})
 @RolesAllowed("admin")
 @SecurityRequirement(name = "jwt")
 @Tag(name = "admin")
@@ -44,7 +44,7 @@ public class AdminAnalyticsResource {
     @Path("/platform")
     @APIResponse(responseCode = "200", content = {
             @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.ARRAY, implementation = Analytics.PlatformMinute.class)),
-            @Content(mediaType = Csv.MEDIA_TYPE, schema = @Schema(type = SchemaType.STRING)) })
+            @Content(mediaType = Csv.MEDIA_TYPE, schema = @Schema(type = SchemaType.STRING))})
     @APIResponse(responseCode = "400", ref = "BadQuery")
     @APIResponse(responseCode = "403", ref = "Forbidden")
     @Operation(operationId = "getPlatformAnalytics", summary = "The whole platform per minute, last 24 h", description = "1440 minutes, "
@@ -59,7 +59,8 @@ public class AdminAnalyticsResource {
         List<Analytics.PlatformMinute> minutes = analytics.platform(from, to);
         if (csv) {
             return Csv.response("platform", Csv.of(List.of("minute", "calls", "errors", "error_rate", "p50", "p95",
-                    "p99", "active_consumers", "revenue", "ai_revenue"), minutes, m -> List.of(m.minute(), m.calls(),
+                    "p99", "active_consumers", "revenue", "ai_revenue"), minutes,
+                    m -> List.of(m.minute(), m.calls(),
                             m.errors(), m.errorRate(), m.p50(), m.p95(), m.p99(), m.activeConsumers(), m.revenue(),
                             m.aiRevenue())));
         }

@@ -31,7 +31,7 @@ import io.quarkus.security.Authenticated;
  * percentiles within 1%) and, for money, from the ledger.
  */
 @Path("/api/v1/analytics")
-@Produces({ MediaType.APPLICATION_JSON, Csv.MEDIA_TYPE })
+@Produces({MediaType.APPLICATION_JSON, Csv.MEDIA_TYPE})
 @Authenticated
 @SecurityRequirement(name = "jwt")
 @Tag(name = "analytics", description = "Calls, latency, errors and money over time")
@@ -77,7 +77,7 @@ public class AnalyticsResource {
     @Path("/traffic")
     @APIResponse(responseCode = "200", content = {
             @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Analytics.Traffic.class)),
-            @Content(mediaType = Csv.MEDIA_TYPE, schema = @Schema(type = SchemaType.STRING)) })
+            @Content(mediaType = Csv.MEDIA_TYPE, schema = @Schema(type = SchemaType.STRING))})
     @APIResponse(responseCode = "400", ref = "BadQuery")
     @APIResponse(responseCode = "403", ref = "Forbidden")
     @APIResponse(responseCode = "404", ref = "NotFound")
@@ -85,10 +85,12 @@ public class AnalyticsResource {
             + "bucket from the one holding from up to to, empty ones as zeros; at most 1500 points. p95 latency of "
             + "the APIs' endpoints (providers, admins) or of my calls (consumers). Default window: the last 24 h. "
             + "format=csv for CSV. " + WHO)
-    public Response traffic(@QueryParam("bucket") @Parameter(description = "minute, hour (default) or day") String bucket,
+    public Response traffic(
+            @QueryParam("bucket") @Parameter(description = "minute, hour (default) or day") String bucket,
             @QueryParam("as") String as, @QueryParam("api_id") String apiId,
             @QueryParam("consumer_id") String consumerId, @QueryParam("from") String from,
-            @QueryParam("to") String to, @QueryParam("format") @Parameter(description = "json (default) or csv") String format) {
+            @QueryParam("to") String to,
+            @QueryParam("format") @Parameter(description = "json (default) or csv") String format) {
         boolean csv = AnalyticsRequest.csv(format);
         Granularity granularity = granularity(bucket);
         AnalyticsRequest.Window window = request.window(from, to, DAY);
@@ -110,7 +112,7 @@ public class AnalyticsResource {
     @Path("/performance")
     @APIResponse(responseCode = "200", content = {
             @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.ARRAY, implementation = Analytics.EndpointPerformance.class)),
-            @Content(mediaType = Csv.MEDIA_TYPE, schema = @Schema(type = SchemaType.STRING)) })
+            @Content(mediaType = Csv.MEDIA_TYPE, schema = @Schema(type = SchemaType.STRING))})
     @APIResponse(responseCode = "400", ref = "BadQuery")
     @APIResponse(responseCode = "403", ref = "Forbidden")
     @APIResponse(responseCode = "404", ref = "NotFound")
@@ -132,7 +134,8 @@ public class AnalyticsResource {
         List<Analytics.EndpointPerformance> rows = analytics.performance(view, window.from(), window.to());
         if (csv) {
             return Csv.response("performance", Csv.of(List.of("api_id", "api_name", "endpoint", "calls", "avg", "min",
-                    "max", "p50", "p95", "p99"), rows, r -> List.of(r.apiId(), nullable(r.apiName()), r.endpoint(),
+                    "max", "p50", "p95", "p99"), rows,
+                    r -> List.of(r.apiId(), nullable(r.apiName()), r.endpoint(),
                             r.calls(), r.avg(), r.min(), r.max(), r.p50(), r.p95(), r.p99())));
         }
         return json(rows);
@@ -142,7 +145,7 @@ public class AnalyticsResource {
     @Path("/errors")
     @APIResponse(responseCode = "200", content = {
             @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.ARRAY, implementation = Analytics.EndpointErrors.class)),
-            @Content(mediaType = Csv.MEDIA_TYPE, schema = @Schema(type = SchemaType.STRING)) })
+            @Content(mediaType = Csv.MEDIA_TYPE, schema = @Schema(type = SchemaType.STRING))})
     @APIResponse(responseCode = "400", ref = "BadQuery")
     @APIResponse(responseCode = "403", ref = "Forbidden")
     @APIResponse(responseCode = "404", ref = "NotFound")
@@ -159,7 +162,8 @@ public class AnalyticsResource {
         List<Analytics.EndpointErrors> rows = analytics.errors(view, window.from(), window.to());
         if (csv) {
             return Csv.response("errors", Csv.of(List.of("api_id", "api_name", "endpoint", "status", "count",
-                    "last_occurred"), rows, r -> List.of(r.apiId(), nullable(r.apiName()), r.endpoint(), r.status(),
+                    "last_occurred"), rows,
+                    r -> List.of(r.apiId(), nullable(r.apiName()), r.endpoint(), r.status(),
                             r.count(), nullable(r.lastOccurred()))));
         }
         return json(rows);
@@ -188,7 +192,7 @@ public class AnalyticsResource {
     @Path("/revenue")
     @APIResponse(responseCode = "200", content = {
             @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.ARRAY, implementation = Analytics.RevenueDay.class)),
-            @Content(mediaType = Csv.MEDIA_TYPE, schema = @Schema(type = SchemaType.STRING)) })
+            @Content(mediaType = Csv.MEDIA_TYPE, schema = @Schema(type = SchemaType.STRING))})
     @APIResponse(responseCode = "400", ref = "BadQuery")
     @APIResponse(responseCode = "403", ref = "Forbidden")
     @APIResponse(responseCode = "404", ref = "NotFound")
@@ -209,7 +213,8 @@ public class AnalyticsResource {
         List<Analytics.RevenueDay> rows = analytics.revenue(view, window.from(), window.to());
         if (csv) {
             return Csv.response("revenue", Csv.of(List.of("day", "api_id", "api_name", "calls", "gross",
-                    "provider_earnings", "platform", "currency"), rows, r -> List.of(r.day(), r.apiId(),
+                    "provider_earnings", "platform", "currency"), rows,
+                    r -> List.of(r.day(), r.apiId(),
                             nullable(r.apiName()), r.calls(), r.gross(), r.providerEarnings(), r.platform(),
                             r.currency())));
         }
@@ -220,7 +225,7 @@ public class AnalyticsResource {
     @Path("/geography")
     @APIResponse(responseCode = "200", content = {
             @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.ARRAY, implementation = Analytics.CountryCalls.class)),
-            @Content(mediaType = Csv.MEDIA_TYPE, schema = @Schema(type = SchemaType.STRING)) })
+            @Content(mediaType = Csv.MEDIA_TYPE, schema = @Schema(type = SchemaType.STRING))})
     @APIResponse(responseCode = "400", ref = "BadQuery")
     @APIResponse(responseCode = "403", ref = "Forbidden")
     @APIResponse(responseCode = "404", ref = "NotFound")
