@@ -173,6 +173,60 @@ public class LedgerStore {
                 .setParameter("account", earningsAccount).getResultList();
     }
 
+    // --- revenue and spend (analytics) ------------------------------------------------------------------------
+
+    /**
+     * The entries of call charges and API subscriptions in [from, to), of these APIs (all when null), on the
+     * consumer wallets, provider earnings and the platform's revenue: {api id, account kind, created at, micros, calls
+     * of the transaction}.
+     */
+    public List<Object[]> apiMoney(Collection<UUID> apiIds, String currency, Instant from, Instant to) {
+        SelectionQuery<Object[]> query = session.createSelectionQuery("select t.apiId, a.kind, e.createdAt, e.amount,"
+                + " t.calls from LedgerEntryEntity e join LedgerTransactionEntity t on t.id = e.transactionId"
+                + " join LedgerAccountEntity a on a.id = e.accountId where t.type in ('charge', 'subscription')"
+                + " and t.apiId is not null" + (apiIds == null ? "" : " and t.apiId in :apis")
+                + " and a.kind in ('consumer_wallet', 'provider_earnings', 'platform_revenue')"
+                + " and e.currency = :currency and e.createdAt >= :from and e.createdAt < :to", Object[].class)
+                .setParameter("currency", currency).setParameter("from", from).setParameter("to", to);
+        if (apiIds != null) {
+            query.setParameter("apis", apiIds);
+        }
+        return query.getResultList();
+    }
+
+    /**
+     * What a consumer's wallet paid in [from, to) for gateway calls and API subscriptions (not AI calls), optionally
+     * only for these APIs, in micros (positive).
+     */
+    public long gatewaySpend(UUID consumerId, Collection<UUID> apiIds, String currency, Instant from, Instant to) {
+        SelectionQuery<Long> query = session.createSelectionQuery("select sum(e.amount) from LedgerEntryEntity e"
+                + " join LedgerTransactionEntity t on t.id = e.transactionId"
+                + " join LedgerAccountEntity a on a.id = e.accountId where a.kind = 'consumer_wallet'"
+                + " and a.ownerId = :consumer and t.type in ('charge', 'subscription') and t.model is null"
+                + (apiIds == null ? "" : " and t.apiId in :apis")
+                + " and e.currency = :currency and e.createdAt >= :from and e.createdAt < :to", Long.class)
+                .setParameter("consumer", consumerId).setParameter("currency", currency).setParameter("from", from)
+                .setParameter("to", to);
+        if (apiIds != null) {
+            query.setParameter("apis", apiIds);
+        }
+        Long sum = query.getSingleResult();
+        return sum == null ? 0 : -sum;
+    }
+
+    /**
+     * The platform's revenue entries in [from, to) (fees on calls and subscriptions, AI calls, account tiers): {created
+     * at, micros, model (AI calls only)}.
+     */
+    public List<Object[]> platformRevenue(String currency, Instant from, Instant to) {
+        return session.createSelectionQuery("select e.createdAt, e.amount, t.model from LedgerEntryEntity e"
+                + " join LedgerTransactionEntity t on t.id = e.transactionId"
+                + " join LedgerAccountEntity a on a.id = e.accountId where a.kind = 'platform_revenue'"
+                + " and t.type in ('charge', 'subscription') and e.currency = :currency and e.createdAt >= :from"
+                + " and e.createdAt < :to", Object[].class).setParameter("currency", currency)
+                .setParameter("from", from).setParameter("to", to).getResultList();
+    }
+
     private static String where(String type, Instant from, Instant to) {
         return " where e.accountId in :accounts" + (type == null ? "" : " and t.type = :type")
                 + (from == null ? "" : " and e.createdAt >= :from") + (to == null ? "" : " and e.createdAt < :to");

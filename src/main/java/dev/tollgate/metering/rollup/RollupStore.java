@@ -287,6 +287,39 @@ final class RollupStore {
         }
     }
 
+    /**
+     * The newest bucket with errors of one granularity in [start, end), per API, endpoint and status class (of the
+     * calls {@code filter} selects).
+     */
+    void readLastErrors(Granularity g, long start, long end, UsageFilter filter, CallRows into) throws SQLException {
+        if (filter.apiIds() != null && filter.apiIds().isEmpty()) {
+            return;
+        }
+        for (List<UUID> apis : chunks(filter.apiIds())) {
+            StringBuilder sql = new StringBuilder(
+                    "select api_id, endpoint, status_class, max(bucket) from usage_rollups"
+                            + " where granularity = ? and bucket >= ? and bucket < ? and errors > 0");
+            where(sql, apis, filter.consumerId(), filter.keyId());
+            if (filter.ai() != null) {
+                sql.append(filter.ai() ? " and model is not null" : " and model is null");
+            }
+            sql.append(" group by api_id, endpoint, status_class");
+            try (Connection connection = dataSource.getConnection();
+                    PreparedStatement statement = connection.prepareStatement(sql.toString())) {
+                int i = bindRange(statement, g, start, end);
+                bind(statement, i, apis, filter.consumerId(), filter.keyId());
+                try (ResultSet rs = statement.executeQuery()) {
+                    while (rs.next()) {
+                        into.accept(rs.getObject(4, OffsetDateTime.class).toInstant().toEpochMilli(),
+                                new CallKey(rs.getObject(1, UUID.class), rs.getString(2), null, null, null,
+                                        rs.getInt(3), null, null),
+                                null);
+                    }
+                }
+            }
+        }
+    }
+
     /** Receives summed call rows. */
     interface CallRows {
         void accept(long bucket, CallKey key, Counts counts);

@@ -260,6 +260,50 @@ public class UsageRollups {
         return Granularity.plan(start, end, coarsest, marks.hoursUntil(), marks.daysUntil());
     }
 
+    /** When an endpoint last answered with an error of a status class: the start of that minute (or hour). */
+    public record LastError(UUID apiId, String endpoint, int statusClass, Instant at) {
+    }
+
+    /**
+     * Per API, endpoint and status class, the newest minute in [from, to) with errors among the calls {@code filter}
+     * selects. Minutes past their retention are no longer stored: errors only that old are dated by the start of their
+     * hour. Groups in no particular order.
+     */
+    public List<LastError> lastErrors(UsageFilter filter, Instant from, Instant to) {
+        Map<List<Object>, Long> newest = new HashMap<>();
+        long start = from.toEpochMilli();
+        long end = to.toEpochMilli();
+        RollupStore.CallRows minutes = (bucket, key, counts) -> newest.merge(
+                java.util.Arrays.asList(key.apiId(), key.endpoint(), key.statusClass()), bucket, Math::max);
+        lock.readLock().lock();
+        try {
+            store.readLastErrors(Granularity.MINUTE, start, end, filter, minutes);
+            folder.eachCalls(minute -> minute >= start && minute < end,
+                    key -> key.statusClass() >= 4 && matches(filter, key),
+                    (minute, rows) -> rows.forEach((key, counts) -> {
+                        if (counts.errors > 0) {
+                            minutes.accept(minute, key, counts);
+                        }
+                    }));
+            // whole hours of the window whose minutes are past their retention
+            long hoursEnd = Math.min(Granularity.HOUR.floor(end),
+                    Granularity.HOUR.floor(clock.millis() - minuteRetentionMillis));
+            if (Granularity.HOUR.ceil(start) < hoursEnd) {
+                store.readLastErrors(Granularity.HOUR, Granularity.HOUR.ceil(start), hoursEnd, filter,
+                        (bucket, key, counts) -> newest.putIfAbsent(
+                                java.util.Arrays.asList(key.apiId(), key.endpoint(), key.statusClass()), bucket));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Reading usage rollups failed", e);
+        } finally {
+            lock.readLock().unlock();
+        }
+        List<LastError> result = new ArrayList<>(newest.size());
+        newest.forEach((k, at) -> result.add(new LastError((UUID) k.get(0), (String) k.get(1), (Integer) k.get(2),
+                Instant.ofEpochMilli(at))));
+        return result;
+    }
+
     private static boolean matches(UsageFilter filter, CallKey key) {
         return (filter.apiIds() == null || filter.apiIds().contains(key.apiId()))
                 && (filter.consumerId() == null || filter.consumerId().equals(key.consumerId()))

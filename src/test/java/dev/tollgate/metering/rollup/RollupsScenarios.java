@@ -261,6 +261,35 @@ abstract class RollupsScenarios {
         return rows("usage_rollups", granularity);
     }
 
+    @Test
+    void last_errors_are_dated_by_their_minute_and_past_the_minutes_retention_by_their_hour() throws Exception {
+        Instant minute = Instant.parse("2026-02-03T12:34:00Z");
+        ManualClock clock = new ManualClock(minute.plusSeconds(90));
+        UsageRollups rollups = node(clock, "a");
+        rollups.fold(sample(minute));
+        Instant from = minute.minusSeconds(3 * 3600);
+        Instant to = minute.plusSeconds(3 * 3600);
+        Instant second = minute.plusSeconds(60);
+        Map<String, Instant> expected = Map.of("GET /missing 4", second, "GET /items/{id} 5", second);
+        // from memory, then from the minute rows
+        assertThat(lastErrors(rollups, from, to)).containsExactlyInAnyOrderEntriesOf(expected);
+        rollups.flush(true);
+        assertThat(lastErrors(rollups, from, to)).containsExactlyInAnyOrderEntriesOf(expected);
+        // a window that ends before the second minute sees the first
+        assertThat(lastErrors(rollups, from, second)).containsEntry("GET /missing 4", minute);
+
+        clock.now = minute.plus(Duration.ofDays(40));
+        rollups.maintain();
+        Instant hour = Instant.parse("2026-02-03T12:00:00Z");
+        assertThat(lastErrors(rollups, from, to)).containsExactlyInAnyOrderEntriesOf(
+                Map.of("GET /missing 4", hour, "GET /items/{id} 5", hour));
+    }
+
+    private Map<String, Instant> lastErrors(UsageRollups rollups, Instant from, Instant to) {
+        return rollups.lastErrors(UsageFilter.api(api), from, to).stream()
+                .collect(Collectors.toMap(e -> e.endpoint() + " " + e.statusClass(), UsageRollups.LastError::at));
+    }
+
     private long count(String sql, String granularity) throws Exception {
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement select = connection.prepareStatement(sql)) {

@@ -1,0 +1,7 @@
+package dev.tollgate.metering;
+
+import io.quarkus.test.junit.QuarkusTest;
+
+@QuarkusTest
+class AnalyticsOnH2Test extends AnalyticsScenarios {
+}
