@@ -62,7 +62,7 @@ public final class GenerateUsage {
         Instant end = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
         Instant start = end.minus(Duration.ofDays(days));
         MutableClock clock = new MutableClock(start);
-        UsageRollups rollups = new UsageRollups(dataSource, clock, new Config());
+        UsageRollups rollups = new UsageRollups(dataSource, clock, new Config(), "generator");
         Random random = new Random(42);
         long made = 0;
         long began = System.nanoTime();
@@ -179,11 +179,6 @@ public final class GenerateUsage {
         @Override
         public Optional<String> countryHeader() {
             return Optional.empty();
-        }
-
-        @Override
-        public Optional<String> nodeId() {
-            return Optional.of("generator");
         }
 
         @Override

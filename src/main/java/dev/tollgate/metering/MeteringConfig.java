@@ -29,9 +29,6 @@ public interface MeteringConfig {
      */
     Optional<String> countryHeader();
 
-    /** This node's name in the usage rollups it writes (informational; queries sum over nodes); default: host name. */
-    Optional<String> nodeId();
-
     /** How long per-minute rollups are kept (hourly and daily ones serve older windows). */
     @WithDefault("35d")
     Duration minuteRollupRetention();

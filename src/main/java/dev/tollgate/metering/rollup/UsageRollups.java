@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -17,6 +18,7 @@ import java.util.function.Predicate;
 
 import jakarta.inject.Singleton;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import dev.tollgate.gateway.UsageEvent;
@@ -56,18 +58,25 @@ public class UsageRollups {
     private final long hourRetentionMillis;
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
 
-    UsageRollups(AgroalDataSource dataSource, Clock clock, MeteringConfig config) {
+    @jakarta.inject.Inject
+    UsageRollups(AgroalDataSource dataSource, Clock clock, MeteringConfig config,
+            @ConfigProperty(name = "tollgate.node-id") Optional<String> nodeId,
+            @ConfigProperty(name = "quarkus.http.port", defaultValue = "8080") int port) {
+        this(dataSource, clock, config, nodeId.orElseGet(() -> hostName() + ":" + port));
+    }
+
+    /** {@code node}: this node's name in the rows it writes (informational; queries sum over nodes). */
+    UsageRollups(AgroalDataSource dataSource, Clock clock, MeteringConfig config, String node) {
         this.store = new RollupStore(dataSource);
         this.clock = clock;
-        this.node = config.nodeId().orElseGet(UsageRollups::hostName);
+        this.node = node.length() > 64 ? node.substring(0, 64) : node;
         this.minuteRetentionMillis = config.minuteRollupRetention().toMillis();
         this.hourRetentionMillis = config.hourRollupRetention().toMillis();
     }
 
     private static String hostName() {
         try {
-            String name = InetAddress.getLocalHost().getHostName();
-            return name.length() > 64 ? name.substring(0, 64) : name;
+            return InetAddress.getLocalHost().getHostName();
         } catch (java.io.IOException e) {
             return "node";
         }

@@ -73,8 +73,7 @@ abstract class RollupsScenarios {
     }
 
     private UsageRollups node(ManualClock clock, String name) {
-        MeteringConfig named = new MeteringConfigView(config, name);
-        return new UsageRollups(dataSource, clock, named);
+        return new UsageRollups(dataSource, clock, config, name);
     }
 
     private UsageEvent event(Instant at, String path, int status, int latencyMs, String country) {
@@ -299,44 +298,6 @@ abstract class RollupsScenarios {
                 rs.next();
                 return rs.getLong(1);
             }
-        }
-    }
-
-    /** The application's metering configuration under another node name. */
-    record MeteringConfigView(MeteringConfig config, String name) implements MeteringConfig {
-        @Override
-        public int queueCapacity() {
-            return config.queueCapacity();
-        }
-
-        @Override
-        public int batchSize() {
-            return config.batchSize();
-        }
-
-        @Override
-        public Duration flushInterval() {
-            return config.flushInterval();
-        }
-
-        @Override
-        public java.util.Optional<String> countryHeader() {
-            return config.countryHeader();
-        }
-
-        @Override
-        public java.util.Optional<String> nodeId() {
-            return java.util.Optional.of(name);
-        }
-
-        @Override
-        public Duration minuteRollupRetention() {
-            return config.minuteRollupRetention();
-        }
-
-        @Override
-        public Duration hourRollupRetention() {
-            return config.hourRollupRetention();
         }
     }
 }
