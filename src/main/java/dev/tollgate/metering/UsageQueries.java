@@ -17,14 +17,18 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 
 import io.agroal.api.AgroalDataSource;
 
-/** Reads recorded usage events: call logs, API metrics and consumers' usage. Plain SQL over {@code usage_events}. */
+/** Reads recorded usage: API metrics and consumers' usage (call logs: {@code metering.internal.raw.RawEvents}). */
 @ApplicationScoped
 public class UsageQueries {
 
-    /** One recorded call. */
+    /**
+     * One recorded call (a request log; read from the raw usage store, see
+     * {@code metering.internal.raw.RawEvents}); {@code country} as the trusted country header gave it.
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record CallLog(String requestId, UUID consumerId, UUID keyId, UUID planId, String method, String path,
-            int status, int latencyMs, Integer upstreamLatencyMs, long bytesIn, long bytesOut, Instant at) {
+            int status, int latencyMs, Integer upstreamLatencyMs, long bytesIn, long bytesOut, Instant at,
+            String country) {
     }
 
     public record Page<T>(List<T> items, long total) {
@@ -66,44 +70,6 @@ public class UsageQueries {
 
     UsageQueries(AgroalDataSource dataSource) {
         this.dataSource = dataSource;
-    }
-
-    /** Newest first. */
-    public Page<CallLog> logs(UUID apiId, StatusFilter status, int skip, int limit) {
-        String where = " from usage_events where api_id = ?" + status.sql();
-        try (Connection connection = dataSource.getConnection()) {
-            long total;
-            try (PreparedStatement count = connection.prepareStatement("select count(*)" + where)) {
-                count.setObject(1, apiId);
-                status.bind(count, 2);
-                try (ResultSet rs = count.executeQuery()) {
-                    rs.next();
-                    total = rs.getLong(1);
-                }
-            }
-            List<CallLog> logs = new ArrayList<>();
-            try (PreparedStatement select = connection.prepareStatement("select request_id, consumer_id, key_id, "
-                    + "plan_id, method, path, status, latency_ms, upstream_latency_ms, bytes_in, bytes_out, at" + where
-                    + " order by at desc, id desc offset ? rows fetch next ? rows only")) {
-                select.setObject(1, apiId);
-                int next = status.bind(select, 2);
-                select.setInt(next, skip);
-                select.setInt(next + 1, limit);
-                try (ResultSet rs = select.executeQuery()) {
-                    while (rs.next()) {
-                        int upstream = rs.getInt(9);
-                        Integer upstreamLatency = rs.wasNull() ? null : upstream;
-                        logs.add(new CallLog(rs.getString(1), rs.getObject(2, UUID.class), rs.getObject(3, UUID.class),
-                                rs.getObject(4, UUID.class), rs.getString(5), rs.getString(6), rs.getInt(7),
-                                rs.getInt(8), upstreamLatency, rs.getLong(10), rs.getLong(11),
-                                rs.getObject(12, OffsetDateTime.class).toInstant()));
-                    }
-                }
-            }
-            return new Page<>(logs, total);
-        } catch (SQLException e) {
-            throw new IllegalStateException("Reading call logs failed", e);
-        }
     }
 
     /** Errors are responses of 400 and above; latency is the gateway's (client to last byte), in ms. */
