@@ -36,7 +36,7 @@ final class H2DayTables implements RawStore {
         this.pool = JdbcConnectionPool.create(url, "sa", "");
         pool.setMaxConnections(8);
         try (Connection connection = pool.getConnection(); Statement s = connection.createStatement()) {
-            s.execute("create table if not exists usage_raw_meta (name varchar(64) primary key, value bigint not null)");
+            s.execute("create table if not exists usage_raw_meta (name varchar(64) primary key, last_id bigint not null)");
             s.execute("merge into usage_raw_meta key (name) select 'legacy_moved_id', -1 from dual"
                     + " where not exists (select 1 from usage_raw_meta where name = 'legacy_moved_id')");
         }
@@ -125,7 +125,7 @@ final class H2DayTables implements RawStore {
 
     private static long progress(Connection connection, boolean lock) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement(
-                "select value from usage_raw_meta where name = 'legacy_moved_id'" + (lock ? " for update" : ""));
+                "select last_id from usage_raw_meta where name = 'legacy_moved_id'" + (lock ? " for update" : ""));
                 ResultSet rs = select.executeQuery()) {
             return rs.next() ? rs.getLong(1) : -1;
         }
@@ -133,7 +133,7 @@ final class H2DayTables implements RawStore {
 
     private static void setProgress(Connection connection, long value) throws SQLException {
         try (PreparedStatement update = connection.prepareStatement(
-                "update usage_raw_meta set value = ? where name = 'legacy_moved_id'")) {
+                "update usage_raw_meta set last_id = ? where name = 'legacy_moved_id'")) {
             update.setLong(1, value);
             update.executeUpdate();
         }

@@ -44,8 +44,8 @@ final class PostgresPartitions implements RawStore {
                     + ") partition by range (at)");
             ddl(connection, "create index if not exists ix_usage_raw_api_at on usage_raw (api_id, at, seq)");
             ddl(connection, "create table if not exists usage_raw_meta (name varchar(64) primary key,"
-                    + " value bigint not null)");
-            ddl(connection, "insert into usage_raw_meta (name, value) values ('legacy_moved_id', -1)"
+                    + " last_id bigint not null)");
+            ddl(connection, "insert into usage_raw_meta (name, last_id) values ('legacy_moved_id', -1)"
                     + " on conflict (name) do nothing");
         }
     }
@@ -100,7 +100,7 @@ final class PostgresPartitions implements RawStore {
                     "copy usage_raw (" + RawColumns.NAMES + ") from stdin", new StringReader(lines.toString()));
             if (ids != null) {
                 try (PreparedStatement update = connection.prepareStatement(
-                        "update usage_raw_meta set value = ? where name = 'legacy_moved_id'")) {
+                        "update usage_raw_meta set last_id = ? where name = 'legacy_moved_id'")) {
                     update.setLong(1, lastId);
                     update.executeUpdate();
                 }
@@ -136,7 +136,7 @@ final class PostgresPartitions implements RawStore {
 
     private static long progress(Connection connection, boolean lock) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement(
-                "select value from usage_raw_meta where name = 'legacy_moved_id'" + (lock ? " for update" : ""));
+                "select last_id from usage_raw_meta where name = 'legacy_moved_id'" + (lock ? " for update" : ""));
                 ResultSet rs = select.executeQuery()) {
             return rs.next() ? rs.getLong(1) : -1;
         }
@@ -153,7 +153,7 @@ final class PostgresPartitions implements RawStore {
     public void legacyFinished() throws SQLException {
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement update = connection.prepareStatement(
-                        "update usage_raw_meta set value = ? where name = 'legacy_moved_id'")) {
+                        "update usage_raw_meta set last_id = ? where name = 'legacy_moved_id'")) {
             update.setLong(1, Long.MAX_VALUE);
             update.executeUpdate();
         }

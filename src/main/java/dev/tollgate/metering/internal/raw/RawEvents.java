@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -51,6 +52,7 @@ public class RawEvents {
 
     private static final Logger LOG = Logger.getLogger(RawEvents.class);
     static final int LEGACY_CHUNK = 10_000;
+    static final String IN_MEMORY_URL = "jdbc:h2:mem:tollgate-usage-raw;DB_CLOSE_DELAY=-1";
 
     private final RawStore store;
     private final AgroalDataSource mainDatabase;
@@ -63,32 +65,46 @@ public class RawEvents {
     private final List<UsageEvent> kept = new ArrayList<>();
     private ScheduledExecutorService maintenance;
 
+    @Inject
     RawEvents(MeteringConfig config, Clock clock, AgroalDataSource mainDatabase,
             @ConfigProperty(name = DatabaseSelection.KIND_PROPERTY) String kind,
             @ConfigProperty(name = "tollgate.data-dir") String dataDir,
             @ConfigProperty(name = "quarkus.datasource.embedded.jdbc.url") String embeddedUrl) throws Exception {
-        if (!(config.rawSample() > 0 && config.rawSample() <= 1)) {
+        this(open(kind, dataDir, embeddedUrl, mainDatabase), mainDatabase, clock, config.rawSample(),
+                config.rawRetention());
+    }
+
+    RawEvents(RawStore store, AgroalDataSource mainDatabase, Clock clock, double sample, Duration retention) {
+        if (!(sample > 0 && sample <= 1)) {
             throw new IllegalArgumentException("tollgate.metering.raw-sample must be more than 0 and at most 1, not "
-                    + config.rawSample());
+                    + sample);
         }
-        if (config.rawRetention().isNegative() || config.rawRetention().isZero()) {
-            throw new IllegalArgumentException("tollgate.metering.raw-retention must be positive, not "
-                    + config.rawRetention());
+        if (retention.isNegative() || retention.isZero()) {
+            throw new IllegalArgumentException("tollgate.metering.raw-retention must be positive, not " + retention);
         }
-        this.clock = clock;
+        this.store = store;
         this.mainDatabase = mainDatabase;
-        this.sample = config.rawSample();
-        this.retention = config.rawRetention();
+        this.clock = clock;
+        this.sample = sample;
+        this.retention = retention;
         this.seq = new AtomicLong(System.currentTimeMillis() * 1000);
+    }
+
+    /**
+     * The store for the active database: PostgreSQL's partitions, or the H2 database beside the main one (in memory
+     * when the main one is).
+     */
+    static RawStore open(String kind, String dataDir, String embeddedUrl, AgroalDataSource mainDatabase)
+            throws Exception {
         if ("postgresql".equals(kind)) {
-            this.store = new PostgresPartitions(mainDatabase);
-        } else if (embeddedUrl.startsWith("jdbc:h2:mem:")) {
-            this.store = new H2DayTables("jdbc:h2:mem:tollgate-usage-raw;DB_CLOSE_DELAY=-1");
-        } else {
-            Path dir = Path.of(dataDir, "usage");
-            Files.createDirectories(dir);
-            this.store = new H2DayTables("jdbc:h2:file:" + dir.toAbsolutePath().resolve("raw") + ";DB_CLOSE_ON_EXIT=FALSE");
+            return new PostgresPartitions(mainDatabase);
         }
+        if (embeddedUrl.startsWith("jdbc:h2:mem:")) {
+            return new H2DayTables(IN_MEMORY_URL);
+        }
+        Path dir = Path.of(dataDir, "usage");
+        Files.createDirectories(dir);
+        return new H2DayTables("jdbc:h2:file:" + dir.toAbsolutePath().resolve("raw") + ";DB_CLOSE_ON_EXIT=FALSE");
     }
 
     void start(@Observes StartupEvent ignored) {
