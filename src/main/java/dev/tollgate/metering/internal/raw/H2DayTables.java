@@ -36,7 +36,8 @@ final class H2DayTables implements RawStore {
         this.pool = JdbcConnectionPool.create(url, "sa", "");
         pool.setMaxConnections(8);
         try (Connection connection = pool.getConnection(); Statement s = connection.createStatement()) {
-            s.execute("create table if not exists usage_raw_meta (name varchar(64) primary key, last_id bigint not null)");
+            s.execute(
+                    "create table if not exists usage_raw_meta (name varchar(64) primary key, last_id bigint not null)");
             s.execute("merge into usage_raw_meta key (name) select 'legacy_moved_id', -1 from dual"
                     + " where not exists (select 1 from usage_raw_meta where name = 'legacy_moved_id')");
         }
@@ -188,7 +189,8 @@ final class H2DayTables implements RawStore {
                     continue;
                 }
                 try (PreparedStatement select = connection.prepareStatement("select " + RawColumns.LOG_COLUMNS
-                        + " from " + table + where + " order by at desc, seq desc offset ? rows fetch next ? rows only")) {
+                        + " from " + table + where
+                        + " order by at desc, seq desc offset ? rows fetch next ? rows only")) {
                     int next = bindWhere(select, apiId, fromMillis, toMillis, status);
                     select.setLong(next, toSkip);
                     select.setInt(next + 1, limit - items.size());

@@ -43,7 +43,8 @@ final class RawColumns {
 
     /** Column definitions; {@code at} is {@code atType}. */
     static String definitions(String atType) {
-        return "request_id varchar(" + REQUEST_ID_LENGTH + ") not null, api_id uuid not null, consumer_id uuid not null,"
+        return "request_id varchar(" + REQUEST_ID_LENGTH
+                + ") not null, api_id uuid not null, consumer_id uuid not null,"
                 + " key_id uuid not null, plan_id uuid, method varchar(" + METHOD_LENGTH + ") not null, path varchar("
                 + PATH_LENGTH + ") not null, status integer not null, latency_ms integer not null,"
                 + " upstream_latency_ms integer, bytes_in bigint not null, bytes_out bigint not null, at " + atType
@@ -190,9 +191,11 @@ final class RawColumns {
 
     /** The status filter as SQL (bound by {@link #bindStatus}). */
     static String statusSql(StatusFilter status) {
-        return status.exact() != null ? " and status = ?" : status.hundreds() != null
-                ? " and status >= ? and status < ?"
-                : "";
+        return status.exact() != null
+                ? " and status = ?"
+                : status.hundreds() != null
+                        ? " and status >= ? and status < ?"
+                        : "";
     }
 
     static int bindStatus(PreparedStatement statement, int index, StatusFilter status) throws SQLException {

@@ -189,7 +189,8 @@ public class RawEvents {
         }
         long remaining;
         try (Connection connection = mainDatabase.getConnection();
-                PreparedStatement count = connection.prepareStatement("select count(*) from usage_events where id > ?")) {
+                PreparedStatement count = connection
+                        .prepareStatement("select count(*) from usage_events where id > ?")) {
             count.setLong(1, after);
             try (ResultSet rs = count.executeQuery()) {
                 rs.next();

@@ -126,10 +126,11 @@ abstract class RawEventsScenarios {
 
         // the AI columns are kept as usage_events had them
         LocalDate day = LocalDate.ofInstant(now.minus(Duration.ofDays(2)), ZoneOffset.UTC);
-        try (Connection connection = rawConnection(); PreparedStatement select = connection.prepareStatement(
-                "select model, input_tokens, output_tokens, cached_tokens, tokens_estimated, cost_micros,"
-                        + " input_per_million, output_per_million, cached_input_per_million, channel_id, dispatched"
-                        + " from " + RawColumns.table(day) + " where request_id = 'r-full' and api_id = ?")) {
+        try (Connection connection = rawConnection();
+                PreparedStatement select = connection.prepareStatement(
+                        "select model, input_tokens, output_tokens, cached_tokens, tokens_estimated, cost_micros,"
+                                + " input_per_million, output_per_million, cached_input_per_million, channel_id, dispatched"
+                                + " from " + RawColumns.table(day) + " where request_id = 'r-full' and api_id = ?")) {
             select.setObject(1, api);
             try (ResultSet rs = select.executeQuery()) {
                 assertThat(rs.next()).isTrue();
@@ -180,7 +181,7 @@ abstract class RawEventsScenarios {
         UUID api = UUID.randomUUID();
         Instant now = clock.instant();
         List<UsageEvent> batch = new ArrayList<>();
-        for (int daysAgo : new int[] {40, 31, 30, 29, 1}) {
+        for (int daysAgo : new int[]{40, 31, 30, 29, 1}) {
             batch.add(event(api, "d-" + daysAgo, 200, now.minus(Duration.ofDays(daysAgo))));
         }
         rawEvents.append(batch);
@@ -256,7 +257,7 @@ abstract class RawEventsScenarios {
                     }
                     insert.setObject(9, OffsetDateTime.ofInstant(at.plusMillis(i / 2), ZoneOffset.UTC));
                     insert.setString(10, aiCall ? "old-model" : null);
-                    for (int p : new int[] {11, 12, 13, 15, 16, 17}) {
+                    for (int p : new int[]{11, 12, 13, 15, 16, 17}) {
                         insert.setObject(p, aiCall ? (long) p : null, Types.BIGINT);
                     }
                     insert.setObject(14, aiCall ? Boolean.FALSE : null, Types.BOOLEAN);
@@ -269,8 +270,9 @@ abstract class RawEventsScenarios {
             connection.commit();
         }
         // as if this start were the first after the upgrade: everything before these rows already moved
-        try (Connection connection = rawConnection(); PreparedStatement update = connection.prepareStatement(
-                "update usage_raw_meta set last_id = ? where name = 'legacy_moved_id'")) {
+        try (Connection connection = rawConnection();
+                PreparedStatement update = connection.prepareStatement(
+                        "update usage_raw_meta set last_id = ? where name = 'legacy_moved_id'")) {
             update.setLong(1, before);
             update.executeUpdate();
         }
@@ -286,10 +288,11 @@ abstract class RawEventsScenarios {
                 "/gw/old/" + (rows - 3), 200, 9, null, 1, 2, at.plusMillis((rows - 3) / 2), null));
         assertThat(rawEvents.logs(api, new StatusFilter(502, null), null, null, 0, 1).total())
                 .isEqualTo((rows + 9) / 10);
-        try (Connection connection = rawConnection(); PreparedStatement select = connection.prepareStatement(
-                "select model, input_tokens, cost_micros, tokens_estimated, cached_input_per_million, channel_id from "
-                        + RawColumns.table(LocalDate.ofInstant(at.plusMillis((rows - 1) / 2), ZoneOffset.UTC))
-                        + " where api_id = ? and request_id = ?")) {
+        try (Connection connection = rawConnection();
+                PreparedStatement select = connection.prepareStatement(
+                        "select model, input_tokens, cost_micros, tokens_estimated, cached_input_per_million, channel_id from "
+                                + RawColumns.table(LocalDate.ofInstant(at.plusMillis((rows - 1) / 2), ZoneOffset.UTC))
+                                + " where api_id = ? and request_id = ?")) {
             select.setObject(1, api);
             select.setString(2, "old-" + (rows - 1));
             try (ResultSet rs = select.executeQuery()) {
