@@ -188,6 +188,9 @@ final class H2DayTables implements RawStore {
                     toSkip -= count;
                     continue;
                 }
+                // H2 sorts the API's rows of the day here (about 2 s for 143,000 rows, docs/BENCHMARKS.md): ordering
+                // by "api_id desc, at desc, seq desc" would read the index backwards instead, but H2 2.3.230 loses
+                // rows in such reads (RawEventsScenarios catches it); 2.3.232 does not, see BENCHMARKS.md
                 try (PreparedStatement select = connection.prepareStatement("select " + RawColumns.LOG_COLUMNS
                         + " from " + table + where
                         + " order by at desc, seq desc offset ? rows fetch next ? rows only")) {
