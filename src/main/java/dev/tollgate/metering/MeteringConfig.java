@@ -36,4 +36,15 @@ public interface MeteringConfig {
     /** How long hourly rollups are kept (daily ones are kept for good). */
     @WithDefault("400d")
     Duration hourRollupRetention();
+
+    /**
+     * Share of successful calls (status below 400) whose raw event (request log) is kept, in (0, 1]; decided from the
+     * request id's hash, so the same id is always decided alike. Calls with errors are always kept.
+     */
+    @WithDefault("1.0")
+    double rawSample();
+
+    /** How long raw events (request logs) are kept; whole UTC days older than this are dropped. */
+    @WithDefault("30d")
+    Duration rawRetention();
 }

@@ -1,12 +1,9 @@
 package dev.tollgate.metering;
 
-import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
@@ -19,19 +16,22 @@ import jakarta.enterprise.context.ApplicationScoped;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 import dev.tollgate.metering.rollup.UsageRollups;
-import io.agroal.api.AgroalDataSource;
 
 /**
- * Reads recorded usage: call logs (the raw events) and, from the usage rollups, API metrics, consumers' usage, calls
- * toward quotas and AI spend.
+ * Reads recorded usage from the usage rollups: API metrics, consumers' usage, calls toward quotas and AI spend (call
+ * logs: {@code metering.internal.raw.RawEvents}).
  */
 @ApplicationScoped
 public class UsageQueries {
 
-    /** One recorded call. */
+    /**
+     * One recorded call (a request log; read from the raw usage store, see
+     * {@code metering.internal.raw.RawEvents}); {@code country} as the trusted country header gave it.
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record CallLog(String requestId, UUID consumerId, UUID keyId, UUID planId, String method, String path,
-            int status, int latencyMs, Integer upstreamLatencyMs, long bytesIn, long bytesOut, Instant at) {
+            int status, int latencyMs, Integer upstreamLatencyMs, long bytesIn, long bytesOut, Instant at,
+            String country) {
     }
 
     public record Page<T>(List<T> items, long total) {
@@ -69,52 +69,12 @@ public class UsageQueries {
     public record MonthlyCalls(UUID consumerId, UUID apiId, long calls) {
     }
 
-    private final AgroalDataSource dataSource;
     private final UsageRollups rollups;
     private final Clock clock;
 
-    UsageQueries(AgroalDataSource dataSource, UsageRollups rollups, Clock clock) {
-        this.dataSource = dataSource;
+    UsageQueries(UsageRollups rollups, Clock clock) {
         this.rollups = rollups;
         this.clock = clock;
-    }
-
-    /** Newest first. */
-    public Page<CallLog> logs(UUID apiId, StatusFilter status, int skip, int limit) {
-        String where = " from usage_events where api_id = ?" + status.sql();
-        try (Connection connection = dataSource.getConnection()) {
-            long total;
-            try (PreparedStatement count = connection.prepareStatement("select count(*)" + where)) {
-                count.setObject(1, apiId);
-                status.bind(count, 2);
-                try (ResultSet rs = count.executeQuery()) {
-                    rs.next();
-                    total = rs.getLong(1);
-                }
-            }
-            List<CallLog> logs = new ArrayList<>();
-            try (PreparedStatement select = connection.prepareStatement("select request_id, consumer_id, key_id, "
-                    + "plan_id, method, path, status, latency_ms, upstream_latency_ms, bytes_in, bytes_out, at" + where
-                    + " order by at desc, id desc offset ? rows fetch next ? rows only")) {
-                select.setObject(1, apiId);
-                int next = status.bind(select, 2);
-                select.setInt(next, skip);
-                select.setInt(next + 1, limit);
-                try (ResultSet rs = select.executeQuery()) {
-                    while (rs.next()) {
-                        int upstream = rs.getInt(9);
-                        Integer upstreamLatency = rs.wasNull() ? null : upstream;
-                        logs.add(new CallLog(rs.getString(1), rs.getObject(2, UUID.class), rs.getObject(3, UUID.class),
-                                rs.getObject(4, UUID.class), rs.getString(5), rs.getString(6), rs.getInt(7),
-                                rs.getInt(8), upstreamLatency, rs.getLong(10), rs.getLong(11),
-                                rs.getObject(12, OffsetDateTime.class).toInstant()));
-                    }
-                }
-            }
-            return new Page<>(logs, total);
-        } catch (SQLException e) {
-            throw new IllegalStateException("Reading call logs failed", e);
-        }
     }
 
     /**

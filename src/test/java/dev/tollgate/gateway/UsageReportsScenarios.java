@@ -1,6 +1,7 @@
 package dev.tollgate.gateway;
 
 import java.io.IOException;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -17,6 +18,7 @@ import io.restassured.path.json.JsonPath;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
 
 /** Every call becomes one usage event, visible in logs, metrics and usage reports within five seconds. */
 abstract class UsageReportsScenarios {
@@ -114,6 +116,26 @@ abstract class UsageReportsScenarios {
                 .statusCode(422).body("detail", containsString("status"));
         api.provider().as().queryParam("limit", 0).get("/api/v1/apis/" + api.id() + "/logs").then().statusCode(422);
         api.provider().as().queryParam("window", "1y").get("/api/v1/users/me/usage").then().statusCode(422);
+    }
+
+    @Test
+    void logs_read_a_time_range_and_refuse_a_bad_one() throws InterruptedException {
+        PublishedApi api = Gateway.publish(upstream.baseUrl());
+        Caller caller = Gateway.subscribe(api, api.defaultPlanId());
+        Instant before = Instant.now().minusSeconds(1);
+        caller.call().header("X-Request-ID", "range-1").get("/gw/" + api.slug() + "/echo").then().statusCode(200);
+        awaitLogs(api, 1);
+        String logs = "/api/v1/apis/" + api.id() + "/logs";
+        api.provider().as().queryParam("from", before.toString()).get(logs).then().statusCode(200)
+                .header("X-Total-Count", "1").body("[0].request_id", equalTo("range-1"));
+        api.provider().as().queryParam("to", before.toString()).get(logs).then().statusCode(200)
+                .header("X-Total-Count", "0");
+        api.provider().as().queryParam("from", before.plusSeconds(3600).toString()).get(logs).then().statusCode(200)
+                .header("X-Total-Count", "0");
+        api.provider().as().queryParam("from", "yesterday").get(logs).then().statusCode(400)
+                .contentType("application/problem+json").body("detail", containsString("from"));
+        api.provider().as().queryParam("from", before.toString()).queryParam("to", before.toString()).get(logs)
+                .then().statusCode(400).body("detail", containsString("to"));
     }
 
     static JsonPath awaitLogs(PublishedApi api, int count) throws InterruptedException {

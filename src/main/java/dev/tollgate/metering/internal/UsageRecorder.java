@@ -1,13 +1,7 @@
 package dev.tollgate.metering.internal;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
-import java.sql.Types;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -27,8 +21,8 @@ import dev.tollgate.gateway.UsageEvent;
 import dev.tollgate.gateway.UsageSink;
 import dev.tollgate.keys.ApiKeys;
 import dev.tollgate.metering.MeteringConfig;
+import dev.tollgate.metering.internal.raw.RawEvents;
 import dev.tollgate.metering.rollup.UsageRollups;
-import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -36,7 +30,7 @@ import io.quarkus.runtime.StartupEvent;
 
 /**
  * The gateway's usage events, queued in memory (bounded, never blocking the event loop) and written by one thread in
- * JDBC batches. A full queue drops the event, counts it ({@code tollgate_usage_events_dropped_total}) and logs at most
+ * batches to the raw usage store ({@link RawEvents}). A full queue drops the event, counts it ({@code tollgate_usage_events_dropped_total}) and logs at most
  * once a minute; a failing database is retried with the batch kept, so events are lost only once the queue overflows.
  * On shutdown the queue is written out.
  */
@@ -44,14 +38,9 @@ import io.quarkus.runtime.StartupEvent;
 class UsageRecorder implements UsageSink {
 
     private static final Logger LOG = Logger.getLogger(UsageRecorder.class);
-    private static final String INSERT = "insert into usage_events (request_id, api_id, consumer_id, key_id, plan_id,"
-            + " method, path, status, latency_ms, upstream_latency_ms, bytes_in, bytes_out, at, dispatched, model,"
-            + " input_tokens, output_tokens, cached_tokens, tokens_estimated, cost_micros, input_per_million,"
-            + " output_per_million, cached_input_per_million, channel_id)"
-            + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     private final ArrayBlockingQueue<UsageEvent> queue;
-    private final AgroalDataSource dataSource;
+    private final RawEvents rawEvents;
     private final ApiKeys keys;
     private final int batchSize;
     private final long flushMillis;
@@ -71,12 +60,12 @@ class UsageRecorder implements UsageSink {
     private long nextMaintenance;
     private Thread writer;
 
-    UsageRecorder(MeteringConfig config, AgroalDataSource dataSource, ApiKeys keys, MeterRegistry registry,
+    UsageRecorder(MeteringConfig config, RawEvents rawEvents, ApiKeys keys, MeterRegistry registry,
             UsageRollups rollups, Clock clock) {
         this.rollups = rollups;
         this.clock = clock;
         this.queue = new ArrayBlockingQueue<>(config.queueCapacity());
-        this.dataSource = dataSource;
+        this.rawEvents = rawEvents;
         this.keys = keys;
         this.batchSize = config.batchSize();
         this.flushMillis = config.flushInterval().toMillis();
@@ -176,7 +165,7 @@ class UsageRecorder implements UsageSink {
                 touchKeys(!running);
             } catch (InterruptedException e) {
                 running = false;
-            } catch (SQLException | RuntimeException e) {
+            } catch (Exception e) {
                 if (!running) {
                     LOG.errorf("Writing usage events at shutdown failed (%s); %d events are lost", e.getMessage(),
                             batch.size() + queue.size());
@@ -221,56 +210,12 @@ class UsageRecorder implements UsageSink {
         lastTouchNanos = System.nanoTime();
     }
 
-    private void write(List<UsageEvent> batch) throws SQLException {
+    private void write(List<UsageEvent> batch) throws Exception {
         Map<UUID, Instant> lastUse = pendingUse;
-        try (Connection connection = dataSource.getConnection()) {
-            // one commit per batch: in auto-commit mode every row would be a commit of its own
-            connection.setAutoCommit(false);
-            try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
-                for (UsageEvent e : batch) {
-                    insert.setString(1, e.requestId());
-                    insert.setObject(2, e.apiId());
-                    insert.setObject(3, e.consumerId());
-                    insert.setObject(4, e.keyId());
-                    insert.setObject(5, e.planId());
-                    insert.setString(6, e.method());
-                    insert.setString(7, e.path());
-                    insert.setInt(8, e.status());
-                    insert.setInt(9, e.latencyMs());
-                    if (e.upstreamLatencyMs() < 0) {
-                        insert.setNull(10, Types.INTEGER);
-                    } else {
-                        insert.setInt(10, e.upstreamLatencyMs());
-                    }
-                    insert.setLong(11, e.bytesIn());
-                    insert.setLong(12, e.bytesOut());
-                    insert.setObject(13, OffsetDateTime.ofInstant(Instant.ofEpochMilli(e.atMillis()), ZoneOffset.UTC));
-                    insert.setBoolean(14, e.dispatched());
-                    UsageEvent.Ai ai = e.ai();
-                    insert.setString(15, ai == null ? null : ai.model());
-                    insert.setObject(16, ai == null ? null : ai.inputTokens(), Types.BIGINT);
-                    insert.setObject(17, ai == null ? null : ai.outputTokens(), Types.BIGINT);
-                    insert.setObject(18, ai == null ? null : ai.cachedInputTokens(), Types.BIGINT);
-                    insert.setObject(19, ai == null ? null : ai.estimated(), Types.BOOLEAN);
-                    insert.setObject(20, ai == null ? null : ai.costMicros(), Types.BIGINT);
-                    insert.setObject(21, ai == null ? null : ai.inputMicrosPerMillion(), Types.BIGINT);
-                    insert.setObject(22, ai == null ? null : ai.outputMicrosPerMillion(), Types.BIGINT);
-                    insert.setObject(23, ai == null || ai.cachedInputMicrosPerMillion() < 0
-                            ? null
-                            : ai.cachedInputMicrosPerMillion(), Types.BIGINT);
-                    insert.setObject(24, ai == null ? null : ai.channelId());
-                    insert.addBatch();
-                    lastUse.merge(e.keyId(), Instant.ofEpochMilli(e.atMillis()), (a, b) -> a.isAfter(b) ? a : b);
-                }
-                insert.executeBatch();
-                connection.commit();
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            } finally {
-                connection.setAutoCommit(true);
-            }
+        for (UsageEvent e : batch) {
+            lastUse.merge(e.keyId(), Instant.ofEpochMilli(e.atMillis()), (a, b) -> a.isAfter(b) ? a : b);
         }
+        rawEvents.append(batch);
         written.increment(batch.size());
     }
 
