@@ -182,6 +182,16 @@ public final class GenerateUsage {
         }
 
         @Override
+        public double rawSample() {
+            return 1.0;
+        }
+
+        @Override
+        public Duration rawRetention() {
+            return Duration.ofDays(30);
+        }
+
+        @Override
         public Duration minuteRollupRetention() {
             return Duration.ofDays(35);
         }
