@@ -1,7 +1,5 @@
 package dev.tollgate.metering.internal;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -12,6 +10,8 @@ import org.junit.jupiter.api.Test;
 import dev.tollgate.gateway.UsageEvent;
 import dev.tollgate.metering.MeteringConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** A full usage queue drops the event at once (the gateway never waits), counts it and keeps counting the calls. */
 class UsageQueueFullTest {
