@@ -1,7 +1,6 @@
 package dev.tollgate.metering.web;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 
@@ -37,11 +36,13 @@ public class ApiMetricsResource {
     private final ApiCatalog catalog;
     private final UsageQueries usage;
     private final CurrentUser currentUser;
+    private final java.time.Clock clock;
 
-    ApiMetricsResource(ApiCatalog catalog, UsageQueries usage, CurrentUser currentUser) {
+    ApiMetricsResource(ApiCatalog catalog, UsageQueries usage, CurrentUser currentUser, java.time.Clock clock) {
         this.catalog = catalog;
         this.usage = usage;
         this.currentUser = currentUser;
+        this.clock = clock;
     }
 
     @GET
@@ -58,6 +59,6 @@ public class ApiMetricsResource {
             throw ProblemException.invalid("window", "must be 1h, 24h, 7d or 30d");
         }
         catalog.requireManaged(apiId, ApiLogsResource.actor(currentUser), "read its metrics");
-        return usage.metrics(apiId, window, Instant.now().minus(length));
+        return usage.metrics(apiId, window, clock.instant().minus(length));
     }
 }

@@ -37,10 +37,13 @@ public class MyUsageResource {
     private final ApiCatalog catalog;
     private final CurrentUser currentUser;
 
-    MyUsageResource(UsageQueries usage, ApiCatalog catalog, CurrentUser currentUser) {
+    private final java.time.Clock clock;
+
+    MyUsageResource(UsageQueries usage, ApiCatalog catalog, CurrentUser currentUser, java.time.Clock clock) {
         this.usage = usage;
         this.catalog = catalog;
         this.currentUser = currentUser;
+        this.clock = clock;
     }
 
     public record ApiUsage(UUID apiId, String apiSlug, String apiName, long calls, long errors) {
@@ -64,13 +67,13 @@ public class MyUsageResource {
         Instant since;
         String name = window == null || window.isBlank() ? "month" : window;
         if (name.equals("month")) {
-            since = YearMonth.now(ZoneOffset.UTC).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+            since = YearMonth.now(clock.withZone(ZoneOffset.UTC)).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
         } else {
             Duration length = ApiMetricsResource.WINDOWS.get(name);
             if (length == null) {
                 throw ProblemException.invalid("window", "must be month, 1h, 24h, 7d or 30d");
             }
-            since = Instant.now().minus(length);
+            since = clock.instant().minus(length);
         }
         List<UsageQueries.ApiUse> uses = usage.consumerUsage(currentUser.id(), since);
         Map<UUID, ApiView> apis = catalog.summaries(uses.stream().map(UsageQueries.ApiUse::apiId).toList());
