@@ -112,10 +112,14 @@ public class UsageQueries {
         return uses;
     }
 
-    /** Gateway calls that went upstream since a moment, per consumer and API (for quotas). */
+    /**
+     * Gateway calls that went upstream since a moment, per consumer and API (for quotas). Counts the whole minute that
+     * holds {@code since}: a period that starts mid-minute (a subscription taken and called at once) must not lose
+     * its first calls; at worst a renewal counts calls of the minute before it.
+     */
     public List<MonthlyCalls> dispatchedSince(Instant since) {
         List<MonthlyCalls> calls = new ArrayList<>();
-        for (UsageGroup g : rollups.calls(UsageFilter.ALL.withAi(false), since, horizon(), null,
+        for (UsageGroup g : rollups.calls(UsageFilter.ALL.withAi(false), minuteOf(since), horizon(), null,
                 EnumSet.of(UsageDimension.CONSUMER, UsageDimension.API))) {
             if (g.totals().dispatched() > 0) {
                 calls.add(new MonthlyCalls(g.consumerId(), g.apiId(), g.totals().dispatched()));
@@ -124,9 +128,14 @@ public class UsageQueries {
         return calls;
     }
 
-    /** Calls of one consumer to one API that reached the upstream since {@code since}. */
+    /** Calls of one consumer to one API that reached the upstream since the minute that holds {@code since}. */
     public long dispatchedSince(UUID consumerId, UUID apiId, Instant since) {
-        return rollups.totals(new UsageFilter(Set.of(apiId), consumerId, null, null), since, horizon()).dispatched();
+        return rollups.totals(new UsageFilter(Set.of(apiId), consumerId, null, null), minuteOf(since), horizon())
+                .dispatched();
+    }
+
+    private static Instant minuteOf(Instant at) {
+        return at.truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
     }
 
     /** One consumer's AI calls to one model: calls, errors (status 400 and above), tokens and cost in micros. */

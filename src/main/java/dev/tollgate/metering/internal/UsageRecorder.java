@@ -26,6 +26,7 @@ import dev.tollgate.metering.rollup.UsageRollups;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
 /**
@@ -225,6 +226,14 @@ class UsageRecorder implements UsageSink {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * Stops the writer when the application starts shutting down, before the datasources and the raw-event store
+     * close, so that what it holds — queued events and the rollups of the current minutes — is written.
+     */
+    void onShutdown(@Observes ShutdownEvent ignored) {
+        stop();
     }
 
     @PreDestroy
