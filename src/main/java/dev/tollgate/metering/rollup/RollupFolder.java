@@ -158,8 +158,4 @@ final class RollupFolder {
             }
         });
     }
-
-    synchronized boolean isEmpty() {
-        return calls.isEmpty();
-    }
 }

@@ -52,10 +52,11 @@ final class RollupStore {
 
     // --- writing ---------------------------------------------------------------------------------------------------
 
-    /** How far compaction has got: hour rows exist before {@code hoursUntil}, day rows before {@code daysUntil}. */
+    /**
+     * How far compaction has got: hour rows exist before {@code hoursUntil}, day rows before {@code daysUntil}
+     * ({@code Long.MIN_VALUE}: nothing compacted yet).
+     */
     record Marks(long hoursUntil, long daysUntil) {
-        /** Nothing compacted yet. */
-        static final Marks NONE = new Marks(Long.MIN_VALUE, Long.MIN_VALUE);
     }
 
     /**
@@ -69,28 +70,22 @@ final class RollupStore {
             connection.setAutoCommit(false);
             try {
                 Marks marks = marks(connection, true);
-                insertCalls(connection, Granularity.MINUTE, regroup(calls, Granularity.MINUTE), node);
-                insertLatencies(connection, Granularity.MINUTE, regroupLatencies(latencies, Granularity.MINUTE), node);
-                Map<Long, Map<CallKey, Counts>> lateHours = new LinkedHashMap<>();
-                Map<Long, Map<LatencyKey, Latency>> lateHourLatencies = new LinkedHashMap<>();
-                Map<Long, Map<CallKey, Counts>> lateDays = new LinkedHashMap<>();
-                Map<Long, Map<LatencyKey, Latency>> lateDayLatencies = new LinkedHashMap<>();
-                calls.forEach((minute, rows) -> {
-                    if (Granularity.HOUR.floor(minute) < marks.hoursUntil()) {
-                        lateHours.put(minute, rows);
-                        lateHourLatencies.put(minute, latencies.getOrDefault(minute, Map.of()));
-                    }
-                    if (Granularity.DAY.floor(minute) < marks.daysUntil()) {
-                        lateDays.put(minute, rows);
-                        lateDayLatencies.put(minute, latencies.getOrDefault(minute, Map.of()));
-                    }
-                });
-                insertCalls(connection, Granularity.HOUR, regroup(lateHours, Granularity.HOUR), node);
-                insertLatencies(connection, Granularity.HOUR, regroupLatencies(lateHourLatencies, Granularity.HOUR),
-                        node);
-                insertCalls(connection, Granularity.DAY, regroup(lateDays, Granularity.DAY), node);
-                insertLatencies(connection, Granularity.DAY, regroupLatencies(lateDayLatencies, Granularity.DAY),
-                        node);
+                for (Granularity g : Granularity.values()) {
+                    // minutes always; hours and days only for the minutes compaction has already passed
+                    long until = g == Granularity.MINUTE
+                            ? Long.MAX_VALUE
+                            : g == Granularity.HOUR ? marks.hoursUntil() : marks.daysUntil();
+                    Map<Long, Map<CallKey, Counts>> due = new LinkedHashMap<>();
+                    Map<Long, Map<LatencyKey, Latency>> dueLatencies = new LinkedHashMap<>();
+                    calls.forEach((minute, rows) -> {
+                        if (g.floor(minute) < until) {
+                            due.put(minute, rows);
+                            dueLatencies.put(minute, latencies.getOrDefault(minute, Map.of()));
+                        }
+                    });
+                    insertCalls(connection, g, regroup(due, g), node);
+                    insertLatencies(connection, g, regroupLatencies(dueLatencies, g), node);
+                }
                 connection.commit();
             } catch (SQLException | RuntimeException e) {
                 connection.rollback();
