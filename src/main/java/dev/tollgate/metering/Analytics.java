@@ -58,12 +58,21 @@ public class Analytics {
             return new UsageFilter(apiIds, consumerId, null, null);
         }
 
-        /** Consumers' latency for one consumer's calls, the platform's for everything, else the APIs' endpoints. */
-        LatencyFilter latency() {
-            if (consumerId != null) {
-                return LatencyFilter.consumer(consumerId, apiIds);
-            }
-            return apiIds == null ? LatencyFilter.PLATFORM : LatencyFilter.apis(apiIds);
+        /** The narrow rollups of the view's calls with one row per API and bucket (a consumer's: per API called). */
+        LatencyFilter perApi() {
+            return consumerId != null ? LatencyFilter.consumer(consumerId, apiIds) : LatencyFilter.apis(apiIds);
+        }
+
+        /** The narrow rollups of the view's calls in the fewest rows: the platform's when it covers everything. */
+        LatencyFilter all() {
+            return consumerId == null && apiIds == null ? LatencyFilter.PLATFORM : perApi();
+        }
+
+        /** The narrow rollups of the view's calls with one row per consumer and bucket (per API too when filtered). */
+        LatencyFilter perConsumer() {
+            return consumerId == null && apiIds == null
+                    ? LatencyFilter.CALLERS
+                    : consumerId == null ? LatencyFilter.consumers(apiIds) : perApi();
         }
     }
 
@@ -143,7 +152,7 @@ public class Analytics {
     // --- reports ---------------------------------------------------------------------------------------------------
 
     public Overview overview(View view, Instant from, Instant to) {
-        List<UsageGroup> byApi = rollups.calls(view.usage(), from, to, null,
+        List<UsageGroup> byApi = rollups.sums(view.perApi(), from, to, null,
                 EnumSet.of(UsageDimension.API, UsageDimension.MODEL));
         long calls = 0;
         long errors = 0;
@@ -161,7 +170,7 @@ public class Analytics {
                 models.put(g.apiId(), g.model());
             }
         }
-        LatencyStats latency = single(rollups.latency(view.latency(), from, to, null, Set.of()));
+        LatencyStats latency = single(rollups.latency(view.all(), from, to, null, Set.of()));
         List<Map.Entry<UUID, long[]>> top = apis.entrySet().stream()
                 .sorted(Comparator.<Map.Entry<UUID, long[]>>comparingLong(e -> -e.getValue()[0])
                         .thenComparing(Map.Entry::getKey))
@@ -198,7 +207,7 @@ public class Analytics {
     }
 
     private List<TopConsumer> topConsumers(View view, Instant from, Instant to) {
-        List<UsageGroup> top = rollups.calls(view.usage(), from, to, null, EnumSet.of(UsageDimension.CONSUMER))
+        List<UsageGroup> top = rollups.sums(view.perConsumer(), from, to, null, EnumSet.of(UsageDimension.CONSUMER))
                 .stream().sorted(Comparator.<UsageGroup>comparingLong(g -> -g.totals().calls())
                         .thenComparing(UsageGroup::consumerId))
                 .limit(TOP).toList();
@@ -220,19 +229,17 @@ public class Analytics {
 
     /** Buckets from the one holding {@code from} up to {@code to}, every one listed (zeros when empty). */
     public Traffic traffic(View view, Instant from, Instant to, Granularity bucket) {
-        Map<Instant, UsageTotals> calls = new HashMap<>();
-        for (UsageGroup g : rollups.calls(view.usage(), from, to, bucket, EnumSet.of(UsageDimension.BUCKET))) {
-            calls.put(g.bucket(), g.totals());
-        }
-        Map<Instant, LatencyStats> latency = new HashMap<>();
-        for (LatencyGroup g : rollups.latency(view.latency(), from, to, bucket, EnumSet.of(UsageDimension.BUCKET))) {
-            latency.put(g.bucket(), g.stats());
+        Map<Instant, LatencyGroup> buckets = new HashMap<>();
+        for (LatencyGroup g : rollups.latency(view.all(), from, to, bucket, EnumSet.of(UsageDimension.BUCKET))) {
+            buckets.put(g.bucket(), g);
         }
         List<TrafficPoint> points = new ArrayList<>();
         for (long b = bucket.floor(from.toEpochMilli()); b < to.toEpochMilli(); b += bucket.millis) {
             Instant at = Instant.ofEpochMilli(b);
-            UsageTotals t = calls.getOrDefault(at, UsageTotals.NONE);
-            points.add(new TrafficPoint(at, t.calls(), t.errors(), latency.getOrDefault(at, LatencyStats.NONE).p95()));
+            LatencyGroup g = buckets.get(at);
+            points.add(g == null
+                    ? new TrafficPoint(at, 0, 0, 0)
+                    : new TrafficPoint(at, g.totals().calls(), g.totals().errors(), g.stats().p95()));
         }
         return new Traffic(view.as().id(), bucket.name().toLowerCase(java.util.Locale.ROOT), from, to, points);
     }
@@ -245,7 +252,7 @@ public class Analytics {
 
     /** Per endpoint of the view's APIs, busiest first (providers' and admins' views; latency of the endpoints). */
     public List<EndpointPerformance> performance(View view, Instant from, Instant to) {
-        List<LatencyGroup> groups = rollups.latency(LatencyFilter.apis(view.apiIds()), from, to, null,
+        List<LatencyGroup> groups = rollups.latency(LatencyFilter.endpoints(view.apiIds()), from, to, null,
                 EnumSet.of(UsageDimension.API, UsageDimension.ENDPOINT));
         Map<UUID, ApiView> names = names(groups.stream().map(LatencyGroup::apiId).toList());
         return groups.stream().filter(g -> g.stats().calls() > 0)
@@ -260,11 +267,17 @@ public class Analytics {
 
     /** Per endpoint and status class (4xx, 5xx), most errors first. */
     public List<EndpointErrors> errors(View view, Instant from, Instant to) {
-        List<UsageGroup> groups = rollups.calls(view.usage(), from, to, null,
-                EnumSet.of(UsageDimension.API, UsageDimension.ENDPOINT, UsageDimension.STATUS_CLASS)).stream()
+        // a consumer's own calls are in the wide rollups only; everyone else's errors in the endpoints' rollups
+        Set<UsageDimension> by = EnumSet.of(UsageDimension.API, UsageDimension.ENDPOINT, UsageDimension.STATUS_CLASS);
+        boolean own = view.consumerId() != null;
+        List<UsageGroup> groups = (own
+                ? rollups.calls(view.usage(), from, to, null, by)
+                : rollups.sums(LatencyFilter.endpoints(view.apiIds()), from, to, null, by)).stream()
                 .filter(g -> g.totals().errors() > 0).toList();
         Map<List<Object>, Instant> last = new HashMap<>();
-        for (UsageRollups.LastError e : rollups.lastErrors(view.usage(), from, to)) {
+        for (UsageRollups.LastError e : own
+                ? rollups.lastErrors(view.usage(), from, to)
+                : rollups.lastErrors(view.apiIds(), from, to)) {
             last.put(List.of(e.apiId(), e.endpoint(), e.statusClass()), e.at());
         }
         Map<UUID, ApiView> names = names(groups.stream().map(UsageGroup::apiId).toList());
@@ -279,14 +292,19 @@ public class Analytics {
 
     /** Calls and errors per country (two-letter code, or {@code unknown}), busiest first. */
     public List<CountryCalls> geography(View view, Instant from, Instant to) {
-        return rollups.calls(view.usage(), from, to, null, EnumSet.of(UsageDimension.COUNTRY)).stream()
+        Set<UsageDimension> by = EnumSet.of(UsageDimension.COUNTRY);
+        List<UsageGroup> groups = view.consumerId() != null
+                ? rollups.calls(view.usage(), from, to, null, by)
+                : rollups.sums(LatencyFilter.geography(view.apiIds()), from, to, null, by);
+        return groups.stream()
                 .map(g -> new CountryCalls(g.country(), g.totals().calls(), g.totals().errors()))
                 .sorted(Comparator.comparingLong((CountryCalls c) -> -c.calls()).thenComparing(CountryCalls::country))
                 .toList();
     }
 
     public UsageSummary usage(View view, Instant from, Instant to) {
-        UsageTotals t = rollups.totals(view.usage(), from, to);
+        List<UsageGroup> all = rollups.sums(view.all(), from, to, null, Set.of());
+        UsageTotals t = all.isEmpty() ? UsageTotals.NONE : all.get(0).totals();
         return new UsageSummary(t.calls(), t.dispatched(), t.errors(), t.latencyAvgMs(), from, to);
     }
 
@@ -302,18 +320,12 @@ public class Analytics {
 
     /** Every minute in [from, to) (from and to whole minutes), oldest first, zeros when nothing happened. */
     public List<PlatformMinute> platform(Instant from, Instant to) {
-        Map<Instant, UsageTotals> calls = new HashMap<>();
-        Map<Instant, Set<UUID>> consumers = new HashMap<>();
-        for (UsageGroup g : rollups.calls(UsageFilter.ALL, from, to, Granularity.MINUTE,
-                EnumSet.of(UsageDimension.BUCKET, UsageDimension.CONSUMER))) {
-            calls.merge(g.bucket(), g.totals(), Analytics::add);
-            consumers.computeIfAbsent(g.bucket(), b -> new HashSet<>()).add(g.consumerId());
-        }
-        Map<Instant, LatencyStats> latency = new HashMap<>();
+        Map<Instant, LatencyGroup> calls = new HashMap<>();
         for (LatencyGroup g : rollups.latency(LatencyFilter.PLATFORM, from, to, Granularity.MINUTE,
                 EnumSet.of(UsageDimension.BUCKET))) {
-            latency.put(g.bucket(), g.stats());
+            calls.put(g.bucket(), g);
         }
+        Map<Instant, Integer> consumers = rollups.activeConsumers(from, to);
         Map<Instant, Revenue.Minute> money = new HashMap<>();
         for (Revenue.Minute m : revenue.platformPerMinute(from, to)) {
             money.put(m.minute(), m);
@@ -321,11 +333,12 @@ public class Analytics {
         List<PlatformMinute> minutes = new ArrayList<>();
         for (long m = Granularity.MINUTE.floor(from.toEpochMilli()); m < to.toEpochMilli(); m += 60_000L) {
             Instant at = Instant.ofEpochMilli(m);
-            UsageTotals t = calls.getOrDefault(at, UsageTotals.NONE);
-            LatencyStats l = latency.getOrDefault(at, LatencyStats.NONE);
+            LatencyGroup g = calls.get(at);
+            UsageTotals t = g == null ? UsageTotals.NONE : g.totals();
+            LatencyStats l = g == null ? LatencyStats.NONE : g.stats();
             Revenue.Minute r = money.get(at);
             minutes.add(new PlatformMinute(at, t.calls(), t.errors(), rate(t.errors(), t.calls()), l.p50(), l.p95(),
-                    l.p99(), consumers.getOrDefault(at, Set.of()).size(), Money.fromMicros(r == null ? 0 : r.micros()),
+                    l.p99(), consumers.getOrDefault(at, 0), Money.fromMicros(r == null ? 0 : r.micros()),
                     Money.fromMicros(r == null ? 0 : r.aiMicros())));
         }
         return minutes;
@@ -333,7 +346,7 @@ public class Analytics {
 
     /** Whether the consumer has any calls to the API in [from, to) (an API id they may filter their view by). */
     public boolean called(UUID consumerId, UUID apiId, Instant from, Instant to) {
-        return rollups.totals(new UsageFilter(Set.of(apiId), consumerId, null, null), from, to).calls() > 0;
+        return !rollups.sums(LatencyFilter.consumer(consumerId, Set.of(apiId)), from, to, null, Set.of()).isEmpty();
     }
 
     // --- helpers ---------------------------------------------------------------------------------------------------
@@ -355,13 +368,5 @@ public class Analytics {
 
     private static double rate(long errors, long calls) {
         return calls == 0 ? 0 : Math.round(errors * 10_000.0 / calls) / 10_000.0;
-    }
-
-    private static UsageTotals add(UsageTotals a, UsageTotals b) {
-        return new UsageTotals(a.calls() + b.calls(), a.errors() + b.errors(), a.dispatched() + b.dispatched(),
-                a.bytesIn() + b.bytesIn(), a.bytesOut() + b.bytesOut(), a.inputTokens() + b.inputTokens(),
-                a.outputTokens() + b.outputTokens(), a.cachedTokens() + b.cachedTokens(),
-                a.costMicros() + b.costMicros(), a.latencySumMs() + b.latencySumMs(),
-                Math.max(a.latencyMaxMs(), b.latencyMaxMs()));
     }
 }

@@ -4,21 +4,27 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * Whose calls and latency a query merges: the endpoints of some APIs ({@code apiIds} null: every API's; groups by
- * API, endpoint, status class and bucket), the consumers of some APIs or one consumer's calls ({@code CONSUMERS};
- * groups by API, consumer and bucket), the countries of some APIs' callers ({@code GEOGRAPHY}; groups by API,
- * country, status class and bucket), or the whole platform (groups by bucket only). These rollups have few rows per
- * bucket, so they answer long windows quickly.
+ * Which narrow rollups a query reads: rows that hold every count of a set of calls and their latency histogram, few
+ * per bucket, so that reports over long windows stay fast. One scope per query: the APIs ({@code APIS}: one row per
+ * API and bucket; {@code apiIds} null: every API), their endpoints ({@code ENDPOINTS}: per API, endpoint and status
+ * class), their consumers or one consumer's calls ({@code CONSUMER}: per API and consumer), consumers across every API
+ * ({@code CALLERS}: per consumer), their callers' countries ({@code GEOGRAPHY}: per API, country and status class), or
+ * the whole platform ({@code PLATFORM}: one row per bucket).
  */
 public record LatencyFilter(Scope scope, Set<UUID> apiIds, UUID consumerId) {
 
     public enum Scope {
-        ENDPOINTS, CONSUMER, GEOGRAPHY, PLATFORM
+        APIS, ENDPOINTS, CONSUMER, CALLERS, GEOGRAPHY, PLATFORM
     }
 
     public static final LatencyFilter PLATFORM = new LatencyFilter(Scope.PLATFORM, null, null);
+    public static final LatencyFilter CALLERS = new LatencyFilter(Scope.CALLERS, null, null);
 
     public static LatencyFilter apis(Set<UUID> apiIds) {
+        return new LatencyFilter(Scope.APIS, apiIds, null);
+    }
+
+    public static LatencyFilter endpoints(Set<UUID> apiIds) {
         return new LatencyFilter(Scope.ENDPOINTS, apiIds, null);
     }
 
@@ -26,7 +32,7 @@ public record LatencyFilter(Scope scope, Set<UUID> apiIds, UUID consumerId) {
         return new LatencyFilter(Scope.CONSUMER, apiIds, consumerId);
     }
 
-    /** Every consumer of some APIs ({@code null}: of every API). */
+    /** Every consumer of some APIs ({@code null}: of every API), per API. */
     public static LatencyFilter consumers(Set<UUID> apiIds) {
         return new LatencyFilter(Scope.CONSUMER, apiIds, null);
     }

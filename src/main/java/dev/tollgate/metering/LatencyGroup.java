@@ -3,7 +3,7 @@ package dev.tollgate.metering;
 import java.time.Instant;
 import java.util.UUID;
 
-/** The latency of the calls that share the grouped dimensions; dimensions not grouped by are null. */
+/** The counts and latency of the calls that share the grouped dimensions; dimensions not grouped by are null. */
 public record LatencyGroup(Instant bucket, UUID apiId, String endpoint, Integer statusClass, UUID consumerId,
-        String country, LatencyStats stats) {
+        String country, String model, UsageTotals totals, LatencyStats stats) {
 }

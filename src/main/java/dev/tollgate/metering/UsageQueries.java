@@ -86,7 +86,7 @@ public class UsageQueries {
         long calls = 0;
         long errors = 0;
         long serverErrors = 0;
-        for (UsageGroup g : rollups.calls(UsageFilter.api(apiId), since, to, null,
+        for (UsageGroup g : rollups.sums(LatencyFilter.endpoints(Set.of(apiId)), since, to, null,
                 EnumSet.of(UsageDimension.STATUS_CLASS))) {
             calls += g.totals().calls();
             errors += g.totals().errors();

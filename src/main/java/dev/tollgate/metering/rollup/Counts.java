@@ -1,5 +1,7 @@
 package dev.tollgate.metering.rollup;
 
+import dev.tollgate.gateway.UsageEvent;
+
 /** The additive figures of a set of calls. Not thread-safe: owned by one thread, or copied. */
 final class Counts {
 
@@ -14,6 +16,28 @@ final class Counts {
     long costMicros;
     long latencySumMs;
     int latencyMaxMs;
+
+    /** Counts one call; {@code latencyMs} already clamped at zero. */
+    void record(UsageEvent e, int latencyMs) {
+        calls++;
+        if (e.status() >= 400) {
+            errors++;
+        }
+        if (e.dispatched()) {
+            dispatched++;
+        }
+        bytesIn += e.bytesIn();
+        bytesOut += e.bytesOut();
+        UsageEvent.Ai ai = e.ai();
+        if (ai != null) {
+            inputTokens += ai.inputTokens();
+            outputTokens += ai.outputTokens();
+            cachedTokens += ai.cachedInputTokens();
+            costMicros += ai.costMicros();
+        }
+        latencySumMs += latencyMs;
+        latencyMaxMs = Math.max(latencyMaxMs, latencyMs);
+    }
 
     void add(Counts other) {
         calls += other.calls;

@@ -4,9 +4,13 @@ import java.nio.ByteBuffer;
 
 import org.HdrHistogram.Histogram;
 
+import dev.tollgate.gateway.UsageEvent;
+import dev.tollgate.metering.LatencyStats;
+
 /**
- * The latencies of a set of calls: count, sum, min, max and an HdrHistogram (milliseconds, 2 significant digits, so
- * percentiles are within 1%) that merges exactly across buckets and nodes. Not thread-safe.
+ * A narrow rollup's value: the {@link Counts} of a set of calls, their shortest latency and an HdrHistogram of their
+ * latencies (milliseconds, 2 significant digits, so percentiles are within 1%) that merges exactly across buckets and
+ * nodes. Not thread-safe.
  */
 final class Latency {
 
@@ -14,35 +18,30 @@ final class Latency {
     static final long HIGHEST_MS = 3_600_000L;
     private static final int DIGITS = 2;
 
-    long calls;
-    long sumMs;
+    final Counts counts;
     int minMs = Integer.MAX_VALUE;
-    int maxMs;
     final Histogram histogram;
 
     Latency() {
         // auto-resizing: sized for the longest latency seen, not for an hour (about 11 KB up to a second, not 23)
-        this(new Histogram(DIGITS));
+        this(new Counts(), new Histogram(DIGITS));
     }
 
-    private Latency(Histogram histogram) {
+    private Latency(Counts counts, Histogram histogram) {
+        this.counts = counts;
         this.histogram = histogram;
     }
 
-    void record(int ms) {
-        int value = Math.max(0, ms);
-        calls++;
-        sumMs += value;
-        minMs = Math.min(minMs, value);
-        maxMs = Math.max(maxMs, value);
-        histogram.recordValue(Math.min(value, HIGHEST_MS));
+    /** Counts one call; {@code latencyMs} already clamped at zero. */
+    void record(UsageEvent e, int latencyMs) {
+        counts.record(e, latencyMs);
+        minMs = Math.min(minMs, latencyMs);
+        histogram.recordValue(Math.min(latencyMs, HIGHEST_MS));
     }
 
     void add(Latency other) {
-        calls += other.calls;
-        sumMs += other.sumMs;
+        counts.add(other.counts);
         minMs = Math.min(minMs, other.minMs);
-        maxMs = Math.max(maxMs, other.maxMs);
         histogram.add(other.histogram);
     }
 
@@ -65,21 +64,19 @@ final class Latency {
         return bytes;
     }
 
-    static Latency decode(long calls, long sumMs, int minMs, int maxMs, byte[] encoded) {
-        Latency latency = new Latency(Histogram.decodeFromByteBuffer(ByteBuffer.wrap(encoded), 0));
-        latency.calls = calls;
-        latency.sumMs = sumMs;
-        latency.minMs = minMs;
-        latency.maxMs = maxMs;
+    static Latency decode(Counts counts, int minMs, byte[] encoded) {
+        Latency latency = new Latency(counts, Histogram.decodeFromByteBuffer(ByteBuffer.wrap(encoded), 0));
+        latency.minMs = counts.calls == 0 ? Integer.MAX_VALUE : minMs;
         return latency;
     }
 
-    dev.tollgate.metering.LatencyStats stats() {
+    LatencyStats stats() {
+        long calls = counts.calls;
         if (calls == 0) {
-            return dev.tollgate.metering.LatencyStats.NONE;
+            return LatencyStats.NONE;
         }
-        return new dev.tollgate.metering.LatencyStats(calls, Math.round(sumMs * 100.0 / calls) / 100.0, minMs, maxMs,
-                histogram.getValueAtPercentile(50), histogram.getValueAtPercentile(95),
+        return new LatencyStats(calls, Math.round(counts.latencySumMs * 100.0 / calls) / 100.0, minMs,
+                counts.latencyMaxMs, histogram.getValueAtPercentile(50), histogram.getValueAtPercentile(95),
                 histogram.getValueAtPercentile(99));
     }
 }

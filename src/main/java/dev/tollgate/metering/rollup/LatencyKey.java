@@ -3,15 +3,19 @@ package dev.tollgate.metering.rollup;
 import java.util.UUID;
 
 /**
- * What the calls of one {@code usage_latency} row share, besides their bucket: an API's endpoint and status class
- * (scope {@code e}), a consumer's calls to one API (scope {@code c}, status class 0), an API's calls from one country
- * with one status class (scope {@code g}), or every call (scope {@code p}). Fields outside the scope are null (0).
+ * What the calls of one narrow rollup ({@code usage_latency} row) share, besides their bucket, in one of six scopes:
+ * an API ({@code a}; with the model for AI calls), an API's endpoint and status class ({@code e}), a consumer's calls
+ * to one API ({@code c}), a consumer's calls to every API ({@code u}), an API's calls from one country with one status
+ * class ({@code g}), or every call ({@code p}). Fields outside the scope are null (status class 0).
  */
-record LatencyKey(char scope, UUID apiId, String endpoint, int statusClass, UUID consumerId, String country) {
+record LatencyKey(char scope, UUID apiId, String endpoint, int statusClass, UUID consumerId, String country,
+        String model) {
 
+    static final char API = 'a';
     static final char ENDPOINT = 'e';
     static final char CONSUMER = 'c';
+    static final char CALLER = 'u';
     static final char GEOGRAPHY = 'g';
     static final char PLATFORM = 'p';
-    static final LatencyKey WHOLE_PLATFORM = new LatencyKey(PLATFORM, null, null, 0, null, null);
+    static final LatencyKey WHOLE_PLATFORM = new LatencyKey(PLATFORM, null, null, 0, null, null, null);
 }

@@ -39,38 +39,27 @@ final class RollupFolder {
         long minute = Granularity.MINUTE.floor(e.atMillis());
         String endpoint = endpoint(minute, e);
         int statusClass = Math.max(1, Math.min(5, e.status() / 100));
-        UsageEvent.Ai ai = e.ai();
-        CallKey key = new CallKey(e.apiId(), endpoint, e.consumerId(), e.keyId(), e.planId(), statusClass,
-                country(e.country()), ai == null ? null : ai.model());
-        Counts counts = calls.computeIfAbsent(minute, m -> new HashMap<>()).computeIfAbsent(key, k -> new Counts());
-        counts.calls++;
-        if (e.status() >= 400) {
-            counts.errors++;
-        }
-        if (e.dispatched()) {
-            counts.dispatched++;
-        }
-        counts.bytesIn += e.bytesIn();
-        counts.bytesOut += e.bytesOut();
-        if (ai != null) {
-            counts.inputTokens += ai.inputTokens();
-            counts.outputTokens += ai.outputTokens();
-            counts.cachedTokens += ai.cachedInputTokens();
-            counts.costMicros += ai.costMicros();
-        }
+        String model = e.ai() == null ? null : e.ai().model();
+        String country = country(e.country());
         int latency = Math.max(0, e.latencyMs());
-        counts.latencySumMs += latency;
-        counts.latencyMaxMs = Math.max(counts.latencyMaxMs, latency);
-        Map<LatencyKey, Latency> minuteLatencies = latencies.computeIfAbsent(minute, m -> new HashMap<>());
-        minuteLatencies.computeIfAbsent(
-                new LatencyKey(LatencyKey.ENDPOINT, e.apiId(), endpoint, statusClass, null, null),
-                k -> new Latency()).record(latency);
-        minuteLatencies.computeIfAbsent(new LatencyKey(LatencyKey.CONSUMER, e.apiId(), null, 0, e.consumerId(), null),
-                k -> new Latency()).record(latency);
-        minuteLatencies.computeIfAbsent(
-                new LatencyKey(LatencyKey.GEOGRAPHY, e.apiId(), null, statusClass, null, key.country()),
-                k -> new Latency()).record(latency);
-        minuteLatencies.computeIfAbsent(LatencyKey.WHOLE_PLATFORM, k -> new Latency()).record(latency);
+        CallKey key = new CallKey(e.apiId(), endpoint, e.consumerId(), e.keyId(), e.planId(), statusClass, country,
+                model);
+        calls.computeIfAbsent(minute, m -> new HashMap<>()).computeIfAbsent(key, k -> new Counts()).record(e,
+                latency);
+        Map<LatencyKey, Latency> narrow = latencies.computeIfAbsent(minute, m -> new HashMap<>());
+        record(narrow, new LatencyKey(LatencyKey.API, e.apiId(), null, 0, null, null, model), e, latency);
+        record(narrow, new LatencyKey(LatencyKey.ENDPOINT, e.apiId(), endpoint, statusClass, null, null, null), e,
+                latency);
+        record(narrow, new LatencyKey(LatencyKey.CONSUMER, e.apiId(), null, 0, e.consumerId(), null, null), e,
+                latency);
+        record(narrow, new LatencyKey(LatencyKey.CALLER, null, null, 0, e.consumerId(), null, null), e, latency);
+        record(narrow, new LatencyKey(LatencyKey.GEOGRAPHY, e.apiId(), null, statusClass, null, country, null), e,
+                latency);
+        record(narrow, LatencyKey.WHOLE_PLATFORM, e, latency);
+    }
+
+    private static void record(Map<LatencyKey, Latency> narrow, LatencyKey key, UsageEvent e, int latency) {
+        narrow.computeIfAbsent(key, k -> new Latency()).record(e, latency);
     }
 
     private String endpoint(long minute, UsageEvent e) {

@@ -26,18 +26,22 @@ import io.agroal.api.AgroalDataSource;
  */
 final class RollupStore {
 
-    private static final String INSERT_CALLS = "insert into usage_rollups (granularity, bucket, node_id, api_id,"
-            + " endpoint, consumer_id, key_id, plan_id, status_class, country, model, calls, errors, dispatched,"
-            + " bytes_in, bytes_out, input_tokens, output_tokens, cached_tokens, cost_micros, latency_sum_ms,"
-            + " latency_max_ms) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-    private static final String INSERT_LATENCY = "insert into usage_latency (granularity, bucket, node_id, scope,"
-            + " api_id, endpoint, status_class, consumer_id, country, calls, latency_sum_ms, latency_min_ms,"
-            + " latency_max_ms, histogram) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    /** The additive columns of both tables, in {@link #bindCounts}' and {@link #readCounts}' order. */
+    private static final String COUNT_COLUMNS = "calls, errors, dispatched, bytes_in, bytes_out, input_tokens,"
+            + " output_tokens, cached_tokens, cost_micros, latency_sum_ms, latency_max_ms";
     private static final String COUNT_SUMS = "sum(calls), sum(errors), sum(dispatched), sum(bytes_in),"
             + " sum(bytes_out), sum(input_tokens), sum(output_tokens), sum(cached_tokens), sum(cost_micros),"
             + " sum(latency_sum_ms), max(latency_max_ms)";
     private static final String CALL_KEY_COLUMNS = "api_id, endpoint, consumer_id, key_id, plan_id, status_class,"
             + " country, model";
+    private static final String LATENCY_KEY_COLUMNS = "scope, api_id, endpoint, status_class, consumer_id, country,"
+            + " model";
+    private static final String INSERT_CALLS = "insert into usage_rollups (granularity, bucket, node_id, "
+            + CALL_KEY_COLUMNS + ", " + COUNT_COLUMNS + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+            + "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String INSERT_LATENCY = "insert into usage_latency (granularity, bucket, node_id, "
+            + LATENCY_KEY_COLUMNS + ", " + COUNT_COLUMNS + ", latency_min_ms, histogram) values (?, ?, ?, ?, ?, ?, ?,"
+            + " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final int IDS_PER_STATEMENT = 500;
 
     /** A rollup at one granularity: its bucket and key. */
@@ -152,17 +156,7 @@ final class RollupStore {
                 insert.setInt(9, k.statusClass());
                 insert.setString(10, k.country());
                 insert.setString(11, k.model());
-                insert.setLong(12, c.calls);
-                insert.setLong(13, c.errors);
-                insert.setLong(14, c.dispatched);
-                insert.setLong(15, c.bytesIn);
-                insert.setLong(16, c.bytesOut);
-                insert.setLong(17, c.inputTokens);
-                insert.setLong(18, c.outputTokens);
-                insert.setLong(19, c.cachedTokens);
-                insert.setLong(20, c.costMicros);
-                insert.setLong(21, c.latencySumMs);
-                insert.setInt(22, c.latencyMaxMs);
+                bindCounts(insert, 12, c);
                 insert.addBatch();
             }
             insert.executeBatch();
@@ -187,11 +181,10 @@ final class RollupStore {
                 insert.setInt(7, k.statusClass());
                 insert.setObject(8, k.consumerId());
                 insert.setString(9, k.country());
-                insert.setLong(10, l.calls);
-                insert.setLong(11, l.sumMs);
-                insert.setInt(12, l.calls == 0 ? 0 : l.minMs);
-                insert.setInt(13, l.maxMs);
-                insert.setBytes(14, l.encode());
+                insert.setString(10, k.model());
+                int i = bindCounts(insert, 11, l.counts);
+                insert.setInt(i++, l.counts.calls == 0 ? 0 : l.minMs);
+                insert.setBytes(i, l.encode());
                 insert.addBatch();
             }
             insert.executeBatch();
@@ -200,15 +193,55 @@ final class RollupStore {
 
     // --- reading ---------------------------------------------------------------------------------------------------
 
-    /**
-     * The call rollups of one granularity with buckets in [start, end), summed per bucket (when {@code byBucket}) and
-     * the key columns of {@code by}; the other key fields of the returned keys are null (status class 0).
-     */
-    void readCalls(Granularity g, long start, long end, UsageFilter filter, Set<UsageDimension> by,
-            boolean byBucket, CallRows into) throws SQLException {
-        if (filter.apiIds() != null && filter.apiIds().isEmpty()) {
-            return;
+    /** Binds parameters from an index on; returns the next index. */
+    private interface Binder {
+        int bind(PreparedStatement statement, int index) throws SQLException;
+    }
+
+    /** Conditions on the rows of one table, and their parameters; a selection may need several statements. */
+    private record Where(String sql, Binder binder) {
+    }
+
+    /** Rows of one table that a query reads, in one or more statements (many API ids are split); none: nothing. */
+    record Selection(String table, List<Where> statements) {
+    }
+
+    /** The wide rows ({@code usage_rollups}) of the calls {@code filter} selects. */
+    static Selection select(UsageFilter filter) {
+        List<Where> statements = new ArrayList<>();
+        for (List<UUID> apis : chunks(filter.apiIds())) {
+            StringBuilder sql = new StringBuilder();
+            where(sql, apis, filter.consumerId(), filter.keyId());
+            if (filter.ai() != null) {
+                sql.append(filter.ai() ? " and model is not null" : " and model is null");
+            }
+            statements.add(new Where(sql.toString(), (statement, i) -> bind(statement, i, apis, filter.consumerId(),
+                    filter.keyId())));
         }
+        return new Selection("usage_rollups", statements);
+    }
+
+    /** The narrow rows ({@code usage_latency}) of {@code filter}'s scope, APIs and consumer. */
+    static Selection select(LatencyFilter filter) {
+        List<Where> statements = new ArrayList<>();
+        String scope = String.valueOf(scope(filter.scope()));
+        for (List<UUID> apis : chunks(filter.apiIds())) {
+            StringBuilder sql = new StringBuilder(" and scope = ?");
+            where(sql, apis, filter.consumerId(), null);
+            statements.add(new Where(sql.toString(), (statement, i) -> {
+                statement.setString(i, scope);
+                return bind(statement, i + 1, apis, filter.consumerId(), null);
+            }));
+        }
+        return new Selection("usage_latency", statements);
+    }
+
+    /**
+     * The rows of one granularity with buckets in [start, end), summed per bucket (when {@code byBucket}) and the key
+     * columns of {@code by}; the other key fields of the returned keys are null (status class 0).
+     */
+    void readSums(Granularity g, long start, long end, Selection rows, Set<UsageDimension> by, boolean byBucket,
+            CallRows into) throws SQLException {
         List<String> columns = new ArrayList<>();
         for (UsageDimension d : by) {
             String column = column(d);
@@ -221,18 +254,12 @@ final class RollupStore {
         }
         String select = columns.isEmpty() ? "" : String.join(", ", columns) + ", ";
         String group = columns.isEmpty() ? "" : " group by " + String.join(", ", columns);
-        for (List<UUID> apis : chunks(filter.apiIds())) {
-            StringBuilder sql = new StringBuilder("select ").append(select).append(COUNT_SUMS)
-                    .append(" from usage_rollups where granularity = ? and bucket >= ? and bucket < ?");
-            where(sql, apis, filter.consumerId(), filter.keyId());
-            if (filter.ai() != null) {
-                sql.append(filter.ai() ? " and model is not null" : " and model is null");
-            }
-            sql.append(group);
+        for (Where where : rows.statements()) {
+            String sql = "select " + select + COUNT_SUMS + " from " + rows.table()
+                    + " where granularity = ? and bucket >= ? and bucket < ?" + where.sql() + group;
             try (Connection connection = dataSource.getConnection();
-                    PreparedStatement statement = connection.prepareStatement(sql.toString())) {
-                int i = bindRange(statement, g, start, end);
-                bind(statement, i, apis, filter.consumerId(), filter.keyId());
+                    PreparedStatement statement = connection.prepareStatement(sql)) {
+                where.binder().bind(statement, bindRange(statement, g, start, end));
                 try (ResultSet rs = statement.executeQuery()) {
                     while (rs.next()) {
                         int c = 1;
@@ -259,18 +286,7 @@ final class RollupStore {
                             }
                         }
                         long bucket = byBucket ? rs.getObject(c++, OffsetDateTime.class).toInstant().toEpochMilli() : 0;
-                        Counts counts = new Counts();
-                        counts.calls = rs.getLong(c++);
-                        counts.errors = rs.getLong(c++);
-                        counts.dispatched = rs.getLong(c++);
-                        counts.bytesIn = rs.getLong(c++);
-                        counts.bytesOut = rs.getLong(c++);
-                        counts.inputTokens = rs.getLong(c++);
-                        counts.outputTokens = rs.getLong(c++);
-                        counts.cachedTokens = rs.getLong(c++);
-                        counts.costMicros = rs.getLong(c++);
-                        counts.latencySumMs = rs.getLong(c++);
-                        counts.latencyMaxMs = rs.getInt(c);
+                        Counts counts = readCounts(rs, c);
                         if (counts.calls > 0) {
                             into.accept(bucket,
                                     new CallKey(api, endpoint, consumer, key, plan, statusClass, country, model),
@@ -283,26 +299,17 @@ final class RollupStore {
     }
 
     /**
-     * The newest bucket with errors of one granularity in [start, end), per API, endpoint and status class (of the
-     * calls {@code filter} selects).
+     * The newest bucket with errors of one granularity in [start, end), per API, endpoint and status class. Narrow
+     * selections must be of scope {@code e} (the only one with endpoints).
      */
-    void readLastErrors(Granularity g, long start, long end, UsageFilter filter, CallRows into) throws SQLException {
-        if (filter.apiIds() != null && filter.apiIds().isEmpty()) {
-            return;
-        }
-        for (List<UUID> apis : chunks(filter.apiIds())) {
-            StringBuilder sql = new StringBuilder(
-                    "select api_id, endpoint, status_class, max(bucket) from usage_rollups"
-                            + " where granularity = ? and bucket >= ? and bucket < ? and errors > 0");
-            where(sql, apis, filter.consumerId(), filter.keyId());
-            if (filter.ai() != null) {
-                sql.append(filter.ai() ? " and model is not null" : " and model is null");
-            }
-            sql.append(" group by api_id, endpoint, status_class");
+    void readLastErrors(Granularity g, long start, long end, Selection rows, CallRows into) throws SQLException {
+        for (Where where : rows.statements()) {
+            String sql = "select api_id, endpoint, status_class, max(bucket) from " + rows.table()
+                    + " where granularity = ? and bucket >= ? and bucket < ? and errors > 0" + where.sql()
+                    + " group by api_id, endpoint, status_class";
             try (Connection connection = dataSource.getConnection();
-                    PreparedStatement statement = connection.prepareStatement(sql.toString())) {
-                int i = bindRange(statement, g, start, end);
-                bind(statement, i, apis, filter.consumerId(), filter.keyId());
+                    PreparedStatement statement = connection.prepareStatement(sql)) {
+                where.binder().bind(statement, bindRange(statement, g, start, end));
                 try (ResultSet rs = statement.executeQuery()) {
                     while (rs.next()) {
                         into.accept(rs.getObject(4, OffsetDateTime.class).toInstant().toEpochMilli(),
@@ -325,39 +332,95 @@ final class RollupStore {
         void accept(long bucket, LatencyKey key, Latency latency);
     }
 
-    /** The latency rows of one granularity and scope with buckets in [start, end). */
-    void readLatencies(Granularity g, long start, long end, LatencyFilter filter, LatencyRows into)
-            throws SQLException {
-        if (filter.apiIds() != null && filter.apiIds().isEmpty()) {
-            return;
-        }
-        for (List<UUID> apis : chunks(filter.apiIds())) {
-            StringBuilder sql = new StringBuilder("select bucket, api_id, endpoint, status_class, consumer_id, country,"
-                    + " calls, latency_sum_ms, latency_min_ms, latency_max_ms, histogram from usage_latency"
-                    + " where granularity = ? and bucket >= ? and bucket < ? and scope = ?");
-            where(sql, apis, filter.consumerId(), null);
+    /** The narrow rows of one granularity with buckets in [start, end), histograms decoded. */
+    void readLatencies(Granularity g, long start, long end, Selection rows, LatencyRows into) throws SQLException {
+        for (Where where : rows.statements()) {
+            String sql = "select bucket, " + LATENCY_KEY_COLUMNS + ", " + COUNT_COLUMNS + ", latency_min_ms, histogram"
+                    + " from usage_latency where granularity = ? and bucket >= ? and bucket < ?" + where.sql();
             try (Connection connection = dataSource.getConnection();
-                    PreparedStatement statement = connection.prepareStatement(sql.toString())) {
-                int i = bindRange(statement, g, start, end);
-                statement.setString(i++, String.valueOf(scope(filter.scope())));
-                bind(statement, i, apis, filter.consumerId(), null);
+                    PreparedStatement statement = connection.prepareStatement(sql)) {
+                where.binder().bind(statement, bindRange(statement, g, start, end));
                 try (ResultSet rs = statement.executeQuery()) {
                     while (rs.next()) {
-                        LatencyKey key = new LatencyKey(scope(filter.scope()), rs.getObject(2, UUID.class),
-                                rs.getString(3), rs.getInt(4), rs.getObject(5, UUID.class), rs.getString(6));
-                        into.accept(rs.getObject(1, OffsetDateTime.class).toInstant().toEpochMilli(), key,
-                                Latency.decode(rs.getLong(7), rs.getLong(8), rs.getInt(9), rs.getInt(10),
-                                        rs.getBytes(11)));
+                        into.accept(rs.getObject(1, OffsetDateTime.class).toInstant().toEpochMilli(),
+                                latencyKey(rs, 2), latency(rs, 9));
                     }
                 }
             }
         }
     }
 
+    /**
+     * The distinct consumers with calls in each minute of [start, end) (scope {@code u}'s minute rows): bucket and
+     * consumer, once each.
+     */
+    void readCallers(long start, long end, java.util.function.BiConsumer<Long, UUID> into) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement("select distinct bucket, consumer_id from"
+                        + " usage_latency where granularity = ? and bucket >= ? and bucket < ? and scope = ?")) {
+            int i = bindRange(statement, Granularity.MINUTE, start, end);
+            statement.setString(i, String.valueOf(LatencyKey.CALLER));
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    into.accept(rs.getObject(1, OffsetDateTime.class).toInstant().toEpochMilli(),
+                            rs.getObject(2, UUID.class));
+                }
+            }
+        }
+    }
+
+    private static LatencyKey latencyKey(ResultSet rs, int from) throws SQLException {
+        int c = from;
+        return new LatencyKey(rs.getString(c++).charAt(0), rs.getObject(c++, UUID.class), rs.getString(c++),
+                rs.getInt(c++), rs.getObject(c++, UUID.class), rs.getString(c++), rs.getString(c));
+    }
+
+    /** A narrow row's value from {@link #COUNT_COLUMNS}, latency_min_ms and histogram, from column {@code from} on. */
+    private static Latency latency(ResultSet rs, int from) throws SQLException {
+        Counts counts = readCounts(rs, from);
+        int c = from + 11;
+        return Latency.decode(counts, rs.getInt(c), rs.getBytes(c + 1));
+    }
+
+    private static Counts readCounts(ResultSet rs, int from) throws SQLException {
+        int c = from;
+        Counts counts = new Counts();
+        counts.calls = rs.getLong(c++);
+        counts.errors = rs.getLong(c++);
+        counts.dispatched = rs.getLong(c++);
+        counts.bytesIn = rs.getLong(c++);
+        counts.bytesOut = rs.getLong(c++);
+        counts.inputTokens = rs.getLong(c++);
+        counts.outputTokens = rs.getLong(c++);
+        counts.cachedTokens = rs.getLong(c++);
+        counts.costMicros = rs.getLong(c++);
+        counts.latencySumMs = rs.getLong(c++);
+        counts.latencyMaxMs = rs.getInt(c);
+        return counts;
+    }
+
+    private static int bindCounts(PreparedStatement statement, int from, Counts c) throws SQLException {
+        int i = from;
+        statement.setLong(i++, c.calls);
+        statement.setLong(i++, c.errors);
+        statement.setLong(i++, c.dispatched);
+        statement.setLong(i++, c.bytesIn);
+        statement.setLong(i++, c.bytesOut);
+        statement.setLong(i++, c.inputTokens);
+        statement.setLong(i++, c.outputTokens);
+        statement.setLong(i++, c.cachedTokens);
+        statement.setLong(i++, c.costMicros);
+        statement.setLong(i++, c.latencySumMs);
+        statement.setInt(i++, c.latencyMaxMs);
+        return i;
+    }
+
     static char scope(LatencyFilter.Scope scope) {
         return switch (scope) {
+            case APIS -> LatencyKey.API;
             case ENDPOINTS -> LatencyKey.ENDPOINT;
             case CONSUMER -> LatencyKey.CONSUMER;
+            case CALLERS -> LatencyKey.CALLER;
             case GEOGRAPHY -> LatencyKey.GEOGRAPHY;
             case PLATFORM -> LatencyKey.PLATFORM;
         };
@@ -382,7 +445,7 @@ final class RollupStore {
             return java.util.Collections.singletonList(null);
         }
         List<UUID> all = new ArrayList<>(ids);
-        List<List<UUID>> chunks = new ArrayList<>();
+        List<List<UUID>> chunks = new ArrayList<>(); // none for no ids: nothing to read
         for (int i = 0; i < all.size(); i += IDS_PER_STATEMENT) {
             chunks.add(all.subList(i, Math.min(all.size(), i + IDS_PER_STATEMENT)));
         }
@@ -447,9 +510,8 @@ final class RollupStore {
                 }
                 int written;
                 try (PreparedStatement insert = connection.prepareStatement("insert into usage_rollups (granularity,"
-                        + " bucket, node_id, " + CALL_KEY_COLUMNS + ", calls, errors, dispatched, bytes_in, bytes_out,"
-                        + " input_tokens, output_tokens, cached_tokens, cost_micros, latency_sum_ms, latency_max_ms)"
-                        + " select ?, ?, '*', " + CALL_KEY_COLUMNS + ", " + COUNT_SUMS
+                        + " bucket, node_id, " + CALL_KEY_COLUMNS + ", " + COUNT_COLUMNS + ") select ?, ?, '*', "
+                        + CALL_KEY_COLUMNS + ", " + COUNT_SUMS
                         + " from usage_rollups where granularity = ? and bucket >= ? and bucket < ?"
                         + " group by " + CALL_KEY_COLUMNS)) {
                     insert.setString(1, String.valueOf(coarser.code));
@@ -460,16 +522,14 @@ final class RollupStore {
                     written = insert.executeUpdate();
                 }
                 Map<LatencyKey, Latency> sums = new LinkedHashMap<>();
-                try (PreparedStatement select = connection.prepareStatement("select scope, api_id, endpoint,"
-                        + " status_class, consumer_id, country, calls, latency_sum_ms, latency_min_ms, latency_max_ms,"
-                        + " histogram from usage_latency where granularity = ? and bucket >= ? and bucket < ?")) {
+                try (PreparedStatement select = connection.prepareStatement("select " + LATENCY_KEY_COLUMNS + ", "
+                        + COUNT_COLUMNS + ", latency_min_ms, histogram from usage_latency where granularity = ? and"
+                        + " bucket >= ? and bucket < ?")) {
                     bindRange(select, finer, start, end);
                     try (ResultSet rs = select.executeQuery()) {
                         while (rs.next()) {
-                            LatencyKey key = new LatencyKey(rs.getString(1).charAt(0), rs.getObject(2, UUID.class),
-                                    rs.getString(3), rs.getInt(4), rs.getObject(5, UUID.class), rs.getString(6));
-                            Latency latency = Latency.decode(rs.getLong(7), rs.getLong(8), rs.getInt(9),
-                                    rs.getInt(10), rs.getBytes(11));
+                            LatencyKey key = latencyKey(rs, 1);
+                            Latency latency = latency(rs, 8);
                             Latency sum = sums.get(key);
                             if (sum == null) {
                                 sums.put(key, latency);

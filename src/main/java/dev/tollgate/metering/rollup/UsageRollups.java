@@ -168,12 +168,38 @@ public class UsageRollups {
     // --- queries ---------------------------------------------------------------------------------------------------
 
     /**
-     * The totals of the calls in [from, to) that {@code filter} selects, grouped by {@code by}; with
-     * {@link UsageDimension#BUCKET} the buckets are of granularity {@code bucket} (required then). Minutes count when
-     * they start inside the window. Groups in no particular order.
+     * The totals of the calls in [from, to) that {@code filter} selects, from the wide rollups (every dimension), grouped
+     * by {@code by}; with {@link UsageDimension#BUCKET} the buckets are of granularity {@code bucket} (required then).
+     * Minutes count when they start inside the window. Groups in no particular order.
      */
     public List<UsageGroup> calls(UsageFilter filter, Instant from, Instant to, Granularity bucket,
             Set<UsageDimension> by) {
+        long start = from.toEpochMilli();
+        long end = to.toEpochMilli();
+        return sum(RollupStore.select(filter), start, end, bucket, by,
+                sink -> folder.eachCalls(minute -> minute >= start && minute < end, key -> matches(filter, key),
+                        (minute, rows) -> rows.forEach((key, counts) -> sink.accept(minute, key, counts))));
+    }
+
+    /**
+     * Like {@link #calls} but from the narrow rollups of {@code filter}'s scope, which have few rows per bucket: groups
+     * by the dimensions the scope holds (BUCKET, API, ENDPOINT, STATUS_CLASS, CONSUMER, COUNTRY, MODEL).
+     */
+    public List<UsageGroup> sums(LatencyFilter filter, Instant from, Instant to, Granularity bucket,
+            Set<UsageDimension> by) {
+        if (by.contains(UsageDimension.KEY) || by.contains(UsageDimension.PLAN)) {
+            throw new IllegalArgumentException("narrow rollups hold no key or plan");
+        }
+        long start = from.toEpochMilli();
+        long end = to.toEpochMilli();
+        return sum(RollupStore.select(filter), start, end, bucket, by,
+                sink -> folder.eachLatencies(minute -> minute >= start && minute < end, narrow(filter),
+                        (minute, rows) -> rows.forEach((key, latency) -> sink.accept(minute, callKey(key),
+                                latency.counts))));
+    }
+
+    private List<UsageGroup> sum(RollupStore.Selection rows, long start, long end, Granularity bucket,
+            Set<UsageDimension> by, java.util.function.Consumer<RollupStore.CallRows> memory) {
         boolean byBucket = by.contains(UsageDimension.BUCKET);
         if (byBucket && bucket == null) {
             throw new IllegalArgumentException("grouping by bucket needs a granularity");
@@ -184,17 +210,12 @@ public class UsageRollups {
         Map<List<Object>, Counts> groups = new LinkedHashMap<>();
         RollupStore.CallRows sink = (rowBucket, key, counts) -> groups.computeIfAbsent(
                 groupKey(byBucket ? bucket.floor(rowBucket) : null, key, columns), k -> new Counts()).add(counts);
-        long start = from.toEpochMilli();
-        long end = to.toEpochMilli();
         lock.readLock().lock();
         try {
             for (Granularity.Segment s : plan(start, end, coarsest)) {
-                store.readCalls(s.granularity(), s.start(), s.end(), filter, columns, byBucket, sink);
+                store.readSums(s.granularity(), s.start(), s.end(), rows, columns, byBucket, sink);
             }
-            Predicate<CallKey> wanted = key -> matches(filter, key);
-            folder.eachCalls(minute -> minute >= start && minute < end, wanted,
-                    (minute, rows) -> rows.forEach((key, counts) -> sink.accept(minute, project(key, columns),
-                            counts)));
+            memory.accept((minute, key, counts) -> sink.accept(minute, project(key, columns), counts));
         } catch (SQLException e) {
             throw new IllegalStateException("Reading usage rollups failed", e);
         } finally {
@@ -214,8 +235,9 @@ public class UsageRollups {
     }
 
     /**
-     * The calls and latency of the calls in [from, to) that {@code filter} selects, merged per {@code by} (of BUCKET,
-     * API, ENDPOINT, STATUS_CLASS, CONSUMER, COUNTRY; what the filter's scope does not hold is null).
+     * The counts and latency of the calls in [from, to) of the narrow rollups {@code filter} selects, histograms
+     * merged per {@code by} (of BUCKET, API, ENDPOINT, STATUS_CLASS, CONSUMER, COUNTRY, MODEL; what the scope does not
+     * hold is null).
      */
     public List<LatencyGroup> latency(LatencyFilter filter, Instant from, Instant to, Granularity bucket,
             Set<UsageDimension> by) {
@@ -229,12 +251,13 @@ public class UsageRollups {
         boolean byStatus = by.contains(UsageDimension.STATUS_CLASS);
         boolean byConsumer = by.contains(UsageDimension.CONSUMER);
         boolean byCountry = by.contains(UsageDimension.COUNTRY);
+        boolean byModel = by.contains(UsageDimension.MODEL);
         Map<List<Object>, Latency> groups = new LinkedHashMap<>();
         RollupStore.LatencyRows sink = (rowBucket, key, latency) -> {
             List<Object> k = java.util.Arrays.asList(byBucket ? Instant.ofEpochMilli(bucket.floor(rowBucket)) : null,
                     byApi ? key.apiId() : null, byEndpoint ? key.endpoint() : null,
                     byStatus ? key.statusClass() : null, byConsumer ? key.consumerId() : null,
-                    byCountry ? key.country() : null);
+                    byCountry ? key.country() : null, byModel ? key.model() : null);
             Latency sum = groups.get(k);
             if (sum == null) {
                 groups.put(k, latency);
@@ -242,18 +265,16 @@ public class UsageRollups {
                 sum.add(latency);
             }
         };
-        char scope = RollupStore.scope(filter.scope());
         long start = from.toEpochMilli();
         long end = to.toEpochMilli();
+        RollupStore.Selection rows = RollupStore.select(filter);
         lock.readLock().lock();
         try {
             for (Granularity.Segment s : plan(start, end, coarsest)) {
-                store.readLatencies(s.granularity(), s.start(), s.end(), filter, sink);
+                store.readLatencies(s.granularity(), s.start(), s.end(), rows, sink);
             }
-            folder.eachLatencies(minute -> minute >= start && minute < end, key -> key.scope() == scope
-                    && (filter.apiIds() == null || filter.apiIds().contains(key.apiId()))
-                    && (filter.consumerId() == null || filter.consumerId().equals(key.consumerId())),
-                    (minute, rows) -> rows.forEach((key, latency) -> sink.accept(minute, key, latency)));
+            folder.eachLatencies(minute -> minute >= start && minute < end, narrow(filter),
+                    (minute, found) -> found.forEach((key, latency) -> sink.accept(minute, key, latency)));
         } catch (SQLException e) {
             throw new IllegalStateException("Reading latency rollups failed", e);
         } finally {
@@ -261,8 +282,31 @@ public class UsageRollups {
         }
         List<LatencyGroup> result = new ArrayList<>(groups.size());
         groups.forEach((k, latency) -> result.add(new LatencyGroup((Instant) k.get(0), (UUID) k.get(1),
-                (String) k.get(2), (Integer) k.get(3), (UUID) k.get(4), (String) k.get(5), latency.stats())));
+                (String) k.get(2), (Integer) k.get(3), (UUID) k.get(4), (String) k.get(5), (String) k.get(6),
+                latency.counts.totals(), latency.stats())));
         return result;
+    }
+
+    /** How many distinct consumers made calls in each minute of [from, to) that had any (exact across nodes). */
+    public Map<Instant, Integer> activeConsumers(Instant from, Instant to) {
+        long start = from.toEpochMilli();
+        long end = to.toEpochMilli();
+        Map<Long, Set<UUID>> consumers = new HashMap<>();
+        java.util.function.BiConsumer<Long, UUID> sink = (minute, consumer) -> consumers
+                .computeIfAbsent(minute, m -> new java.util.HashSet<>()).add(consumer);
+        lock.readLock().lock();
+        try {
+            store.readCallers(start, end, sink);
+            folder.eachLatencies(minute -> minute >= start && minute < end, key -> key.scope() == LatencyKey.CALLER,
+                    (minute, found) -> found.keySet().forEach(key -> sink.accept(minute, key.consumerId())));
+        } catch (SQLException e) {
+            throw new IllegalStateException("Reading usage rollups failed", e);
+        } finally {
+            lock.readLock().unlock();
+        }
+        Map<Instant, Integer> counts = new HashMap<>();
+        consumers.forEach((minute, ids) -> counts.put(Instant.ofEpochMilli(minute), ids.size()));
+        return counts;
     }
 
     private List<Granularity.Segment> plan(long start, long end, Granularity coarsest) throws SQLException {
@@ -270,38 +314,79 @@ public class UsageRollups {
         return Granularity.plan(start, end, coarsest, marks.hoursUntil(), marks.daysUntil());
     }
 
-    /** When an endpoint last answered with an error of a status class: the start of that minute (or hour). */
+    /** When an endpoint last answered with an error of a status class: the start of that minute (or hour, or day). */
     public record LastError(UUID apiId, String endpoint, int statusClass, Instant at) {
     }
 
     /**
      * Per API, endpoint and status class, the newest minute in [from, to) with errors among the calls {@code filter}
-     * selects. Minutes past their retention are no longer stored: errors only that old are dated by the start of their
-     * hour. Groups in no particular order.
+     * selects (wide rollups). Groups in no particular order; see {@link #newestErrors}.
      */
     public List<LastError> lastErrors(UsageFilter filter, Instant from, Instant to) {
-        Map<List<Object>, Long> newest = new HashMap<>();
         long start = from.toEpochMilli();
         long end = to.toEpochMilli();
-        RollupStore.CallRows minutes = (bucket, key, counts) -> newest.merge(
-                java.util.Arrays.asList(key.apiId(), key.endpoint(), key.statusClass()), bucket, Math::max);
+        return newestErrors(RollupStore.select(filter), start, end,
+                sink -> folder.eachCalls(minute -> minute >= start && minute < end,
+                        key -> key.statusClass() >= 4 && matches(filter, key),
+                        (minute, rows) -> rows.forEach((key, counts) -> {
+                            if (counts.errors > 0) {
+                                sink.accept(minute, key, counts);
+                            }
+                        })));
+    }
+
+    /** Like {@link #lastErrors(UsageFilter, Instant, Instant)}, of the endpoints of some APIs (null: all). */
+    public List<LastError> lastErrors(Set<UUID> apiIds, Instant from, Instant to) {
+        long start = from.toEpochMilli();
+        long end = to.toEpochMilli();
+        LatencyFilter filter = LatencyFilter.endpoints(apiIds);
+        return newestErrors(RollupStore.select(filter), start, end,
+                sink -> folder.eachLatencies(minute -> minute >= start && minute < end, narrow(filter),
+                        (minute, rows) -> rows.forEach((key, latency) -> {
+                            if (latency.counts.errors > 0) {
+                                sink.accept(minute, callKey(key), latency.counts);
+                            }
+                        })));
+    }
+
+    private record Newest(long bucket, Granularity granularity) {
+    }
+
+    /**
+     * Finds the newest bucket with errors per API, endpoint and status class at the coarsest granularity the window
+     * allows (a few rows per day), then looks inside a newest day for its newest hour and inside a newest hour for its
+     * newest minute, as long as those finer rows are kept (minutes 35 days, hours 400 by default): errors older than
+     * that are dated by the start of their hour or day.
+     */
+    private List<LastError> newestErrors(RollupStore.Selection rows, long start, long end,
+            java.util.function.Consumer<RollupStore.CallRows> memory) {
+        Map<List<Object>, Newest> newest = new HashMap<>();
         lock.readLock().lock();
         try {
-            store.readLastErrors(Granularity.MINUTE, start, end, filter, minutes);
-            folder.eachCalls(minute -> minute >= start && minute < end,
-                    key -> key.statusClass() >= 4 && matches(filter, key),
-                    (minute, rows) -> rows.forEach((key, counts) -> {
-                        if (counts.errors > 0) {
-                            minutes.accept(minute, key, counts);
+            for (Granularity.Segment s : plan(start, end, Granularity.DAY)) {
+                store.readLastErrors(s.granularity(), s.start(), s.end(), rows, (bucket, key, counts) -> newest
+                        .merge(errorKey(key), new Newest(bucket, s.granularity()), UsageRollups::newer));
+            }
+            memory.accept((minute, key, counts) -> newest.merge(errorKey(key), new Newest(minute, Granularity.MINUTE),
+                    UsageRollups::newer));
+            for (Granularity coarse : List.of(Granularity.DAY, Granularity.HOUR)) {
+                Granularity fine = coarse == Granularity.DAY ? Granularity.HOUR : Granularity.MINUTE;
+                Map<Long, Set<List<Object>>> byBucket = new HashMap<>();
+                newest.forEach((key, n) -> {
+                    if (n.granularity() == coarse) {
+                        byBucket.computeIfAbsent(n.bucket(), b -> new java.util.HashSet<>()).add(key);
+                    }
+                });
+                for (Map.Entry<Long, Set<List<Object>>> e : byBucket.entrySet()) {
+                    long from = Math.max(start, e.getKey());
+                    long to = Math.min(end, e.getKey() + coarse.millis);
+                    store.readLastErrors(fine, from, to, rows, (bucket, key, counts) -> {
+                        List<Object> k = errorKey(key);
+                        if (e.getValue().contains(k)) {
+                            newest.put(k, new Newest(bucket, fine));
                         }
-                    }));
-            // whole hours of the window whose minutes are past their retention
-            long hoursEnd = Math.min(Granularity.HOUR.floor(end),
-                    Granularity.HOUR.floor(clock.millis() - minuteRetentionMillis));
-            if (Granularity.HOUR.ceil(start) < hoursEnd) {
-                store.readLastErrors(Granularity.HOUR, Granularity.HOUR.ceil(start), hoursEnd, filter,
-                        (bucket, key, counts) -> newest.putIfAbsent(
-                                java.util.Arrays.asList(key.apiId(), key.endpoint(), key.statusClass()), bucket));
+                    });
+                }
             }
         } catch (SQLException e) {
             throw new IllegalStateException("Reading usage rollups failed", e);
@@ -309,9 +394,30 @@ public class UsageRollups {
             lock.readLock().unlock();
         }
         List<LastError> result = new ArrayList<>(newest.size());
-        newest.forEach((k, at) -> result.add(new LastError((UUID) k.get(0), (String) k.get(1), (Integer) k.get(2),
-                Instant.ofEpochMilli(at))));
+        newest.forEach((k, n) -> result.add(new LastError((UUID) k.get(0), (String) k.get(1), (Integer) k.get(2),
+                Instant.ofEpochMilli(n.bucket()))));
         return result;
+    }
+
+    private static Newest newer(Newest a, Newest b) {
+        return a.bucket() >= b.bucket() ? a : b;
+    }
+
+    private static List<Object> errorKey(CallKey key) {
+        return java.util.Arrays.asList(key.apiId(), key.endpoint(), key.statusClass());
+    }
+
+    /** The narrow rollups in memory that {@code filter} selects. */
+    private static Predicate<LatencyKey> narrow(LatencyFilter filter) {
+        char scope = RollupStore.scope(filter.scope());
+        return key -> key.scope() == scope && (filter.apiIds() == null || filter.apiIds().contains(key.apiId()))
+                && (filter.consumerId() == null || filter.consumerId().equals(key.consumerId()));
+    }
+
+    /** A narrow rollup's key as a wide one (no key or plan). */
+    private static CallKey callKey(LatencyKey key) {
+        return new CallKey(key.apiId(), key.endpoint(), key.consumerId(), null, null, key.statusClass(), key.country(),
+                key.model());
     }
 
     private static boolean matches(UsageFilter filter, CallKey key) {

@@ -2,8 +2,11 @@ package dev.tollgate.metering.rollup;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
+
+import dev.tollgate.gateway.UsageEvent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -83,10 +86,14 @@ class RollupUnitsTest {
         Latency a = new Latency();
         Latency b = new Latency();
         for (int ms = 1; ms <= 1000; ms++) {
-            (ms % 2 == 0 ? a : b).record(ms);
+            UsageEvent call = new UsageEvent("r" + ms, UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), null,
+                    "GET", "/x", ms % 10 == 0 ? 500 : 200, ms, ms, 1, 2, 0L, true, null, null);
+            (ms % 2 == 0 ? a : b).record(call, ms);
         }
-        Latency merged = Latency.decode(a.calls, a.sumMs, a.minMs, a.maxMs, a.encode());
-        merged.add(Latency.decode(b.calls, b.sumMs, b.minMs, b.maxMs, b.encode()));
+        Latency merged = Latency.decode(a.counts.copy(), a.minMs, a.encode());
+        merged.add(Latency.decode(b.counts.copy(), b.minMs, b.encode()));
+        assertThat(merged.counts.errors).isEqualTo(100);
+        assertThat(merged.counts.bytesOut).isEqualTo(2000);
         var stats = merged.stats();
         assertThat(stats.calls()).isEqualTo(1000);
         assertThat(stats.avg()).isEqualTo(500.5);

@@ -284,9 +284,97 @@ abstract class RollupsScenarios {
                 Map.of("GET /missing 4", hour, "GET /items/{id} 5", hour));
     }
 
+    /** From the wide rollups and from the endpoints' narrow ones alike. */
     private Map<String, Instant> lastErrors(UsageRollups rollups, Instant from, Instant to) {
-        return rollups.lastErrors(UsageFilter.api(api), from, to).stream()
+        Map<String, Instant> wide = rollups.lastErrors(UsageFilter.api(api), from, to).stream()
                 .collect(Collectors.toMap(e -> e.endpoint() + " " + e.statusClass(), UsageRollups.LastError::at));
+        assertThat(rollups.lastErrors(Set.of(api), from, to).stream()
+                .collect(Collectors.toMap(e -> e.endpoint() + " " + e.statusClass(), UsageRollups.LastError::at)))
+                .isEqualTo(wide);
+        return wide;
+    }
+
+    @Test
+    void last_errors_in_compacted_days_are_still_dated_by_their_minute() throws Exception {
+        Instant minute = Instant.parse("2026-03-03T07:12:00Z");
+        ManualClock clock = new ManualClock(minute.plusSeconds(30));
+        UsageRollups rollups = node(clock, "a");
+        rollups.fold(sample(minute));
+        rollups.fold(List.of(event(minute.plus(Duration.ofHours(30)), "/gw/shop/items/1", 200, 10, "DE")));
+        rollups.flush(true);
+        clock.now = minute.plus(Duration.ofDays(10));
+        for (int round = 0; round < 5 && store().marks().daysUntil() <= minute.toEpochMilli(); round++) {
+            rollups.maintain();
+        }
+        assertThat(store().marks().daysUntil()).isGreaterThan(minute.plus(Duration.ofDays(1)).toEpochMilli());
+        Instant second = minute.plusSeconds(60);
+        // a window of whole days: read at day granularity, then narrowed down to the hour and the minute
+        assertThat(lastErrors(rollups, minute.minus(Duration.ofDays(3)), clock.now)).containsExactlyInAnyOrderEntriesOf(
+                Map.of("GET /missing 4", second, "GET /items/{id} 5", second));
+    }
+
+    @Test
+    void narrow_rollups_agree_with_the_wide_ones_in_every_scope() throws Exception {
+        Instant now = Instant.parse("2026-07-14T15:30:00Z");
+        Instant minute = now.minus(Duration.ofMinutes(150)).truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
+        ManualClock clock = new ManualClock(now);
+        UsageRollups a = node(clock, "a");
+        UsageRollups b = node(clock, "b");
+        UUID other = UUID.randomUUID();
+        a.fold(sample(minute));
+        b.fold(sample(minute));
+        b.fold(List.of(new UsageEvent("x", api, other, key, null, "POST", "/gw/shop/orders", 201, 7, 7, 5, 50,
+                minute.plusSeconds(70).toEpochMilli(), true, "US", null)));
+        UsageRollups reader = node(clock, "reader");
+        Instant from = minute.minus(Duration.ofDays(1));
+        for (int round = 0; round < 3; round++) {
+            UsageTotals wide = totals(reader, from, now);
+            assertThat(wide.calls()).isEqualTo(round == 0 ? 0 : 21);
+            for (UsageRollups node : List.of(a, b, reader)) {
+                if (round == 0 && node == reader) {
+                    continue; // nothing written yet: only the nodes see their own minutes
+                }
+                UsageTotals all = node.totals(UsageFilter.api(api), from, now);
+                assertThat(single(node.sums(LatencyFilter.apis(Set.of(api)), from, now, null, Set.of())))
+                        .isEqualTo(all);
+                assertThat(single(node.sums(LatencyFilter.consumers(Set.of(api)), from, now, null, Set.of())))
+                        .isEqualTo(all);
+                assertThat(single(node.sums(LatencyFilter.geography(Set.of(api)), from, now, null, Set.of())))
+                        .isEqualTo(all);
+                assertThat(single(node.sums(LatencyFilter.endpoints(Set.of(api)), from, now, null, Set.of())))
+                        .isEqualTo(all);
+                // the other consumer's one call, made on node b
+                assertThat(node.sums(new LatencyFilter(LatencyFilter.Scope.CALLERS, null, other), from, now, null,
+                        Set.of())).extracting(g -> g.totals().calls())
+                        .containsExactly(round == 0 && node == a ? new Long[0] : new Long[]{1L});
+                Set<UsageDimension> by = EnumSet.of(UsageDimension.ENDPOINT, UsageDimension.STATUS_CLASS);
+                assertThat(node.sums(LatencyFilter.endpoints(Set.of(api)), from, now, null, by))
+                        .containsExactlyInAnyOrderElementsOf(node.calls(UsageFilter.api(api), from, now, null, by));
+                by = EnumSet.of(UsageDimension.CONSUMER, UsageDimension.BUCKET);
+                assertThat(node.sums(LatencyFilter.consumers(Set.of(api)), from, now, Granularity.HOUR, by))
+                        .containsExactlyInAnyOrderElementsOf(node.calls(UsageFilter.api(api), from, now,
+                                Granularity.HOUR, by));
+                LatencyGroup latency = node.latency(LatencyFilter.apis(Set.of(api)), from, now, null, Set.of()).get(0);
+                assertThat(latency.totals()).isEqualTo(all);
+                assertThat(latency.stats().calls()).isEqualTo(all.calls());
+            }
+            // two consumers in the second minute, one in the first, as the platform's active consumers
+            Map<Instant, Integer> active = reader.activeConsumers(minute, minute.plusSeconds(120));
+            assertThat(active).isEqualTo(round == 0
+                    ? Map.of()
+                    : Map.of(minute, 1, minute.plusSeconds(60), 2));
+            if (round == 0) {
+                a.flush(true);
+                b.flush(true);
+            } else {
+                reader.maintain(); // the hour has closed: compaction must change no figure
+            }
+        }
+    }
+
+    private static UsageTotals single(List<UsageGroup> groups) {
+        assertThat(groups).hasSize(1);
+        return groups.get(0).totals();
     }
 
     private long count(String sql, String granularity) throws Exception {
