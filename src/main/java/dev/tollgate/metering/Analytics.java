@@ -22,6 +22,8 @@ import dev.tollgate.accounts.UserDirectory;
 import dev.tollgate.billing.Revenue;
 import dev.tollgate.catalog.ApiCatalog;
 import dev.tollgate.catalog.ApiView;
+import dev.tollgate.metering.internal.raw.RawEvents;
+import dev.tollgate.metering.rollup.Endpoints;
 import dev.tollgate.metering.rollup.Granularity;
 import dev.tollgate.metering.rollup.UsageRollups;
 import dev.tollgate.platform.Money;
@@ -38,6 +40,10 @@ public class Analytics {
 
     /** How many APIs and consumers the overview lists. */
     static final int TOP = 10;
+    /** For how many endpoints (those with the most errors) {@code /errors} looks up the last error's request log. */
+    static final int LAST_ERRORS = 20;
+    /** How many of the logged errors of the last error's minute are searched for its endpoint. */
+    private static final int LOGS_SEARCHED = 500;
 
     /** Whose eyes a report is for. */
     public enum Perspective {
@@ -113,10 +119,17 @@ public class Analytics {
             int max, long p50, long p95, long p99) {
     }
 
-    /** Errors of one status class ("4xx", "5xx") on one endpoint, and the start of the newest minute with one. */
+    /**
+     * Errors of one status class ("4xx", "5xx") on one endpoint, the start of the newest minute with one, and that
+     * newest error as the request logs have it (when they still do).
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record EndpointErrors(UUID apiId, String apiName, String endpoint, String status, long count,
-            Instant lastOccurred) {
+            Instant lastOccurred, LastError lastError) {
+    }
+
+    /** One logged call that failed: its exact status, method and path, request id and time. */
+    public record LastError(int status, String method, String path, String requestId, Instant at) {
     }
 
     public record CountryCalls(String country, long calls, long errors) {
@@ -138,12 +151,14 @@ public class Analytics {
     }
 
     private final UsageRollups rollups;
+    private final RawEvents rawEvents;
     private final Revenue revenue;
     private final ApiCatalog catalog;
     private final UserDirectory users;
 
-    Analytics(UsageRollups rollups, Revenue revenue, ApiCatalog catalog, UserDirectory users) {
+    Analytics(UsageRollups rollups, RawEvents rawEvents, Revenue revenue, ApiCatalog catalog, UserDirectory users) {
         this.rollups = rollups;
+        this.rawEvents = rawEvents;
         this.revenue = revenue;
         this.catalog = catalog;
         this.users = users;
@@ -274,20 +289,40 @@ public class Analytics {
                 ? rollups.calls(view.usage(), from, to, null, by)
                 : rollups.sums(LatencyFilter.endpoints(view.apiIds()), from, to, null, by)).stream()
                 .filter(g -> g.totals().errors() > 0).toList();
-        Map<List<Object>, Instant> last = new HashMap<>();
+        Map<List<Object>, UsageRollups.LastError> last = new HashMap<>();
         for (UsageRollups.LastError e : own
                 ? rollups.lastErrors(view.usage(), from, to)
                 : rollups.lastErrors(view.apiIds(), from, to)) {
-            last.put(List.of(e.apiId(), e.endpoint(), e.statusClass()), e.at());
+            last.put(List.of(e.apiId(), e.endpoint(), e.statusClass()), e);
         }
         Map<UUID, ApiView> names = names(groups.stream().map(UsageGroup::apiId).toList());
-        return groups.stream()
+        List<UsageGroup> sorted = groups.stream()
                 .sorted(Comparator.<UsageGroup>comparingLong(g -> -g.totals().errors())
                         .thenComparing(UsageGroup::apiId).thenComparing(UsageGroup::endpoint)
                         .thenComparing(UsageGroup::statusClass))
-                .map(g -> new EndpointErrors(g.apiId(), name(names, g.apiId()), g.endpoint(), g.statusClass() + "xx",
-                        g.totals().errors(), last.get(List.of(g.apiId(), g.endpoint(), g.statusClass()))))
                 .toList();
+        List<EndpointErrors> out = new ArrayList<>(sorted.size());
+        for (UsageGroup g : sorted) {
+            UsageRollups.LastError when = last.get(List.of(g.apiId(), g.endpoint(), g.statusClass()));
+            LastError logged = when == null || out.size() >= LAST_ERRORS ? null : logged(view, when);
+            out.add(new EndpointErrors(g.apiId(), name(names, g.apiId()), g.endpoint(), g.statusClass() + "xx",
+                    g.totals().errors(), when == null ? null : when.at(), logged));
+        }
+        return out;
+    }
+
+    /** The newest logged call of the view that failed as {@code when} says, or null when the logs no longer have it. */
+    private LastError logged(View view, UsageRollups.LastError when) {
+        for (UsageQueries.CallLog call : rawEvents.logs(when.apiId(),
+                new UsageQueries.StatusFilter(null, when.statusClass()), when.at(), when.until(), 0, LOGS_SEARCHED)
+                .items()) {
+            if ((view.consumerId() == null || view.consumerId().equals(call.consumerId()))
+                    && (when.endpoint().equals(Endpoints.OTHER)
+                            || when.endpoint().equals(Endpoints.template(call.method(), call.path())))) {
+                return new LastError(call.status(), call.method(), call.path(), call.requestId(), call.at());
+            }
+        }
+        return null;
     }
 
     /** Calls and errors per country (two-letter code, or {@code unknown}), busiest first. */

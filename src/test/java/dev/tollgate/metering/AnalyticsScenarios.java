@@ -216,6 +216,11 @@ abstract class AnalyticsScenarios {
             assertThat(e.getList("status")).containsExactly("4xx", "5xx");
             assertThat(e.getList("count", Integer.class)).containsExactly(1, 1);
             assertThat(e.getList("last_occurred")).containsOnly(fixture.minute().toString());
+            // the newest error of each, exactly, from the request logs
+            assertThat(e.getList("last_error.status", Integer.class)).containsExactly(404, 500);
+            assertThat(e.getList("last_error.path", String.class)).allSatisfy(
+                    path -> assertThat(path).matches("/gw/.+/status/(404|500)"));
+            assertThat(e.getList("last_error.request_id", String.class)).doesNotContainNull().doesNotHaveDuplicates();
         }
         assertThat(get(fixture.b().consumer(), "/errors").getList("$")).isEmpty();
     }
@@ -308,9 +313,9 @@ abstract class AnalyticsScenarios {
         assertThat(lines).hasSize(4);
 
         assertThat(csv(fixture.api().provider(), "/errors")).startsWith(
-                "api_id,api_name,endpoint,status,count,last_occurred\r\n").contains(
-                        ",GET /status/{id},4xx,1,"
-                                + fixture.minute() + "\r\n");
+                "api_id,api_name,endpoint,status,count,last_occurred,last_status,last_path,last_request_id,last_at\r\n")
+                .contains(",GET /status/{id},4xx,1," + fixture.minute() + ",404,GET /gw/")
+                .contains(",GET /status/{id},5xx,1," + fixture.minute() + ",500,GET /gw/");
         assertThat(csv(fixture.api().provider(), "/geography"))
                 .isEqualTo("country,calls,errors\r\nDE,3,0\r\nUS,2,0\r\nFR,1,1\r\nunknown,1,1\r\n");
         assertThat(csv(fixture.api().provider(), "/revenue")).startsWith(

@@ -8,6 +8,8 @@ package dev.tollgate.metering.rollup;
 public final class Endpoints {
 
     static final int MAX_LENGTH = 300;
+    /** What calls beyond an API's distinct endpoints per minute are rolled up as (see {@link RollupFolder}). */
+    public static final String OTHER = "* /{other}";
     private static final String GATEWAY = "/gw/";
 
     private Endpoints() {

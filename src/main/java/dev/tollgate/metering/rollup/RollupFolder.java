@@ -20,9 +20,8 @@ import dev.tollgate.gateway.UsageEvent;
  */
 final class RollupFolder {
 
-    /** Distinct endpoints per API and minute; beyond them calls are rolled up as {@link #OTHER_ENDPOINT}. */
+    /** Distinct endpoints per API and minute; beyond them calls are rolled up as {@link Endpoints#OTHER}. */
     static final int MAX_ENDPOINTS_PER_API = 500;
-    static final String OTHER_ENDPOINT = "* /{other}";
     static final String UNKNOWN_COUNTRY = "unknown";
 
     private final Map<Long, Map<CallKey, Counts>> calls = new HashMap<>();
@@ -70,7 +69,7 @@ final class RollupFolder {
             return endpoint;
         }
         if (seen.size() >= MAX_ENDPOINTS_PER_API) {
-            return OTHER_ENDPOINT;
+            return Endpoints.OTHER;
         }
         seen.add(endpoint);
         return endpoint;

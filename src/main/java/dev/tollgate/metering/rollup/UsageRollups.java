@@ -314,8 +314,11 @@ public class UsageRollups {
         return Granularity.plan(start, end, coarsest, marks.hoursUntil(), marks.daysUntil());
     }
 
-    /** When an endpoint last answered with an error of a status class: the start of that minute (or hour, or day). */
-    public record LastError(UUID apiId, String endpoint, int statusClass, Instant at) {
+    /**
+     * When an endpoint last answered with an error of a status class: the bucket [at, until) that holds it — a minute,
+     * or an hour or day for errors older than the finer rollups' retention.
+     */
+    public record LastError(UUID apiId, String endpoint, int statusClass, Instant at, Instant until) {
     }
 
     /**
@@ -395,7 +398,8 @@ public class UsageRollups {
         }
         List<LastError> result = new ArrayList<>(newest.size());
         newest.forEach((k, n) -> result.add(new LastError((UUID) k.get(0), (String) k.get(1), (Integer) k.get(2),
-                Instant.ofEpochMilli(n.bucket()))));
+                Instant.ofEpochMilli(n.bucket()),
+                Instant.ofEpochMilli(Math.min(end, n.bucket() + n.granularity().millis)))));
         return result;
     }
 
