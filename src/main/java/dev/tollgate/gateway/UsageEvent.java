@@ -7,7 +7,7 @@ import java.util.UUID;
  * and was sent upstream (those count toward quotas); {@code upstreamLatencyMs} is -1 when no upstream answered. An AI
  * call (the AI proxy) is an event too: its {@code apiId} is the model's id and {@code ai} says what it used and cost;
  * {@code ai} is null for gateway calls. {@code country} is the caller's country as the trusted header named by
- * {@link UsageSink#countryHeader()} gave it (null when there is none).
+ * {@link UsageSink#countryOf} gave it (null when there is none).
  */
 public record UsageEvent(String requestId, UUID apiId, UUID consumerId, UUID keyId, UUID planId, String method,
         String path, int status, int latencyMs, int upstreamLatencyMs, long bytesIn, long bytesOut, long atMillis,

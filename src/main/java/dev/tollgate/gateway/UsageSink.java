@@ -14,14 +14,8 @@ public interface UsageSink {
     void unattributed(int status);
 
     /**
-     * The request header a trusted proxy in front of Tollgate puts the caller's country in (e.g. {@code CF-IPCountry});
-     * null when none is configured.
+     * The caller's country: as the trusted header a proxy in front of Tollgate sets (e.g. {@code CF-IPCountry}) gives
+     * it, else from the offline GeoIP database by the client's address, else null. Must not block.
      */
-    String countryHeader();
-
-    /** The caller's country as the trusted header gives it; null when no header is configured or sent. */
-    default String countryOf(HttpServerRequest request) {
-        String header = countryHeader();
-        return header == null ? null : request.getHeader(header);
-    }
+    String countryOf(HttpServerRequest request);
 }

@@ -29,6 +29,13 @@ public interface MeteringConfig {
      */
     Optional<String> countryHeader();
 
+    /**
+     * An offline IP-to-country database (CSV of {@code first,last,country} ranges: DB-IP's "IP to Country Lite" or
+     * IP2Location's LITE DB1) for calls without the country header; unset: such calls are {@code unknown}. Loaded
+     * into memory at start-up; a file that cannot be read stops the start.
+     */
+    Optional<java.nio.file.Path> geoipDatabase();
+
     /** How long per-minute rollups are kept (hourly and daily ones serve older windows). */
     @WithDefault("35d")
     Duration minuteRollupRetention();

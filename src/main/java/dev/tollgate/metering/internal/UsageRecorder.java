@@ -46,6 +46,7 @@ class UsageRecorder implements UsageSink {
     private final int batchSize;
     private final long flushMillis;
     private final String countryHeader;
+    private final GeoIp geoIp;
     private final Counter dropped;
     private final Counter written;
     /** Gateway calls by status class: index 1 = 1xx ... 5 = 5xx. */
@@ -71,6 +72,7 @@ class UsageRecorder implements UsageSink {
         this.batchSize = config.batchSize();
         this.flushMillis = config.flushInterval().toMillis();
         this.countryHeader = config.countryHeader().orElse(null);
+        this.geoIp = config.geoipDatabase().map(UsageRecorder::loadGeoIp).orElse(null);
         this.dropped = Counter.builder("tollgate_usage_events_dropped").description(
                 "Usage events lost because the queue was full").register(registry);
         this.written = Counter.builder("tollgate_usage_events_written").description("Usage events written")
@@ -110,9 +112,28 @@ class UsageRecorder implements UsageSink {
      * Collects events for up to the flush interval (or a full batch) after the first one arrives, so that a steady
      * stream is written in few large batches rather than many small ones.
      */
+    private static GeoIp loadGeoIp(java.nio.file.Path file) {
+        try {
+            return GeoIp.load(file);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("Cannot load the GeoIP database set as tollgate.metering.geoip-database ("
+                    + file + "): " + e.getMessage(), e);
+        }
+    }
+
     @Override
-    public String countryHeader() {
-        return countryHeader;
+    public String countryOf(io.vertx.core.http.HttpServerRequest request) {
+        if (countryHeader != null) {
+            String country = request.getHeader(countryHeader);
+            if (country != null && !country.isBlank()) {
+                return country;
+            }
+        }
+        if (geoIp == null) {
+            return null;
+        }
+        io.vertx.core.net.SocketAddress client = request.remoteAddress();
+        return client == null ? null : geoIp.country(client.hostAddress());
     }
 
     @Override

@@ -237,7 +237,8 @@ public class AnalyticsResource {
     @APIResponse(responseCode = "403", ref = "Forbidden")
     @APIResponse(responseCode = "404", ref = "NotFound")
     @Operation(operationId = "getAnalyticsGeography", summary = "Calls and errors per country", description = "Country from the trusted "
-            + "header configured as tollgate.metering.country-header (e.g. CF-IPCountry), else unknown; busiest "
+            + "header configured as tollgate.metering.country-header (e.g. CF-IPCountry), else from the offline GeoIP "
+            + "database (tollgate.metering.geoip-database) by the client's address, else unknown; busiest "
             + "first. Default window: the last 24 h. format=csv for CSV. " + WHO)
     public Response geography(@QueryParam("as") String as, @QueryParam("api_id") String apiId,
             @QueryParam("consumer_id") String consumerId, @QueryParam("from") String from,

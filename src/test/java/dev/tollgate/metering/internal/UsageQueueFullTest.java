@@ -33,6 +33,11 @@ class UsageQueueFullTest {
         }
 
         @Override
+        public Optional<java.nio.file.Path> geoipDatabase() {
+            return Optional.empty();
+        }
+
+        @Override
         public double rawSample() {
             return 1.0;
         }
