@@ -7,6 +7,7 @@
 #
 #   bench/analytics.sh               (from the repository root; DBS="h2 postgres" by default)
 #   EVENTS=1000000 DBS=h2 bench/analytics.sh
+#   KEEP_WORK=1 EVENTS=2000000 DBS=h2 bench/analytics.sh   (keeps the databases in the temp dir to look into)
 #
 # Layout: Tollgate from the packaged jar. Per database: Tollgate starts on an empty database (H2 under a temp dir, or
 # a PostgreSQL 15 cluster from Debian's packages, initdb'd into a temp dir and run as the postgres user), the script
@@ -44,7 +45,7 @@ PG_DATA=""
 cleanup() {
   [ -n "$TOLLGATE_PID" ] && kill "$TOLLGATE_PID" 2> /dev/null && wait "$TOLLGATE_PID" 2> /dev/null || true
   [ -n "$PG_DATA" ] && runuser -u postgres -- pg_ctl -D "$PG_DATA" -m fast stop > /dev/null 2>&1 || true
-  rm -rf "$WORK"
+  if [ -n "${KEEP_WORK:-}" ]; then echo "kept $WORK (databases, logs)" >&2; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
 mkdir -p "$WORK/classes"
@@ -106,6 +107,7 @@ for db in $DBS; do
   if [ "$db" = postgres ]; then
     PG_DATA="$WORK/pg"
     mkdir -p "$PG_DATA" && chown postgres "$PG_DATA"
+    touch "$WORK/pg.log" && chown postgres "$WORK/pg.log"
     runuser -u postgres -- initdb -D "$PG_DATA" -U tollgate --auth=trust > /dev/null
     runuser -u postgres -- pg_ctl -D "$PG_DATA" -o "-p $PG_PORT -k /tmp -c shared_buffers=512MB" -l "$WORK/pg.log" \
       -w start > /dev/null
