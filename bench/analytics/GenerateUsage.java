@@ -182,6 +182,11 @@ public final class GenerateUsage {
         }
 
         @Override
+        public Optional<java.nio.file.Path> geoipDatabase() {
+            return Optional.empty();
+        }
+
+        @Override
         public double rawSample() {
             return 1.0;
         }

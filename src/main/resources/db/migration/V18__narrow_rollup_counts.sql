@@ -2,7 +2,8 @@
 -- rows per bucket do not grow with the number of consumers, instead of summing usage_rollups (one row per endpoint,
 -- consumer, key, plan, status class, country and model). Two scopes are added beside 'e', 'c', 'g' and 'p':
 --   'a' one API (model: the model's public name for AI calls),
---   'u' one consumer's calls to every API (the admin's top consumers, active consumers per minute).
+--   'u' one consumer's calls to every API (the admin's top consumers, active consumers per minute);
+-- and 'g' rows are now per API and country only (their errors column says what the status class did).
 -- Rows written before this migration carry their calls and latency; of the new counts only the errors of scopes 'e'
 -- and 'g' can be derived (their status class says it) and are; the others start at zero. V17 and V18 ship in the
 -- same release, so only development databases hold such rows.

@@ -8,7 +8,7 @@ import java.util.UUID;
  * per bucket, so that reports over long windows stay fast. One scope per query: the APIs ({@code APIS}: one row per
  * API and bucket; {@code apiIds} null: every API), their endpoints ({@code ENDPOINTS}: per API, endpoint and status
  * class), their consumers or one consumer's calls ({@code CONSUMER}: per API and consumer), consumers across every API
- * ({@code CALLERS}: per consumer), their callers' countries ({@code GEOGRAPHY}: per API, country and status class), or
+ * ({@code CALLERS}: per consumer), their callers' countries ({@code GEOGRAPHY}: per API and country), or
  * the whole platform ({@code PLATFORM}: one row per bucket).
  */
 public record LatencyFilter(Scope scope, Set<UUID> apiIds, UUID consumerId) {

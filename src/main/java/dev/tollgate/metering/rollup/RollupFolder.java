@@ -52,8 +52,7 @@ final class RollupFolder {
         record(narrow, new LatencyKey(LatencyKey.CONSUMER, e.apiId(), null, 0, e.consumerId(), null, null), e,
                 latency);
         record(narrow, new LatencyKey(LatencyKey.CALLER, null, null, 0, e.consumerId(), null, null), e, latency);
-        record(narrow, new LatencyKey(LatencyKey.GEOGRAPHY, e.apiId(), null, statusClass, null, country, null), e,
-                latency);
+        record(narrow, new LatencyKey(LatencyKey.GEOGRAPHY, e.apiId(), null, 0, null, country, null), e, latency);
         record(narrow, LatencyKey.WHOLE_PLATFORM, e, latency);
     }
 

@@ -327,9 +327,9 @@ final class RollupStore {
         void accept(long bucket, CallKey key, Counts counts);
     }
 
-    /** Receives latency rows. */
+    /** Receives narrow rows: counts, shortest latency and the histogram still encoded. */
     interface LatencyRows {
-        void accept(long bucket, LatencyKey key, Latency latency);
+        void accept(long bucket, LatencyKey key, Counts counts, int minMs, byte[] histogram);
     }
 
     /** The narrow rows of one granularity with buckets in [start, end), histograms decoded. */
@@ -343,7 +343,7 @@ final class RollupStore {
                 try (ResultSet rs = statement.executeQuery()) {
                     while (rs.next()) {
                         into.accept(rs.getObject(1, OffsetDateTime.class).toInstant().toEpochMilli(),
-                                latencyKey(rs, 2), latency(rs, 9));
+                                latencyKey(rs, 2), readCounts(rs, 9), rs.getInt(20), rs.getBytes(21));
                     }
                 }
             }
@@ -373,13 +373,6 @@ final class RollupStore {
         int c = from;
         return new LatencyKey(rs.getString(c++).charAt(0), rs.getObject(c++, UUID.class), rs.getString(c++),
                 rs.getInt(c++), rs.getObject(c++, UUID.class), rs.getString(c++), rs.getString(c));
-    }
-
-    /** A narrow row's value from {@link #COUNT_COLUMNS}, latency_min_ms and histogram, from column {@code from} on. */
-    private static Latency latency(ResultSet rs, int from) throws SQLException {
-        Counts counts = readCounts(rs, from);
-        int c = from + 11;
-        return Latency.decode(counts, rs.getInt(c), rs.getBytes(c + 1));
     }
 
     private static Counts readCounts(ResultSet rs, int from) throws SQLException {
@@ -529,12 +522,12 @@ final class RollupStore {
                     try (ResultSet rs = select.executeQuery()) {
                         while (rs.next()) {
                             LatencyKey key = latencyKey(rs, 1);
-                            Latency latency = latency(rs, 8);
+                            Counts counts = readCounts(rs, 8);
                             Latency sum = sums.get(key);
                             if (sum == null) {
-                                sums.put(key, latency);
+                                sums.put(key, Latency.decode(counts, rs.getInt(19), rs.getBytes(20)));
                             } else {
-                                sum.add(latency);
+                                sum.addEncoded(counts, rs.getInt(19), rs.getBytes(20));
                             }
                         }
                     }

@@ -253,16 +253,18 @@ public class UsageRollups {
         boolean byCountry = by.contains(UsageDimension.COUNTRY);
         boolean byModel = by.contains(UsageDimension.MODEL);
         Map<List<Object>, Latency> groups = new LinkedHashMap<>();
-        RollupStore.LatencyRows sink = (rowBucket, key, latency) -> {
-            List<Object> k = java.util.Arrays.asList(byBucket ? Instant.ofEpochMilli(bucket.floor(rowBucket)) : null,
-                    byApi ? key.apiId() : null, byEndpoint ? key.endpoint() : null,
-                    byStatus ? key.statusClass() : null, byConsumer ? key.consumerId() : null,
-                    byCountry ? key.country() : null, byModel ? key.model() : null);
+        java.util.function.BiFunction<Long, LatencyKey, List<Object>> groupOf = (rowBucket, key) -> java.util.Arrays
+                .asList(byBucket ? Instant.ofEpochMilli(bucket.floor(rowBucket)) : null, byApi ? key.apiId() : null,
+                        byEndpoint ? key.endpoint() : null, byStatus ? key.statusClass() : null,
+                        byConsumer ? key.consumerId() : null, byCountry ? key.country() : null,
+                        byModel ? key.model() : null);
+        RollupStore.LatencyRows sink = (rowBucket, key, counts, minMs, histogram) -> {
+            List<Object> k = groupOf.apply(rowBucket, key);
             Latency sum = groups.get(k);
             if (sum == null) {
-                groups.put(k, latency);
+                groups.put(k, Latency.decode(counts, minMs, histogram));
             } else {
-                sum.add(latency);
+                sum.addEncoded(counts, minMs, histogram);
             }
         };
         long start = from.toEpochMilli();
@@ -274,7 +276,12 @@ public class UsageRollups {
                 store.readLatencies(s.granularity(), s.start(), s.end(), rows, sink);
             }
             folder.eachLatencies(minute -> minute >= start && minute < end, narrow(filter),
-                    (minute, found) -> found.forEach((key, latency) -> sink.accept(minute, key, latency)));
+                    (minute, found) -> found.forEach((key, latency) -> {
+                        Latency sum = groups.putIfAbsent(groupOf.apply(minute, key), latency);
+                        if (sum != null) {
+                            sum.add(latency);
+                        }
+                    }));
         } catch (SQLException e) {
             throw new IllegalStateException("Reading latency rollups failed", e);
         } finally {
@@ -328,7 +335,7 @@ public class UsageRollups {
     public List<LastError> lastErrors(UsageFilter filter, Instant from, Instant to) {
         long start = from.toEpochMilli();
         long end = to.toEpochMilli();
-        return newestErrors(RollupStore.select(filter), start, end,
+        return newestErrors(apis -> RollupStore.select(filter.withApis(apis)), filter.apiIds(), start, end,
                 sink -> folder.eachCalls(minute -> minute >= start && minute < end,
                         key -> key.statusClass() >= 4 && matches(filter, key),
                         (minute, rows) -> rows.forEach((key, counts) -> {
@@ -343,7 +350,7 @@ public class UsageRollups {
         long start = from.toEpochMilli();
         long end = to.toEpochMilli();
         LatencyFilter filter = LatencyFilter.endpoints(apiIds);
-        return newestErrors(RollupStore.select(filter), start, end,
+        return newestErrors(apis -> RollupStore.select(LatencyFilter.endpoints(apis)), apiIds, start, end,
                 sink -> folder.eachLatencies(minute -> minute >= start && minute < end, narrow(filter),
                         (minute, rows) -> rows.forEach((key, latency) -> {
                             if (latency.counts.errors > 0) {
@@ -359,10 +366,12 @@ public class UsageRollups {
      * Finds the newest bucket with errors per API, endpoint and status class at the coarsest granularity the window
      * allows (a few rows per day), then looks inside a newest day for its newest hour and inside a newest hour for its
      * newest minute, as long as those finer rows are kept (minutes 35 days, hours 400 by default): errors older than
-     * that are dated by the start of their hour or day.
+     * that are dated by the start of their hour or day. {@code select} gives the rows of some APIs (null: all those
+     * the query may see); looking inside a bucket reads only the APIs of the errors dated by it.
      */
-    private List<LastError> newestErrors(RollupStore.Selection rows, long start, long end,
-            java.util.function.Consumer<RollupStore.CallRows> memory) {
+    private List<LastError> newestErrors(java.util.function.Function<Set<UUID>, RollupStore.Selection> select,
+            Set<UUID> apiIds, long start, long end, java.util.function.Consumer<RollupStore.CallRows> memory) {
+        RollupStore.Selection rows = select.apply(apiIds);
         Map<List<Object>, Newest> newest = new HashMap<>();
         lock.readLock().lock();
         try {
@@ -383,7 +392,9 @@ public class UsageRollups {
                 for (Map.Entry<Long, Set<List<Object>>> e : byBucket.entrySet()) {
                     long from = Math.max(start, e.getKey());
                     long to = Math.min(end, e.getKey() + coarse.millis);
-                    store.readLastErrors(fine, from, to, rows, (bucket, key, counts) -> {
+                    Set<UUID> apis = new java.util.HashSet<>();
+                    e.getValue().forEach(key -> apis.add((UUID) key.get(0)));
+                    store.readLastErrors(fine, from, to, select.apply(apis), (bucket, key, counts) -> {
                         List<Object> k = errorKey(key);
                         if (e.getValue().contains(k)) {
                             newest.put(k, new Newest(bucket, fine));

@@ -103,4 +103,35 @@ class RollupUnitsTest {
         assertThat(stats.p95()).isBetween(940L, 960L);
         assertThat(stats.p99()).isBetween(980L, 1000L);
     }
+
+    @Test
+    void encoded_histograms_are_added_exactly_as_decoding_them_would() {
+        java.util.Random random = new java.util.Random(7);
+        org.HdrHistogram.Histogram slow = new org.HdrHistogram.Histogram(2);
+        org.HdrHistogram.Histogram fast = new org.HdrHistogram.Histogram(2);
+        for (int round = 0; round < 50; round++) {
+            Latency part = new Latency();
+            int calls = 1 + random.nextInt(500);
+            for (int i = 0; i < calls; i++) {
+                // zeros, exact small values, and values up to the hour where buckets are coarse
+                int ms = switch (i % 4) {
+                    case 0 -> 0;
+                    case 1 -> random.nextInt(300);
+                    case 2 -> random.nextInt(60_000);
+                    default -> (int) Math.min(Latency.HIGHEST_MS, (long) Math.exp(random.nextDouble() * 16));
+                };
+                part.record(new UsageEvent("r", UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), null, "GET",
+                        "/x", 200, ms, ms, 0, 0, 0L, true, null, null), ms);
+            }
+            byte[] encoded = part.encode();
+            slow.add(org.HdrHistogram.Histogram.decodeFromByteBuffer(java.nio.ByteBuffer.wrap(encoded), 0));
+            assertThat(Latency.recordEncoded(fast, encoded)).isTrue();
+        }
+        assertThat(fast.getTotalCount()).isEqualTo(slow.getTotalCount());
+        for (double p : new double[]{0, 1, 10, 50, 90, 95, 99, 99.9, 100}) {
+            assertThat(fast.getValueAtPercentile(p)).as("p%s", p).isEqualTo(slow.getValueAtPercentile(p));
+        }
+        assertThat(fast.getMean()).isEqualTo(slow.getMean());
+        assertThat(Latency.recordEncoded(fast, new byte[]{1, 2, 3})).isFalse();
+    }
 }
