@@ -8,6 +8,9 @@
 #   bench/analytics.sh               (from the repository root; DBS="h2 postgres" by default)
 #   EVENTS=1000000 DBS=h2 bench/analytics.sh
 #   KEEP_WORK=1 EVENTS=2000000 DBS=h2 bench/analytics.sh   (keeps the databases in the temp dir to look into)
+#   both databases' generation side by side (about half the time), timings still one at a time on a quiet machine:
+#     s=$(mktemp -d); SYNC_DIR=$s DBS=h2 bench/analytics.sh > h2.out & \
+#       SYNC_DIR=$s DBS=postgres PORT=18311 bench/analytics.sh > pg.out; wait
 #
 # Layout: Tollgate from the packaged jar. Per database: Tollgate starts on an empty database (H2 under a temp dir, or
 # a PostgreSQL 15 cluster from Debian's packages, initdb'd into a temp dir and run as the postgres user), the script
@@ -55,7 +58,7 @@ ADMIN_PASSWORD=bench-admin-password
 T="http://127.0.0.1:$PORT"
 start_tollgate() { # env for the database comes from DB_ENV
   env "${DB_ENV[@]}" QUARKUS_HTTP_PORT=$PORT TOLLGATE_ADMIN_EMAIL=admin@bench.local \
-    TOLLGATE_ADMIN_PASSWORD=$ADMIN_PASSWORD QUARKUS_LOG_LEVEL=WARN java ${JAVA_OPTS:-} -jar "$JAR" \
+    TOLLGATE_ADMIN_PASSWORD=$ADMIN_PASSWORD TOLLGATE_AUTH_ACCESS_TOKEN_TTL=6H QUARKUS_LOG_LEVEL=WARN java ${JAVA_OPTS:-} -jar "$JAR" \
     >> "$WORK/tollgate.log" 2>&1 &
   TOLLGATE_PID=$!
   for _ in $(seq 1 120); do
@@ -143,6 +146,12 @@ for db in $DBS; do
   java -Xmx2g -cp "$WORK/classes:$CP" dev.tollgate.metering.rollup.GenerateUsage "${GEN_DB[@]}" "$IDS" "$EVENTS" \
     "$DAYS"
   GEN_SECONDS=$(($(date +%s) - GEN_START))
+  if [ -n "${SYNC_DIR:-}" ]; then # several runs generate side by side, then time one after the other, h2 first
+    touch "$SYNC_DIR/$db.generated"
+    echo "=== $db: waiting for the other runs' generation (and h2's timing) ===" >&2
+    until [ "$(ls "$SYNC_DIR"/*.generated | wc -l)" -ge "${SYNC_RUNS:-2}" ] \
+      && { [ "$db" = h2 ] || [ -e "$SYNC_DIR/h2.timed" ]; }; do sleep 5; done
+  fi
   start_tollgate
   ADMIN=$(login admin@bench.local "$ADMIN_PASSWORD")
   PROVIDER=$(login provider@bench.local bench-password-1)
@@ -168,6 +177,7 @@ for db in $DBS; do
     timed "admin platform (24 h by minute)" "$ADMIN" "/api/v1/admin/analytics/platform"
   } | tee -a "$SUMMARY"
   stop_tollgate
+  [ -n "${SYNC_DIR:-}" ] && touch "$SYNC_DIR/$db.timed"
   if [ "$db" = postgres ]; then
     runuser -u postgres -- pg_ctl -D "$PG_DATA" -m fast stop > /dev/null
     PG_DATA=""
