@@ -5,8 +5,9 @@
 --   'u' one consumer's calls to every API (the admin's top consumers, active consumers per minute);
 -- and 'g' rows are now per API and country only (their errors column says what the status class did).
 -- Rows written before this migration carry their calls and latency; of the new counts only the errors of scopes 'e'
--- and 'g' can be derived (their status class says it) and are; the others start at zero. V17 and V18 ship in the
--- same release, so only development databases hold such rows.
+-- and 'g' can be derived (their status class says it) and are; the others start at zero, and scopes 'a' and 'u'
+-- have no rows before it. V17 and V18 ship in the same release (no release had V17 alone), so only development
+-- databases hold such rows.
 alter table usage_latency add column errors bigint not null default 0;
 alter table usage_latency add column dispatched bigint not null default 0;
 alter table usage_latency add column bytes_in bigint not null default 0;

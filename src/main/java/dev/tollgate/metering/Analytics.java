@@ -40,9 +40,9 @@ public class Analytics {
 
     /** How many APIs and consumers the overview lists. */
     static final int TOP = 10;
-    /** For how many endpoints (those with the most errors) {@code /errors} looks up the last error's request log. */
+    /** For how many rows (endpoint and status class, most errors first) {@code /errors} looks up the request log. */
     static final int LAST_ERRORS = 20;
-    /** How many of the logged errors of the last error's minute are searched for its endpoint. */
+    /** How many of the logged errors of the last error's bucket (a minute, or an hour or day) are searched. */
     private static final int LOGS_SEARCHED = 500;
 
     /** Whose eyes a report is for. */
@@ -125,11 +125,11 @@ public class Analytics {
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record EndpointErrors(UUID apiId, String apiName, String endpoint, String status, long count,
-            Instant lastOccurred, LastError lastError) {
+            Instant lastOccurred, LoggedError lastError) {
     }
 
     /** One logged call that failed: its exact status, method and path, request id and time. */
-    public record LastError(int status, String method, String path, String requestId, Instant at) {
+    public record LoggedError(int status, String method, String path, String requestId, Instant at) {
     }
 
     public record CountryCalls(String country, long calls, long errors) {
@@ -304,7 +304,7 @@ public class Analytics {
         List<EndpointErrors> out = new ArrayList<>(sorted.size());
         for (UsageGroup g : sorted) {
             UsageRollups.LastError when = last.get(List.of(g.apiId(), g.endpoint(), g.statusClass()));
-            LastError logged = when == null || out.size() >= LAST_ERRORS ? null : logged(view, when);
+            LoggedError logged = when == null || out.size() >= LAST_ERRORS ? null : logged(view, when);
             out.add(new EndpointErrors(g.apiId(), name(names, g.apiId()), g.endpoint(), g.statusClass() + "xx",
                     g.totals().errors(), when == null ? null : when.at(), logged));
         }
@@ -312,14 +312,14 @@ public class Analytics {
     }
 
     /** The newest logged call of the view that failed as {@code when} says, or null when the logs no longer have it. */
-    private LastError logged(View view, UsageRollups.LastError when) {
+    private LoggedError logged(View view, UsageRollups.LastError when) {
         for (UsageQueries.CallLog call : rawEvents.logs(when.apiId(),
                 new UsageQueries.StatusFilter(null, when.statusClass()), when.at(), when.until(), 0, LOGS_SEARCHED)
                 .items()) {
             if ((view.consumerId() == null || view.consumerId().equals(call.consumerId()))
                     && (when.endpoint().equals(Endpoints.OTHER)
                             || when.endpoint().equals(Endpoints.template(call.method(), call.path())))) {
-                return new LastError(call.status(), call.method(), call.path(), call.requestId(), call.at());
+                return new LoggedError(call.status(), call.method(), call.path(), call.requestId(), call.at());
             }
         }
         return null;

@@ -313,9 +313,9 @@ abstract class AnalyticsScenarios {
         assertThat(lines).hasSize(4);
 
         assertThat(csv(fixture.api().provider(), "/errors")).startsWith(
-                "api_id,api_name,endpoint,status,count,last_occurred,last_status,last_path,last_request_id,last_at\r\n")
-                .contains(",GET /status/{id},4xx,1," + fixture.minute() + ",404,GET /gw/")
-                .contains(",GET /status/{id},5xx,1," + fixture.minute() + ",500,GET /gw/");
+                "api_id,api_name,endpoint,status,count,last_occurred,last_status,last_method,last_path,last_request_id,last_at\r\n")
+                .contains(",GET /status/{id},4xx,1," + fixture.minute() + ",404,GET,/gw/")
+                .contains(",GET /status/{id},5xx,1," + fixture.minute() + ",500,GET,/gw/");
         assertThat(csv(fixture.api().provider(), "/geography"))
                 .isEqualTo("country,calls,errors\r\nDE,3,0\r\nUS,2,0\r\nFR,1,1\r\nunknown,1,1\r\n");
         assertThat(csv(fixture.api().provider(), "/revenue")).startsWith(

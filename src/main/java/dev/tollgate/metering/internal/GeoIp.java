@@ -141,27 +141,17 @@ public final class GeoIp {
             }
             return new long[]{value.shiftRight(64).longValue(), value.longValue()};
         }
-        if (!literal(text)) {
+        // Netty's parser takes IP literals only and never resolves a name (InetAddress.getByName would, for a
+        // malformed line such as 300.1.1.1)
+        byte[] bytes = io.netty.util.NetUtil.createByteArrayFromIpAddressString(text);
+        if (bytes == null) {
             return null;
         }
         try {
-            return bits(InetAddress.getByName(text));
+            return bits(InetAddress.getByAddress(bytes));
         } catch (UnknownHostException e) {
             return null;
         }
-    }
-
-    /** Only IP literals (IPv4 dotted, IPv6 with colons), so that {@link InetAddress#getByName} never resolves a name. */
-    private static boolean literal(String text) {
-        boolean v6 = text.indexOf(':') >= 0;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            boolean digit = v6 ? Character.digit(c, 16) >= 0 : c >= '0' && c <= '9';
-            if (!(digit || c == '.' || v6 && c == ':')) {
-                return false;
-            }
-        }
-        return v6 || text.chars().filter(c -> c == '.').count() == 3;
     }
 
     private static long[] bits(InetAddress address) {

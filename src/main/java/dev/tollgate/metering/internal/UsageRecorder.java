@@ -108,10 +108,6 @@ class UsageRecorder implements UsageSink {
         return false;
     }
 
-    /**
-     * Collects events for up to the flush interval (or a full batch) after the first one arrives, so that a steady
-     * stream is written in few large batches rather than many small ones.
-     */
     private static GeoIp loadGeoIp(java.nio.file.Path file) {
         try {
             return GeoIp.load(file);
@@ -148,6 +144,10 @@ class UsageRecorder implements UsageSink {
         }
     }
 
+    /**
+     * Collects events for up to the flush interval (or a full batch) after the first one arrives, so that a steady
+     * stream is written in few large batches rather than many small ones.
+     */
     private void run() {
         List<UsageEvent> batch = new ArrayList<>(batchSize);
         boolean folded = false;

@@ -4,7 +4,7 @@ import java.util.UUID;
 
 /**
  * What the calls of one narrow rollup ({@code usage_latency} row) share, besides their bucket, in one of six scopes:
- * an API ({@code a}; with the model for AI calls), an API's endpoint and status class ({@code e}), a consumer's calls
+ * an API ({@code a}; with the model for AI calls, as in {@code c}), an API's endpoint and status class ({@code e}), a consumer's calls
  * to one API ({@code c}), a consumer's calls to every API ({@code u}), an API's calls from one country ({@code g}),
  * or every call ({@code p}). Fields outside the scope are null (status class 0).
  */

@@ -49,7 +49,9 @@ final class RollupFolder {
         record(narrow, new LatencyKey(LatencyKey.API, e.apiId(), null, 0, null, null, model), e, latency);
         record(narrow, new LatencyKey(LatencyKey.ENDPOINT, e.apiId(), endpoint, statusClass, null, null, null), e,
                 latency);
-        record(narrow, new LatencyKey(LatencyKey.CONSUMER, e.apiId(), null, 0, e.consumerId(), null, null), e,
+        // a consumer's own view lists their APIs and models from these rows: the model comes along (no extra rows:
+        // an AI call's API id is the model's)
+        record(narrow, new LatencyKey(LatencyKey.CONSUMER, e.apiId(), null, 0, e.consumerId(), null, model), e,
                 latency);
         record(narrow, new LatencyKey(LatencyKey.CALLER, null, null, 0, e.consumerId(), null, null), e, latency);
         record(narrow, new LatencyKey(LatencyKey.GEOGRAPHY, e.apiId(), null, 0, null, country, null), e, latency);

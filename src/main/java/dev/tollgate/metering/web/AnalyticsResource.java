@@ -153,7 +153,7 @@ public class AnalyticsResource {
             + "status class (4xx, 5xx: the rollups keep classes, not exact codes; exact ones are in the request "
             + "logs), most first: count; last_occurred, the start of the newest minute with such an error; and "
             + "last_error, that newest error as the request logs have it (exact status, method, path, request id, "
-            + "time), for the 20 endpoints with the most errors while the logs keep it. "
+            + "time), for the first 20 rows while the logs keep it. "
             + "Default window: the last 24 h. format=csv for CSV. " + WHO)
     public Response errors(@QueryParam("as") String as, @QueryParam("api_id") String apiId,
             @QueryParam("consumer_id") String consumerId, @QueryParam("from") String from,
@@ -164,12 +164,12 @@ public class AnalyticsResource {
         List<Analytics.EndpointErrors> rows = analytics.errors(view, window.from(), window.to());
         if (csv) {
             return Csv.response("errors", Csv.of(List.of("api_id", "api_name", "endpoint", "status", "count",
-                    "last_occurred", "last_status", "last_path", "last_request_id", "last_at"), rows,
+                    "last_occurred", "last_status", "last_method", "last_path", "last_request_id", "last_at"), rows,
                     r -> {
-                        Analytics.LastError last = r.lastError();
+                        Analytics.LoggedError last = r.lastError();
                         return java.util.Arrays.asList(r.apiId(), r.apiName(), r.endpoint(), r.status(), r.count(),
                                 r.lastOccurred(), last == null ? null : last.status(),
-                                last == null ? null : last.method() + " " + last.path(),
+                                last == null ? null : last.method(), last == null ? null : last.path(),
                                 last == null ? null : last.requestId(), last == null ? null : last.at());
                     }));
         }

@@ -324,7 +324,8 @@ abstract class RollupsScenarios {
         a.fold(sample(minute));
         b.fold(sample(minute));
         b.fold(List.of(new UsageEvent("x", api, other, key, null, "POST", "/gw/shop/orders", 201, 7, 7, 5, 50,
-                minute.plusSeconds(70).toEpochMilli(), true, "US", null)));
+                minute.plusSeconds(70).toEpochMilli(), true, "US",
+                new UsageEvent.Ai("gpt-test", 10, 20, 0, false, 1234, 0, 0, 0, null))));
         UsageRollups reader = node(clock, "reader");
         Instant from = minute.minus(Duration.ofDays(1));
         for (int round = 0; round < 3; round++) {
@@ -354,6 +355,13 @@ abstract class RollupsScenarios {
                 assertThat(node.sums(LatencyFilter.consumers(Set.of(api)), from, now, Granularity.HOUR, by))
                         .containsExactlyInAnyOrderElementsOf(node.calls(UsageFilter.api(api), from, now,
                                 Granularity.HOUR, by));
+                // the model comes along in the per-API and per-consumer rows (a consumer's view lists it)
+                for (LatencyFilter perApi : List.of(LatencyFilter.apis(Set.of(api)),
+                        LatencyFilter.consumer(other, null))) {
+                    assertThat(node.sums(perApi, from, now, null, EnumSet.of(UsageDimension.MODEL)).stream()
+                            .filter(g -> g.model() != null)).extracting(g -> g.model() + "=" + g.totals().costMicros())
+                            .containsExactly(round == 0 && node == a ? new String[0] : new String[]{"gpt-test=1234"});
+                }
                 LatencyGroup latency = node.latency(LatencyFilter.apis(Set.of(api)), from, now, null, Set.of()).get(0);
                 assertThat(latency.totals()).isEqualTo(all);
                 assertThat(latency.stats().calls()).isEqualTo(all.calls());
