@@ -42,8 +42,8 @@ public class Analytics {
     static final int TOP = 10;
     /** For how many rows (endpoint and status class, most errors first) {@code /errors} looks up the request log. */
     static final int LAST_ERRORS = 20;
-    /** How many of the logged errors of the last error's bucket (a minute, or an hour or day) are searched. */
-    private static final int LOGS_SEARCHED = 500;
+    /** How many of the logged errors of the API at the millisecond of the last error are searched. */
+    private static final int LOGS_SEARCHED = 100;
 
     /** Whose eyes a report is for. */
     public enum Perspective {
@@ -120,8 +120,8 @@ public class Analytics {
     }
 
     /**
-     * Errors of one status class ("4xx", "5xx") on one endpoint, the start of the newest minute with one, and that
-     * newest error as the request logs have it (when they still do).
+     * Errors of one status class ("4xx", "5xx") on one endpoint, when the newest one happened, and that newest error
+     * as the request logs have it (when they still do).
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record EndpointErrors(UUID apiId, String apiName, String endpoint, String status, long count,
@@ -284,41 +284,36 @@ public class Analytics {
     public List<EndpointErrors> errors(View view, Instant from, Instant to) {
         // a consumer's own calls are in the wide rollups only; everyone else's errors in the endpoints' rollups
         Set<UsageDimension> by = EnumSet.of(UsageDimension.API, UsageDimension.ENDPOINT, UsageDimension.STATUS_CLASS);
-        boolean own = view.consumerId() != null;
-        List<UsageGroup> groups = (own
+        List<UsageGroup> groups = (view.consumerId() != null
                 ? rollups.calls(view.usage(), from, to, null, by)
                 : rollups.sums(LatencyFilter.endpoints(view.apiIds()), from, to, null, by)).stream()
-                .filter(g -> g.totals().errors() > 0).toList();
-        Map<List<Object>, UsageRollups.LastError> last = new HashMap<>();
-        for (UsageRollups.LastError e : own
-                ? rollups.lastErrors(view.usage(), from, to)
-                : rollups.lastErrors(view.apiIds(), from, to)) {
-            last.put(List.of(e.apiId(), e.endpoint(), e.statusClass()), e);
-        }
-        Map<UUID, ApiView> names = names(groups.stream().map(UsageGroup::apiId).toList());
-        List<UsageGroup> sorted = groups.stream()
+                .filter(g -> g.totals().errors() > 0)
                 .sorted(Comparator.<UsageGroup>comparingLong(g -> -g.totals().errors())
                         .thenComparing(UsageGroup::apiId).thenComparing(UsageGroup::endpoint)
                         .thenComparing(UsageGroup::statusClass))
                 .toList();
-        List<EndpointErrors> out = new ArrayList<>(sorted.size());
-        for (UsageGroup g : sorted) {
-            UsageRollups.LastError when = last.get(List.of(g.apiId(), g.endpoint(), g.statusClass()));
-            LoggedError logged = when == null || out.size() >= LAST_ERRORS ? null : logged(view, when);
+        Map<UUID, ApiView> names = names(groups.stream().map(UsageGroup::apiId).toList());
+        List<EndpointErrors> out = new ArrayList<>(groups.size());
+        for (UsageGroup g : groups) {
+            Instant at = g.totals().lastErrorAt();
+            LoggedError logged = at == null || out.size() >= LAST_ERRORS ? null : logged(view, g, at);
             out.add(new EndpointErrors(g.apiId(), name(names, g.apiId()), g.endpoint(), g.statusClass() + "xx",
-                    g.totals().errors(), when == null ? null : when.at(), logged));
+                    g.totals().errors(), at, logged));
         }
         return out;
     }
 
-    /** The newest logged call of the view that failed as {@code when} says, or null when the logs no longer have it. */
-    private LoggedError logged(View view, UsageRollups.LastError when) {
-        for (UsageQueries.CallLog call : rawEvents.logs(when.apiId(),
-                new UsageQueries.StatusFilter(null, when.statusClass()), when.at(), when.until(), 0, LOGS_SEARCHED)
+    /**
+     * The logged call of the view that failed on the group's endpoint with its status class at {@code at} (the
+     * millisecond the rollups give as its newest error), or null when the logs no longer have it.
+     */
+    private LoggedError logged(View view, UsageGroup group, Instant at) {
+        for (UsageQueries.CallLog call : rawEvents.logs(group.apiId(),
+                new UsageQueries.StatusFilter(null, group.statusClass()), at, at.plusMillis(1), 0, LOGS_SEARCHED)
                 .items()) {
             if ((view.consumerId() == null || view.consumerId().equals(call.consumerId()))
-                    && (when.endpoint().equals(Endpoints.OTHER)
-                            || when.endpoint().equals(Endpoints.template(call.method(), call.path())))) {
+                    && (group.endpoint().equals(Endpoints.OTHER)
+                            || group.endpoint().equals(Endpoints.template(call.method(), call.path())))) {
                 return new LoggedError(call.status(), call.method(), call.path(), call.requestId(), call.at());
             }
         }

@@ -16,12 +16,15 @@ final class Counts {
     long costMicros;
     long latencySumMs;
     int latencyMaxMs;
+    /** When the newest error among the calls happened (epoch ms); 0 when none. */
+    long lastErrorMs;
 
     /** Counts one call; {@code latencyMs} already clamped at zero. */
     void record(UsageEvent e, int latencyMs) {
         calls++;
         if (e.status() >= 400) {
             errors++;
+            lastErrorMs = Math.max(lastErrorMs, e.atMillis());
         }
         if (e.dispatched()) {
             dispatched++;
@@ -51,6 +54,7 @@ final class Counts {
         costMicros += other.costMicros;
         latencySumMs += other.latencySumMs;
         latencyMaxMs = Math.max(latencyMaxMs, other.latencyMaxMs);
+        lastErrorMs = Math.max(lastErrorMs, other.lastErrorMs);
     }
 
     Counts copy() {
@@ -61,6 +65,7 @@ final class Counts {
 
     dev.tollgate.metering.UsageTotals totals() {
         return new dev.tollgate.metering.UsageTotals(calls, errors, dispatched, bytesIn, bytesOut, inputTokens,
-                outputTokens, cachedTokens, costMicros, latencySumMs, latencyMaxMs);
+                outputTokens, cachedTokens, costMicros, latencySumMs, latencyMaxMs,
+                lastErrorMs == 0 ? null : java.time.Instant.ofEpochMilli(lastErrorMs));
     }
 }

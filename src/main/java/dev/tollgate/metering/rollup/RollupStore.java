@@ -28,20 +28,20 @@ final class RollupStore {
 
     /** The additive columns of both tables, in {@link #bindCounts}' and {@link #readCounts}' order. */
     private static final String COUNT_COLUMNS = "calls, errors, dispatched, bytes_in, bytes_out, input_tokens,"
-            + " output_tokens, cached_tokens, cost_micros, latency_sum_ms, latency_max_ms";
+            + " output_tokens, cached_tokens, cost_micros, latency_sum_ms, latency_max_ms, last_error_at";
     private static final String COUNT_SUMS = "sum(calls), sum(errors), sum(dispatched), sum(bytes_in),"
             + " sum(bytes_out), sum(input_tokens), sum(output_tokens), sum(cached_tokens), sum(cost_micros),"
-            + " sum(latency_sum_ms), max(latency_max_ms)";
+            + " sum(latency_sum_ms), max(latency_max_ms), max(last_error_at)";
     private static final String CALL_KEY_COLUMNS = "api_id, endpoint, consumer_id, key_id, plan_id, status_class,"
             + " country, model";
     private static final String LATENCY_KEY_COLUMNS = "scope, api_id, endpoint, status_class, consumer_id, country,"
             + " model";
     private static final String INSERT_CALLS = "insert into usage_rollups (granularity, bucket, node_id, "
             + CALL_KEY_COLUMNS + ", " + COUNT_COLUMNS + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-            + "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final String INSERT_LATENCY = "insert into usage_latency (granularity, bucket, node_id, "
             + LATENCY_KEY_COLUMNS + ", " + COUNT_COLUMNS + ", latency_min_ms, histogram) values (?, ?, ?, ?, ?, ?, ?,"
-            + " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final int IDS_PER_STATEMENT = 500;
 
     /** A rollup at one granularity: its bucket and key. */
@@ -257,7 +257,8 @@ final class RollupStore {
 
     /**
      * The rows of one granularity with buckets in [start, end), summed per bucket (when {@code byBucket}) and the key
-     * columns of {@code by}; the other key fields of the returned keys are null (status class 0).
+     * columns of {@code by} — wide rows by the database, narrow ones row by row (the receiver adds them up); the other
+     * key fields of the returned keys are null (status class 0).
      */
     void readSums(Granularity g, long start, long end, Selection rows, Set<UsageDimension> by, boolean byBucket,
             CallRows into) throws SQLException {
@@ -272,9 +273,12 @@ final class RollupStore {
             columns.add("bucket");
         }
         String select = columns.isEmpty() ? "" : String.join(", ", columns) + ", ";
-        String group = columns.isEmpty() ? "" : " group by " + String.join(", ", columns);
+        // narrow rows are few per bucket and the caller adds them up anyway: summing in SQL costs more (H2 sums bigint
+        // columns as NUMERIC, a BigDecimal per row and column: half of /errors' time over a month of endpoint rows)
+        boolean narrow = rows.table().equals("usage_latency");
+        String group = columns.isEmpty() || narrow ? "" : " group by " + String.join(", ", columns);
         for (Where where : rows.statements()) {
-            String sql = "select " + select + COUNT_SUMS + " from " + rows.table()
+            String sql = "select " + select + (narrow ? COUNT_COLUMNS : COUNT_SUMS) + " from " + rows.table()
                     + " where granularity = ? and bucket >= ? and bucket < ?" + where.sql() + group;
             try (Connection connection = dataSource.getConnection();
                     PreparedStatement statement = connection.prepareStatement(sql)) {
@@ -317,30 +321,6 @@ final class RollupStore {
         }
     }
 
-    /**
-     * The newest bucket with errors of one granularity in [start, end), per API, endpoint and status class. Narrow
-     * selections must be of scope {@code e} (the only one with endpoints).
-     */
-    void readLastErrors(Granularity g, long start, long end, Selection rows, CallRows into) throws SQLException {
-        for (Where where : rows.statements()) {
-            String sql = "select api_id, endpoint, status_class, max(bucket) from " + rows.table()
-                    + " where granularity = ? and bucket >= ? and bucket < ? and errors > 0" + where.sql()
-                    + " group by api_id, endpoint, status_class";
-            try (Connection connection = dataSource.getConnection();
-                    PreparedStatement statement = connection.prepareStatement(sql)) {
-                where.binder().bind(statement, bindRange(statement, g, start, end));
-                try (ResultSet rs = statement.executeQuery()) {
-                    while (rs.next()) {
-                        into.accept(rs.getObject(4, OffsetDateTime.class).toInstant().toEpochMilli(),
-                                new CallKey(rs.getObject(1, UUID.class), rs.getString(2), null, null, null,
-                                        rs.getInt(3), null, null),
-                                null);
-                    }
-                }
-            }
-        }
-    }
-
     /** Receives summed call rows. */
     interface CallRows {
         void accept(long bucket, CallKey key, Counts counts);
@@ -362,7 +342,7 @@ final class RollupStore {
                 try (ResultSet rs = statement.executeQuery()) {
                     while (rs.next()) {
                         into.accept(rs.getObject(1, OffsetDateTime.class).toInstant().toEpochMilli(),
-                                latencyKey(rs, 2), readCounts(rs, 9), rs.getInt(20), rs.getBytes(21));
+                                latencyKey(rs, 2), readCounts(rs, 9), rs.getInt(21), rs.getBytes(22));
                     }
                 }
             }
@@ -407,7 +387,9 @@ final class RollupStore {
         counts.cachedTokens = rs.getLong(c++);
         counts.costMicros = rs.getLong(c++);
         counts.latencySumMs = rs.getLong(c++);
-        counts.latencyMaxMs = rs.getInt(c);
+        counts.latencyMaxMs = rs.getInt(c++);
+        OffsetDateTime lastError = rs.getObject(c, OffsetDateTime.class);
+        counts.lastErrorMs = lastError == null ? 0 : lastError.toInstant().toEpochMilli();
         return counts;
     }
 
@@ -424,6 +406,11 @@ final class RollupStore {
         statement.setLong(i++, c.costMicros);
         statement.setLong(i++, c.latencySumMs);
         statement.setInt(i++, c.latencyMaxMs);
+        if (c.lastErrorMs == 0) {
+            statement.setNull(i++, java.sql.Types.TIMESTAMP_WITH_TIMEZONE);
+        } else {
+            statement.setObject(i++, time(c.lastErrorMs));
+        }
         return i;
     }
 
@@ -544,9 +531,9 @@ final class RollupStore {
                             Counts counts = readCounts(rs, 8);
                             Latency sum = sums.get(key);
                             if (sum == null) {
-                                sums.put(key, Latency.decode(counts, rs.getInt(19), rs.getBytes(20)));
+                                sums.put(key, Latency.decode(counts, rs.getInt(20), rs.getBytes(21)));
                             } else {
-                                sum.addEncoded(counts, rs.getInt(19), rs.getBytes(20));
+                                sum.addEncoded(counts, rs.getInt(20), rs.getBytes(21));
                             }
                         }
                     }

@@ -151,7 +151,7 @@ public class AnalyticsResource {
     @APIResponse(responseCode = "404", ref = "NotFound")
     @Operation(operationId = "getAnalyticsErrors", summary = "Errors per endpoint and status class", description = "Per endpoint and "
             + "status class (4xx, 5xx: the rollups keep classes, not exact codes; exact ones are in the request "
-            + "logs), most first: count; last_occurred, the start of the newest minute with such an error; and "
+            + "logs), most first: count; last_occurred, when the newest such error happened (to the millisecond); and "
             + "last_error, that newest error as the request logs have it (exact status, method, path, request id, "
             + "time), for the first 20 rows while the logs keep it. "
             + "Default window: the last 24 h. format=csv for CSV. " + WHO)

@@ -261,56 +261,46 @@ abstract class RollupsScenarios {
     }
 
     @Test
-    void last_errors_are_dated_by_their_minute_and_past_the_minutes_retention_by_their_hour() throws Exception {
+    void last_errors_keep_their_exact_time_from_memory_to_minute_hour_and_day_rows() throws Exception {
         Instant minute = Instant.parse("2026-02-03T12:34:00Z");
         ManualClock clock = new ManualClock(minute.plusSeconds(90));
         UsageRollups rollups = node(clock, "a");
         rollups.fold(sample(minute));
         Instant from = minute.minusSeconds(3 * 3600);
         Instant to = minute.plusSeconds(3 * 3600);
-        Instant second = minute.plusSeconds(60);
-        Map<String, Instant> expected = Map.of("GET /missing 4", second, "GET /items/{id} 5", second);
+        Instant newest = minute.plusSeconds(65); // the second minute's errors, 5 s in
+        Map<String, Instant> expected = Map.of("GET /missing 4", newest, "GET /items/{id} 5", newest);
         // from memory, then from the minute rows
         assertThat(lastErrors(rollups, from, to)).containsExactlyInAnyOrderEntriesOf(expected);
         rollups.flush(true);
         assertThat(lastErrors(rollups, from, to)).containsExactlyInAnyOrderEntriesOf(expected);
         // a window that ends before the second minute sees the first
-        assertThat(lastErrors(rollups, from, second)).containsEntry("GET /missing 4", minute);
+        assertThat(lastErrors(rollups, from, minute.plusSeconds(60))).containsEntry("GET /missing 4",
+                minute.plusSeconds(5));
 
+        // past the minutes' retention (35 days) only hour and day rows are left; a window of whole days reads the
+        // day row: still the exact time
         clock.now = minute.plus(Duration.ofDays(40));
-        rollups.maintain();
-        Instant hour = Instant.parse("2026-02-03T12:00:00Z");
-        assertThat(lastErrors(rollups, from, to)).containsExactlyInAnyOrderEntriesOf(
-                Map.of("GET /missing 4", hour, "GET /items/{id} 5", hour));
+        for (int round = 0; round < 5 && rows("usage_latency", "m") > 0; round++) {
+            rollups.maintain();
+        }
+        assertThat(rows("usage_latency", "m")).isZero();
+        assertThat(rows("usage_latency", "d")).isPositive();
+        assertThat(lastErrors(rollups, minute.minus(Duration.ofDays(3)), minute.plus(Duration.ofDays(3))))
+                .containsExactlyInAnyOrderEntriesOf(expected);
     }
 
     /** From the wide rollups and from the endpoints' narrow ones alike. */
     private Map<String, Instant> lastErrors(UsageRollups rollups, Instant from, Instant to) {
-        Map<String, Instant> wide = rollups.lastErrors(UsageFilter.api(api), from, to).stream()
-                .collect(Collectors.toMap(e -> e.endpoint() + " " + e.statusClass(), UsageRollups.LastError::at));
-        assertThat(rollups.lastErrors(Set.of(api), from, to).stream()
-                .collect(Collectors.toMap(e -> e.endpoint() + " " + e.statusClass(), UsageRollups.LastError::at)))
-                .isEqualTo(wide);
+        Set<UsageDimension> by = EnumSet.of(UsageDimension.ENDPOINT, UsageDimension.STATUS_CLASS);
+        Map<String, Instant> wide = errorsOf(rollups.calls(UsageFilter.api(api), from, to, null, by));
+        assertThat(errorsOf(rollups.sums(LatencyFilter.endpoints(Set.of(api)), from, to, null, by))).isEqualTo(wide);
         return wide;
     }
 
-    @Test
-    void last_errors_in_compacted_days_are_still_dated_by_their_minute() throws Exception {
-        Instant minute = Instant.parse("2026-03-03T07:12:00Z");
-        ManualClock clock = new ManualClock(minute.plusSeconds(30));
-        UsageRollups rollups = node(clock, "a");
-        rollups.fold(sample(minute));
-        rollups.fold(List.of(event(minute.plus(Duration.ofHours(30)), "/gw/shop/items/1", 200, 10, "DE")));
-        rollups.flush(true);
-        clock.now = minute.plus(Duration.ofDays(10));
-        for (int round = 0; round < 5 && store().marks().daysUntil() <= minute.toEpochMilli(); round++) {
-            rollups.maintain();
-        }
-        assertThat(store().marks().daysUntil()).isGreaterThan(minute.plus(Duration.ofDays(1)).toEpochMilli());
-        Instant second = minute.plusSeconds(60);
-        // a window of whole days: read at day granularity, then narrowed down to the hour and the minute
-        assertThat(lastErrors(rollups, minute.minus(Duration.ofDays(3)), clock.now)).containsExactlyInAnyOrderEntriesOf(
-                Map.of("GET /missing 4", second, "GET /items/{id} 5", second));
+    private static Map<String, Instant> errorsOf(List<UsageGroup> groups) {
+        return groups.stream().filter(g -> g.totals().errors() > 0).collect(
+                Collectors.toMap(g -> g.endpoint() + " " + g.statusClass(), g -> g.totals().lastErrorAt()));
     }
 
     @Test
