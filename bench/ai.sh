@@ -28,6 +28,8 @@
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
+# Tollgate's JVM options as ./tollgate uses them: $JAVA_OPTS when set, else jvm.options
+[ -n "${JAVA_OPTS+set}" ] || JAVA_OPTS=$(grep -v '^[[:space:]]*#' jvm.options | tr '\n' ' ')
 CONCURRENCY=${CONCURRENCY:-32}
 DURATION=${DURATION:-10}
 WARMUP=${WARMUP:-15}
@@ -117,7 +119,7 @@ fi
 ADMIN_PASSWORD=bench-admin-password
 TOLLGATE_DATA_DIR="$WORK/data" QUARKUS_HTTP_PORT=$TOLLGATE_PORT TOLLGATE_ALLOW_PRIVATE_UPSTREAMS=true \
   TOLLGATE_ADMIN_EMAIL=admin@bench.local TOLLGATE_ADMIN_PASSWORD=$ADMIN_PASSWORD QUARKUS_LOG_LEVEL=WARN \
-  ${SERVER_CPU:+taskset -c "$SERVER_CPU"} java ${JAVA_OPTS:-} -jar "$JAR" > "$WORK/tollgate.log" 2>&1 &
+  ${SERVER_CPU:+taskset -c "$SERVER_CPU"} java $JAVA_OPTS -jar "$JAR" > "$WORK/tollgate.log" 2>&1 &
 TOLLGATE_PID=$!
 PIDS+=("$TOLLGATE_PID")
 T="http://127.0.0.1:$TOLLGATE_PORT"

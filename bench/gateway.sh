@@ -17,6 +17,8 @@
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
+# Tollgate's JVM options as ./tollgate uses them: $JAVA_OPTS when set, else jvm.options
+[ -n "${JAVA_OPTS+set}" ] || JAVA_OPTS=$(grep -v '^[[:space:]]*#' jvm.options | tr '\n' ' ')
 DURATION=${DURATION:-10s}
 CONNECTIONS=${CONNECTIONS:-50}
 WARMUP=${WARMUP:-30s}
@@ -90,7 +92,7 @@ echo "upstream body: $(curl -s "http://127.0.0.1:$UPSTREAM_PORT/item" | wc -c) b
 ADMIN_PASSWORD=bench-admin-password
 TOLLGATE_DATA_DIR="$WORK/data" QUARKUS_HTTP_PORT=$TOLLGATE_PORT TOLLGATE_ALLOW_PRIVATE_UPSTREAMS=true \
   TOLLGATE_TIER_HOURLY_LIMITS=free:100,pro:1000,enterprise:0 TOLLGATE_ADMIN_EMAIL=admin@bench.local \
-  TOLLGATE_ADMIN_PASSWORD=$ADMIN_PASSWORD taskset -c "$SERVER_CPU" java ${JAVA_OPTS:-} -jar "$JAR" \
+  TOLLGATE_ADMIN_PASSWORD=$ADMIN_PASSWORD taskset -c "$SERVER_CPU" java $JAVA_OPTS -jar "$JAR" \
   > "$WORK/tollgate.log" 2>&1 &
 TOLLGATE_PID=$!
 PIDS+=("$TOLLGATE_PID")

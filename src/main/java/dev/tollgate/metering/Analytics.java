@@ -282,11 +282,8 @@ public class Analytics {
 
     /** Per endpoint and status class (4xx, 5xx), most errors first. */
     public List<EndpointErrors> errors(View view, Instant from, Instant to) {
-        // a consumer's own calls are in the wide rollups only; everyone else's errors in the endpoints' rollups
-        Set<UsageDimension> by = EnumSet.of(UsageDimension.API, UsageDimension.ENDPOINT, UsageDimension.STATUS_CLASS);
-        List<UsageGroup> groups = (view.consumerId() != null
-                ? rollups.calls(view.usage(), from, to, null, by)
-                : rollups.sums(LatencyFilter.endpoints(view.apiIds()), from, to, null, by)).stream()
+        List<UsageGroup> groups = sums(view, LatencyFilter.endpoints(view.apiIds()), from, to,
+                EnumSet.of(UsageDimension.API, UsageDimension.ENDPOINT, UsageDimension.STATUS_CLASS)).stream()
                 .filter(g -> g.totals().errors() > 0)
                 .sorted(Comparator.<UsageGroup>comparingLong(g -> -g.totals().errors())
                         .thenComparing(UsageGroup::apiId).thenComparing(UsageGroup::endpoint)
@@ -322,11 +319,8 @@ public class Analytics {
 
     /** Calls and errors per country (two-letter code, or {@code unknown}), busiest first. */
     public List<CountryCalls> geography(View view, Instant from, Instant to) {
-        Set<UsageDimension> by = EnumSet.of(UsageDimension.COUNTRY);
-        List<UsageGroup> groups = view.consumerId() != null
-                ? rollups.calls(view.usage(), from, to, null, by)
-                : rollups.sums(LatencyFilter.geography(view.apiIds()), from, to, null, by);
-        return groups.stream()
+        return sums(view, LatencyFilter.geography(view.apiIds()), from, to, EnumSet.of(UsageDimension.COUNTRY))
+                .stream()
                 .map(g -> new CountryCalls(g.country(), g.totals().calls(), g.totals().errors()))
                 .sorted(Comparator.comparingLong((CountryCalls c) -> -c.calls()).thenComparing(CountryCalls::country))
                 .toList();
@@ -380,6 +374,16 @@ public class Analytics {
     }
 
     // --- helpers ---------------------------------------------------------------------------------------------------
+
+    /**
+     * The view's calls grouped {@code by}: from {@code narrow} (of the view's APIs), or, for a consumer's own calls,
+     * which the narrow rollups of endpoints and countries do not keep per consumer, from the wide ones.
+     */
+    private List<UsageGroup> sums(View view, LatencyFilter narrow, Instant from, Instant to, Set<UsageDimension> by) {
+        return view.consumerId() != null
+                ? rollups.calls(view.usage(), from, to, null, by)
+                : rollups.sums(narrow, from, to, null, by);
+    }
 
     private Map<UUID, ApiView> names(Collection<UUID> ids) {
         Set<UUID> distinct = new HashSet<>(ids);

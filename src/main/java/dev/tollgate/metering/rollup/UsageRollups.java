@@ -50,6 +50,14 @@ public class UsageRollups {
     /** Hours and days compacted per {@link #maintain()} at most, so a long backlog is worked off in steps. */
     static final int BUCKETS_PER_ROUND = 500;
 
+    /** Reads the segments of long windows side by side (see {@link #readSegments}); daemon threads. */
+    private static final java.util.concurrent.ExecutorService READERS = java.util.concurrent.Executors
+            .newFixedThreadPool(Runtime.getRuntime().availableProcessors(), r -> {
+                Thread t = new Thread(r, "tollgate-rollup-reader");
+                t.setDaemon(true);
+                return t;
+            });
+
     private final RollupFolder folder = new RollupFolder();
     private final RollupStore store;
     private final Clock clock;
@@ -208,19 +216,17 @@ public class UsageRollups {
         Set<UsageDimension> columns = by.isEmpty() ? EnumSet.noneOf(UsageDimension.class) : EnumSet.copyOf(by);
         columns.remove(UsageDimension.BUCKET);
         Map<List<Object>, Counts> groups = new LinkedHashMap<>();
-        RollupStore.CallRows sink = (rowBucket, key, counts) -> groups.computeIfAbsent(
-                groupKey(byBucket ? bucket.floor(rowBucket) : null, key, columns), k -> new Counts()).add(counts);
-        lock.readLock().lock();
-        try {
-            for (Granularity.Segment s : plan(start, end, coarsest)) {
-                store.readSums(s.granularity(), s.start(), s.end(), rows, columns, byBucket, sink);
-            }
-            memory.accept((minute, key, counts) -> sink.accept(minute, project(key, columns), counts));
-        } catch (SQLException e) {
-            throw new IllegalStateException("Reading usage rollups failed", e);
-        } finally {
-            lock.readLock().unlock();
-        }
+        read(() -> {
+            readSegments(plan(start, end, coarsest), groups,
+                    (s, into) -> store.readSums(s.granularity(), s.start(), s.end(), rows, columns, byBucket,
+                            (rowBucket, key, counts) -> into.computeIfAbsent(
+                                    groupKey(byBucket ? bucket.floor(rowBucket) : null, key, columns),
+                                    k -> new Counts()).add(counts)),
+                    Counts::add);
+            memory.accept((minute, key, counts) -> groups.computeIfAbsent(
+                    groupKey(byBucket ? bucket.floor(minute) : null, project(key, columns), columns),
+                    k -> new Counts()).add(counts));
+        });
         List<UsageGroup> result = new ArrayList<>(groups.size());
         groups.forEach((k, counts) -> result.add(new UsageGroup((Instant) k.get(0), (UUID) k.get(1), (String) k.get(2),
                 (UUID) k.get(3), (UUID) k.get(4), (UUID) k.get(5), (Integer) k.get(6), (String) k.get(7),
@@ -258,23 +264,20 @@ public class UsageRollups {
                         byEndpoint ? key.endpoint() : null, byStatus ? key.statusClass() : null,
                         byConsumer ? key.consumerId() : null, byCountry ? key.country() : null,
                         byModel ? key.model() : null);
-        RollupStore.LatencyRows sink = (rowBucket, key, counts, minMs, histogram) -> {
-            List<Object> k = groupOf.apply(rowBucket, key);
-            Latency sum = groups.get(k);
-            if (sum == null) {
-                groups.put(k, Latency.decode(counts, minMs, histogram));
-            } else {
-                sum.addEncoded(counts, minMs, histogram);
-            }
-        };
         long start = from.toEpochMilli();
         long end = to.toEpochMilli();
         RollupStore.Selection rows = RollupStore.select(filter);
-        lock.readLock().lock();
-        try {
-            for (Granularity.Segment s : plan(start, end, coarsest)) {
-                store.readLatencies(s.granularity(), s.start(), s.end(), rows, sink);
-            }
+        read(() -> {
+            readSegments(plan(start, end, coarsest), groups, (s, into) -> store.readLatencies(s.granularity(),
+                    s.start(), s.end(), rows, (rowBucket, key, counts, minMs, histogram) -> {
+                        List<Object> k = groupOf.apply(rowBucket, key);
+                        Latency sum = into.get(k);
+                        if (sum == null) {
+                            into.put(k, Latency.decode(counts, minMs, histogram));
+                        } else {
+                            sum.addEncoded(counts, minMs, histogram);
+                        }
+                    }), Latency::add);
             folder.eachLatencies(minute -> minute >= start && minute < end, narrow(filter),
                     (minute, found) -> found.forEach((key, latency) -> {
                         Latency sum = groups.putIfAbsent(groupOf.apply(minute, key), latency);
@@ -282,11 +285,7 @@ public class UsageRollups {
                             sum.add(latency);
                         }
                     }));
-        } catch (SQLException e) {
-            throw new IllegalStateException("Reading latency rollups failed", e);
-        } finally {
-            lock.readLock().unlock();
-        }
+        });
         List<LatencyGroup> result = new ArrayList<>(groups.size());
         groups.forEach((k, latency) -> result.add(new LatencyGroup((Instant) k.get(0), (UUID) k.get(1),
                 (String) k.get(2), (Integer) k.get(3), (UUID) k.get(4), (String) k.get(5), (String) k.get(6),
@@ -301,19 +300,76 @@ public class UsageRollups {
         Map<Long, Set<UUID>> consumers = new HashMap<>();
         java.util.function.BiConsumer<Long, UUID> sink = (minute, consumer) -> consumers
                 .computeIfAbsent(minute, m -> new java.util.HashSet<>()).add(consumer);
-        lock.readLock().lock();
-        try {
+        read(() -> {
             store.readCallers(start, end, sink);
             folder.eachLatencies(minute -> minute >= start && minute < end, key -> key.scope() == LatencyKey.CALLER,
                     (minute, found) -> found.keySet().forEach(key -> sink.accept(minute, key.consumerId())));
+        });
+        Map<Instant, Integer> counts = new HashMap<>();
+        consumers.forEach((minute, ids) -> counts.put(Instant.ofEpochMilli(minute), ids.size()));
+        return counts;
+    }
+
+    private interface Reading {
+        void run() throws SQLException;
+    }
+
+    /** Runs a read under the read lock (never while a flush moves minutes from memory to the tables). */
+    private void read(Reading reading) {
+        lock.readLock().lock();
+        try {
+            reading.run();
         } catch (SQLException e) {
             throw new IllegalStateException("Reading usage rollups failed", e);
         } finally {
             lock.readLock().unlock();
         }
-        Map<Instant, Integer> counts = new HashMap<>();
-        consumers.forEach((minute, ids) -> counts.put(Instant.ofEpochMilli(minute), ids.size()));
-        return counts;
+    }
+
+    /** Reads one segment's rows into a map of groups. */
+    private interface SegmentReader<V> {
+        void read(Granularity.Segment segment, Map<List<Object>, V> into) throws SQLException;
+    }
+
+    /**
+     * Reads the segments of a window into {@code groups}, several at a time when there are several: a month is
+     * about as many hour rows at its two ends as day rows in between, so the reads of one query share the cores
+     * (the readers' pool has one thread per core; this thread reads the first segment itself). Each segment fills
+     * a map of its own; they are merged in the segments' order.
+     */
+    private static <V> void readSegments(List<Granularity.Segment> segments, Map<List<Object>, V> groups,
+            SegmentReader<V> reader, java.util.function.BiConsumer<V, V> merge) throws SQLException {
+        List<java.util.concurrent.Future<Map<List<Object>, V>>> others = new ArrayList<>();
+        for (Granularity.Segment s : segments.subList(Math.min(1, segments.size()), segments.size())) {
+            others.add(READERS.submit(() -> {
+                Map<List<Object>, V> into = new HashMap<>();
+                reader.read(s, into);
+                return into;
+            }));
+        }
+        try {
+            if (!segments.isEmpty()) {
+                reader.read(segments.get(0), groups);
+            }
+            for (java.util.concurrent.Future<Map<List<Object>, V>> other : others) {
+                other.get().forEach((k, v) -> {
+                    V sum = groups.putIfAbsent(k, v);
+                    if (sum != null) {
+                        merge.accept(sum, v);
+                    }
+                });
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while reading usage rollups", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof SQLException sql) {
+                throw sql;
+            }
+            throw new IllegalStateException("Reading usage rollups failed", e.getCause());
+        } finally {
+            others.forEach(f -> f.cancel(true));
+        }
     }
 
     private List<Granularity.Segment> plan(long start, long end, Granularity coarsest) throws SQLException {
