@@ -368,6 +368,22 @@ final class RollupStore {
         }
     }
 
+    /** How many distinct consumers have calls in each minute of [start, end) that has any (scope {@code u}). */
+    void countCallers(long start, long end, java.util.function.BiConsumer<Long, Integer> into) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement("select bucket, count(distinct consumer_id)"
+                        + " from usage_latency where granularity = ? and bucket >= ? and bucket < ? and scope = ?"
+                        + " group by bucket")) {
+            int i = bindRange(statement, Granularity.MINUTE, start, end);
+            statement.setString(i, String.valueOf(LatencyKey.CALLER));
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    into.accept(rs.getObject(1, OffsetDateTime.class).toInstant().toEpochMilli(), rs.getInt(2));
+                }
+            }
+        }
+    }
+
     private static LatencyKey latencyKey(ResultSet rs, int from) throws SQLException {
         int c = from;
         return new LatencyKey(rs.getString(c++).charAt(0), rs.getObject(c++, UUID.class), rs.getString(c++),

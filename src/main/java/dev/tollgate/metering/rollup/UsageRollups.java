@@ -293,20 +293,27 @@ public class UsageRollups {
         return result;
     }
 
-    /** How many distinct consumers made calls in each minute of [from, to) that had any (exact across nodes). */
+    /**
+     * How many distinct consumers made calls in each minute of [from, to) that had any (exact across nodes): counted by
+     * the database, except the minutes this node still holds in memory, whose consumers are added to those other
+     * nodes may have written.
+     */
     public Map<Instant, Integer> activeConsumers(Instant from, Instant to) {
         long start = from.toEpochMilli();
         long end = to.toEpochMilli();
-        Map<Long, Set<UUID>> consumers = new HashMap<>();
-        java.util.function.BiConsumer<Long, UUID> sink = (minute, consumer) -> consumers
-                .computeIfAbsent(minute, m -> new java.util.HashSet<>()).add(consumer);
-        read(() -> {
-            store.readCallers(start, end, sink);
-            folder.eachLatencies(minute -> minute >= start && minute < end, key -> key.scope() == LatencyKey.CALLER,
-                    (minute, found) -> found.keySet().forEach(key -> sink.accept(minute, key.consumerId())));
-        });
         Map<Instant, Integer> counts = new HashMap<>();
-        consumers.forEach((minute, ids) -> counts.put(Instant.ofEpochMilli(minute), ids.size()));
+        read(() -> {
+            store.countCallers(start, end, (minute, n) -> counts.put(Instant.ofEpochMilli(minute), n));
+            Map<Long, Set<UUID>> held = new HashMap<>();
+            folder.eachLatencies(minute -> minute >= start && minute < end, key -> key.scope() == LatencyKey.CALLER,
+                    (minute, found) -> found.keySet().forEach(
+                            key -> held.computeIfAbsent(minute, m -> new java.util.HashSet<>()).add(key.consumerId())));
+            for (Map.Entry<Long, Set<UUID>> minute : held.entrySet()) {
+                store.readCallers(minute.getKey(), minute.getKey() + Granularity.MINUTE.millis,
+                        (m, consumer) -> minute.getValue().add(consumer));
+                counts.put(Instant.ofEpochMilli(minute.getKey()), minute.getValue().size());
+            }
+        });
         return counts;
     }
 
