@@ -375,7 +375,7 @@ public class UsageRollups {
             }
             throw new IllegalStateException("Reading usage rollups failed", e.getCause());
         } finally {
-            others.forEach(f -> f.cancel(true));
+            others.forEach(f -> f.cancel(false)); // never interrupt a read: an interrupt can close H2's file channel
         }
     }
 
