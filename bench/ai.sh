@@ -29,7 +29,7 @@ set -euo pipefail
 
 cd "$(dirname "$0")/.."
 # Tollgate's JVM options as ./tollgate uses them: $JAVA_OPTS when set, else jvm.options
-[ -n "${JAVA_OPTS+set}" ] || JAVA_OPTS=$(grep -v '^[[:space:]]*#' jvm.options | tr '\n' ' ')
+[ -n "${JAVA_OPTS+set}" ] || JAVA_OPTS=$({ grep -v '^[[:space:]]*#' jvm.options || true; } | tr '\n' ' ')
 CONCURRENCY=${CONCURRENCY:-32}
 DURATION=${DURATION:-10}
 WARMUP=${WARMUP:-15}

@@ -22,7 +22,7 @@ set -euo pipefail
 
 cd "$(dirname "$0")/.."
 # Tollgate's JVM options as ./tollgate uses them: $JAVA_OPTS when set, else jvm.options
-[ -n "${JAVA_OPTS+set}" ] || JAVA_OPTS=$(grep -v '^[[:space:]]*#' jvm.options | tr '\n' ' ')
+[ -n "${JAVA_OPTS+set}" ] || JAVA_OPTS=$({ grep -v '^[[:space:]]*#' jvm.options || true; } | tr '\n' ' ')
 EVENTS=${EVENTS:-10000000}
 DAYS=${DAYS:-30}
 APIS=${APIS:-50}

@@ -18,7 +18,7 @@ set -euo pipefail
 
 cd "$(dirname "$0")/.."
 # Tollgate's JVM options as ./tollgate uses them: $JAVA_OPTS when set, else jvm.options
-[ -n "${JAVA_OPTS+set}" ] || JAVA_OPTS=$(grep -v '^[[:space:]]*#' jvm.options | tr '\n' ' ')
+[ -n "${JAVA_OPTS+set}" ] || JAVA_OPTS=$({ grep -v '^[[:space:]]*#' jvm.options || true; } | tr '\n' ' ')
 DURATION=${DURATION:-10s}
 CONNECTIONS=${CONNECTIONS:-50}
 WARMUP=${WARMUP:-30s}
