@@ -216,16 +216,14 @@ public class UsageRollups {
         Set<UsageDimension> columns = by.isEmpty() ? EnumSet.noneOf(UsageDimension.class) : EnumSet.copyOf(by);
         columns.remove(UsageDimension.BUCKET);
         Map<List<Object>, Counts> groups = new LinkedHashMap<>();
+        java.util.function.Function<Map<List<Object>, Counts>, RollupStore.CallRows> sinkInto = into -> (rowBucket,
+                key, counts) -> into.computeIfAbsent(groupKey(byBucket ? bucket.floor(rowBucket) : null, key, columns),
+                        k -> new Counts()).add(counts);
         read(() -> {
-            readSegments(plan(start, end, coarsest), groups,
-                    (s, into) -> store.readSums(s.granularity(), s.start(), s.end(), rows, columns, byBucket,
-                            (rowBucket, key, counts) -> into.computeIfAbsent(
-                                    groupKey(byBucket ? bucket.floor(rowBucket) : null, key, columns),
-                                    k -> new Counts()).add(counts)),
-                    Counts::add);
-            memory.accept((minute, key, counts) -> groups.computeIfAbsent(
-                    groupKey(byBucket ? bucket.floor(minute) : null, project(key, columns), columns),
-                    k -> new Counts()).add(counts));
+            readSegments(plan(start, end, coarsest), groups, (s, into) -> store.readSums(s.granularity(), s.start(),
+                    s.end(), rows, columns, byBucket, sinkInto.apply(into)), Counts::add);
+            RollupStore.CallRows sink = sinkInto.apply(groups);
+            memory.accept((minute, key, counts) -> sink.accept(minute, project(key, columns), counts));
         });
         List<UsageGroup> result = new ArrayList<>(groups.size());
         groups.forEach((k, counts) -> result.add(new UsageGroup((Instant) k.get(0), (UUID) k.get(1), (String) k.get(2),
