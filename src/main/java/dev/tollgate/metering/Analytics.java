@@ -282,35 +282,45 @@ public class Analytics {
 
     /** Per endpoint and status class (4xx, 5xx), most errors first. */
     public List<EndpointErrors> errors(View view, Instant from, Instant to) {
-        List<UsageGroup> groups = sums(view, LatencyFilter.endpoints(view.apiIds()), from, to,
-                EnumSet.of(UsageDimension.API, UsageDimension.ENDPOINT, UsageDimension.STATUS_CLASS)).stream()
-                .filter(g -> g.totals().errors() > 0)
-                .sorted(Comparator.<UsageGroup>comparingLong(g -> -g.totals().errors())
-                        .thenComparing(UsageGroup::apiId).thenComparing(UsageGroup::endpoint)
-                        .thenComparing(UsageGroup::statusClass))
-                .toList();
-        Map<UUID, ApiView> names = names(groups.stream().map(UsageGroup::apiId).toList());
-        List<EndpointErrors> out = new ArrayList<>(groups.size());
-        for (UsageGroup g : groups) {
-            Instant at = g.totals().lastErrorAt();
-            LoggedError logged = at == null || out.size() >= LAST_ERRORS ? null : logged(view, g, at);
-            out.add(new EndpointErrors(g.apiId(), name(names, g.apiId()), g.endpoint(), g.statusClass() + "xx",
-                    g.totals().errors(), at, logged));
+        List<ClassErrors> classes = new ArrayList<>();
+        for (UsageGroup g : sums(view, LatencyFilter.endpoints(view.apiIds()), from, to,
+                EnumSet.of(UsageDimension.API, UsageDimension.ENDPOINT))) {
+            UsageTotals t = g.totals();
+            if (t.clientErrors() > 0) {
+                classes.add(new ClassErrors(g.apiId(), g.endpoint(), 4, t.clientErrors(), t.lastClientErrorAt()));
+            }
+            if (t.serverErrors() > 0) {
+                classes.add(new ClassErrors(g.apiId(), g.endpoint(), 5, t.serverErrors(), t.lastServerErrorAt()));
+            }
+        }
+        classes.sort(Comparator.comparingLong((ClassErrors c) -> -c.count()).thenComparing(ClassErrors::apiId)
+                .thenComparing(ClassErrors::endpoint).thenComparingInt(ClassErrors::statusClass));
+        Map<UUID, ApiView> names = names(classes.stream().map(ClassErrors::apiId).toList());
+        List<EndpointErrors> out = new ArrayList<>(classes.size());
+        for (ClassErrors c : classes) {
+            LoggedError logged = c.last() == null || out.size() >= LAST_ERRORS ? null : logged(view, c);
+            out.add(new EndpointErrors(c.apiId(), name(names, c.apiId()), c.endpoint(), c.statusClass() + "xx",
+                    c.count(), c.last(), logged));
         }
         return out;
     }
 
+    /** The errors of one status class (4 or 5) on one endpoint, and when the newest happened (null: unknown). */
+    private record ClassErrors(UUID apiId, String endpoint, int statusClass, long count, Instant last) {
+    }
+
     /**
-     * The logged call of the view that failed on the group's endpoint with its status class at {@code at} (the
-     * millisecond the rollups give as its newest error), or null when the logs no longer have it.
+     * The logged call of the view that failed on the endpoint with the status class at the millisecond the rollups
+     * give as its newest error, or null when the logs no longer have it.
      */
-    private LoggedError logged(View view, UsageGroup group, Instant at) {
-        for (UsageQueries.CallLog call : rawEvents.logs(group.apiId(),
-                new UsageQueries.StatusFilter(null, group.statusClass()), at, at.plusMillis(1), 0, LOGS_SEARCHED)
+    private LoggedError logged(View view, ClassErrors errors) {
+        Instant at = errors.last();
+        for (UsageQueries.CallLog call : rawEvents.logs(errors.apiId(),
+                new UsageQueries.StatusFilter(null, errors.statusClass()), at, at.plusMillis(1), 0, LOGS_SEARCHED)
                 .items()) {
             if ((view.consumerId() == null || view.consumerId().equals(call.consumerId()))
-                    && (group.endpoint().equals(Endpoints.OTHER)
-                            || group.endpoint().equals(Endpoints.template(call.method(), call.path())))) {
+                    && (errors.endpoint().equals(Endpoints.OTHER)
+                            || errors.endpoint().equals(Endpoints.template(call.method(), call.path())))) {
                 return new LoggedError(call.status(), call.method(), call.path(), call.requestId(), call.at());
             }
         }

@@ -6,8 +6,8 @@ import java.util.UUID;
 /**
  * Which narrow rollups a query reads: rows that hold every count of a set of calls and their latency histogram, few
  * per bucket, so that reports over long windows stay fast. One scope per query: the APIs ({@code APIS}: one row per
- * API and bucket; {@code apiIds} null: every API), their endpoints ({@code ENDPOINTS}: per API, endpoint and status
- * class), their consumers or one consumer's calls ({@code CONSUMER}: per API and consumer), consumers across every API
+ * API and bucket; {@code apiIds} null: every API), their endpoints ({@code ENDPOINTS}: per API and endpoint, with
+ * client and server errors as counts), their consumers or one consumer's calls ({@code CONSUMER}: per API and consumer), consumers across every API
  * ({@code CALLERS}: per consumer), their callers' countries ({@code GEOGRAPHY}: per API and country), or
  * the whole platform ({@code PLATFORM}: one row per bucket).
  */

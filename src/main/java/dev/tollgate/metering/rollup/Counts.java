@@ -16,8 +16,12 @@ final class Counts {
     long costMicros;
     long latencySumMs;
     int latencyMaxMs;
-    /** When the newest error among the calls happened (epoch ms); 0 when none. */
+    /** Of the errors, those with status 500 and above (the others are client errors, 400-499). */
+    long serverErrors;
+    /** When the newest error, client error and server error among the calls happened (epoch ms); 0 when none. */
     long lastErrorMs;
+    long lastClientErrorMs;
+    long lastServerErrorMs;
 
     /** Counts one call; {@code latencyMs} already clamped at zero. */
     void record(UsageEvent e, int latencyMs) {
@@ -25,6 +29,12 @@ final class Counts {
         if (e.status() >= 400) {
             errors++;
             lastErrorMs = Math.max(lastErrorMs, e.atMillis());
+            if (e.status() >= 500) {
+                serverErrors++;
+                lastServerErrorMs = Math.max(lastServerErrorMs, e.atMillis());
+            } else {
+                lastClientErrorMs = Math.max(lastClientErrorMs, e.atMillis());
+            }
         }
         if (e.dispatched()) {
             dispatched++;
@@ -54,7 +64,10 @@ final class Counts {
         costMicros += other.costMicros;
         latencySumMs += other.latencySumMs;
         latencyMaxMs = Math.max(latencyMaxMs, other.latencyMaxMs);
+        serverErrors += other.serverErrors;
         lastErrorMs = Math.max(lastErrorMs, other.lastErrorMs);
+        lastClientErrorMs = Math.max(lastClientErrorMs, other.lastClientErrorMs);
+        lastServerErrorMs = Math.max(lastServerErrorMs, other.lastServerErrorMs);
     }
 
     Counts copy() {
@@ -66,6 +79,10 @@ final class Counts {
     dev.tollgate.metering.UsageTotals totals() {
         return new dev.tollgate.metering.UsageTotals(calls, errors, dispatched, bytesIn, bytesOut, inputTokens,
                 outputTokens, cachedTokens, costMicros, latencySumMs, latencyMaxMs,
-                lastErrorMs == 0 ? null : java.time.Instant.ofEpochMilli(lastErrorMs));
+                instant(lastErrorMs), serverErrors, instant(lastClientErrorMs), instant(lastServerErrorMs));
+    }
+
+    private static java.time.Instant instant(long epochMillis) {
+        return epochMillis == 0 ? null : java.time.Instant.ofEpochMilli(epochMillis);
     }
 }

@@ -47,8 +47,8 @@ final class RollupFolder {
                 latency);
         Map<LatencyKey, Latency> narrow = latencies.computeIfAbsent(minute, m -> new HashMap<>());
         record(narrow, new LatencyKey(LatencyKey.API, e.apiId(), null, 0, null, null, model), e, latency);
-        record(narrow, new LatencyKey(LatencyKey.ENDPOINT, e.apiId(), endpoint, statusClass, null, null, null), e,
-                latency);
+        // one row per endpoint, whatever the status: its counts say how many were client and server errors
+        record(narrow, new LatencyKey(LatencyKey.ENDPOINT, e.apiId(), endpoint, 0, null, null, null), e, latency);
         // a consumer's own view lists their APIs and models from these rows: the model comes along (no extra rows:
         // an AI call's API id is the model's)
         record(narrow, new LatencyKey(LatencyKey.CONSUMER, e.apiId(), null, 0, e.consumerId(), null, model), e,

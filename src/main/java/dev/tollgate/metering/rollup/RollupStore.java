@@ -28,20 +28,22 @@ final class RollupStore {
 
     /** The additive columns of both tables, in {@link #bindCounts}' and {@link #readCounts}' order. */
     private static final String COUNT_COLUMNS = "calls, errors, dispatched, bytes_in, bytes_out, input_tokens,"
-            + " output_tokens, cached_tokens, cost_micros, latency_sum_ms, latency_max_ms, last_error_at";
+            + " output_tokens, cached_tokens, cost_micros, latency_sum_ms, latency_max_ms, last_error_at,"
+            + " server_errors, last_client_error_at, last_server_error_at";
     private static final String COUNT_SUMS = "sum(calls), sum(errors), sum(dispatched), sum(bytes_in),"
             + " sum(bytes_out), sum(input_tokens), sum(output_tokens), sum(cached_tokens), sum(cost_micros),"
-            + " sum(latency_sum_ms), max(latency_max_ms), max(last_error_at)";
+            + " sum(latency_sum_ms), max(latency_max_ms), max(last_error_at),"
+            + " sum(server_errors), max(last_client_error_at), max(last_server_error_at)";
     private static final String CALL_KEY_COLUMNS = "api_id, endpoint, consumer_id, key_id, plan_id, status_class,"
             + " country, model";
     private static final String LATENCY_KEY_COLUMNS = "scope, api_id, endpoint, status_class, consumer_id, country,"
             + " model";
     private static final String INSERT_CALLS = "insert into usage_rollups (granularity, bucket, node_id, "
             + CALL_KEY_COLUMNS + ", " + COUNT_COLUMNS + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-            + "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final String INSERT_LATENCY = "insert into usage_latency (granularity, bucket, node_id, "
             + LATENCY_KEY_COLUMNS + ", " + COUNT_COLUMNS + ", latency_min_ms, histogram) values (?, ?, ?, ?, ?, ?, ?,"
-            + " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final int IDS_PER_STATEMENT = 500;
 
     /** A rollup at one granularity: its bucket and key. */
@@ -342,7 +344,7 @@ final class RollupStore {
                 try (ResultSet rs = statement.executeQuery()) {
                     while (rs.next()) {
                         into.accept(rs.getObject(1, OffsetDateTime.class).toInstant().toEpochMilli(),
-                                latencyKey(rs, 2), readCounts(rs, 9), rs.getInt(21), rs.getBytes(22));
+                                latencyKey(rs, 2), readCounts(rs, 9), rs.getInt(24), rs.getBytes(25));
                     }
                 }
             }
@@ -404,9 +406,17 @@ final class RollupStore {
         counts.costMicros = rs.getLong(c++);
         counts.latencySumMs = rs.getLong(c++);
         counts.latencyMaxMs = rs.getInt(c++);
-        OffsetDateTime lastError = rs.getObject(c, OffsetDateTime.class);
-        counts.lastErrorMs = lastError == null ? 0 : lastError.toInstant().toEpochMilli();
+        counts.lastErrorMs = epochMillis(rs, c++);
+        counts.serverErrors = rs.getLong(c++);
+        counts.lastClientErrorMs = epochMillis(rs, c++);
+        counts.lastServerErrorMs = epochMillis(rs, c);
         return counts;
+    }
+
+    /** A nullable time column in epoch ms, 0 for null. */
+    private static long epochMillis(ResultSet rs, int column) throws SQLException {
+        OffsetDateTime time = rs.getObject(column, OffsetDateTime.class);
+        return time == null ? 0 : time.toInstant().toEpochMilli();
     }
 
     private static int bindCounts(PreparedStatement statement, int from, Counts c) throws SQLException {
@@ -422,12 +432,20 @@ final class RollupStore {
         statement.setLong(i++, c.costMicros);
         statement.setLong(i++, c.latencySumMs);
         statement.setInt(i++, c.latencyMaxMs);
-        if (c.lastErrorMs == 0) {
-            statement.setNull(i++, java.sql.Types.TIMESTAMP_WITH_TIMEZONE);
-        } else {
-            statement.setObject(i++, time(c.lastErrorMs));
-        }
+        bindTime(statement, i++, c.lastErrorMs);
+        statement.setLong(i++, c.serverErrors);
+        bindTime(statement, i++, c.lastClientErrorMs);
+        bindTime(statement, i++, c.lastServerErrorMs);
         return i;
+    }
+
+    /** A nullable time column from epoch ms, 0 for null. */
+    private static void bindTime(PreparedStatement statement, int index, long epochMillis) throws SQLException {
+        if (epochMillis == 0) {
+            statement.setNull(index, java.sql.Types.TIMESTAMP_WITH_TIMEZONE);
+        } else {
+            statement.setObject(index, time(epochMillis));
+        }
     }
 
     static char scope(LatencyFilter.Scope scope) {
@@ -547,9 +565,9 @@ final class RollupStore {
                             Counts counts = readCounts(rs, 8);
                             Latency sum = sums.get(key);
                             if (sum == null) {
-                                sums.put(key, Latency.decode(counts, rs.getInt(20), rs.getBytes(21)));
+                                sums.put(key, Latency.decode(counts, rs.getInt(23), rs.getBytes(24)));
                             } else {
-                                sum.addEncoded(counts, rs.getInt(20), rs.getBytes(21));
+                                sum.addEncoded(counts, rs.getInt(23), rs.getBytes(24));
                             }
                         }
                     }

@@ -261,22 +261,28 @@ abstract class RollupsScenarios {
     }
 
     @Test
-    void last_errors_keep_their_exact_time_from_memory_to_minute_hour_and_day_rows() throws Exception {
+    void last_errors_keep_their_exact_time_per_status_class_from_memory_to_minute_hour_and_day_rows()
+            throws Exception {
         Instant minute = Instant.parse("2026-02-03T12:34:00Z");
         ManualClock clock = new ManualClock(minute.plusSeconds(90));
         UsageRollups rollups = node(clock, "a");
         rollups.fold(sample(minute));
+        // a client error on the endpoint whose other errors are server errors, older than them
+        rollups.fold(List.of(event(minute.plusSeconds(7), "/gw/shop/items/9", 429, 5, "DE")));
         Instant from = minute.minusSeconds(3 * 3600);
         Instant to = minute.plusSeconds(3 * 3600);
         Instant newest = minute.plusSeconds(65); // the second minute's errors, 5 s in
-        Map<String, Instant> expected = Map.of("GET /missing 4", newest, "GET /items/{id} 5", newest);
+        Map<String, Instant> expected = Map.of("GET /missing 4xx 2", newest, "GET /items/{id} 5xx 2", newest,
+                "GET /items/{id} 4xx 1", minute.plusSeconds(7));
         // from memory, then from the minute rows
         assertThat(lastErrors(rollups, from, to)).containsExactlyInAnyOrderEntriesOf(expected);
         rollups.flush(true);
         assertThat(lastErrors(rollups, from, to)).containsExactlyInAnyOrderEntriesOf(expected);
+        assertThat(splitEndpointRows("m")).isZero();
         // a window that ends before the second minute sees the first
-        assertThat(lastErrors(rollups, from, minute.plusSeconds(60))).containsEntry("GET /missing 4",
-                minute.plusSeconds(5));
+        assertThat(lastErrors(rollups, from, minute.plusSeconds(60))).containsExactlyInAnyOrderEntriesOf(
+                Map.of("GET /missing 4xx 1", minute.plusSeconds(5), "GET /items/{id} 5xx 1", minute.plusSeconds(5),
+                        "GET /items/{id} 4xx 1", minute.plusSeconds(7)));
 
         // past the minutes' retention (35 days) only hour and day rows are left; a window of whole days reads the
         // day row: still the exact time
@@ -288,19 +294,42 @@ abstract class RollupsScenarios {
         assertThat(rows("usage_latency", "d")).isPositive();
         assertThat(lastErrors(rollups, minute.minus(Duration.ofDays(3)), minute.plus(Duration.ofDays(3))))
                 .containsExactlyInAnyOrderEntriesOf(expected);
+        assertThat(splitEndpointRows("d")).isZero();
     }
 
-    /** From the wide rollups and from the endpoints' narrow ones alike. */
+    /** Endpoint rows of the API split by status class (none are written since V20). */
+    private long splitEndpointRows(String granularity) throws Exception {
+        return count("select count(*) from usage_latency where granularity = ? and api_id = ? and scope = 'e'"
+                + " and status_class <> 0", granularity);
+    }
+
+    /**
+     * "endpoint class count" to the newest error of that class, from the wide rollups and from the endpoints' narrow
+     * ones alike (the narrow rows hold both classes in one row per endpoint).
+     */
     private Map<String, Instant> lastErrors(UsageRollups rollups, Instant from, Instant to) {
-        Set<UsageDimension> by = EnumSet.of(UsageDimension.ENDPOINT, UsageDimension.STATUS_CLASS);
+        Set<UsageDimension> by = EnumSet.of(UsageDimension.ENDPOINT);
         Map<String, Instant> wide = errorsOf(rollups.calls(UsageFilter.api(api), from, to, null, by));
         assertThat(errorsOf(rollups.sums(LatencyFilter.endpoints(Set.of(api)), from, to, null, by))).isEqualTo(wide);
         return wide;
     }
 
     private static Map<String, Instant> errorsOf(List<UsageGroup> groups) {
-        return groups.stream().filter(g -> g.totals().errors() > 0).collect(
-                Collectors.toMap(g -> g.endpoint() + " " + g.statusClass(), g -> g.totals().lastErrorAt()));
+        Map<String, Instant> last = new java.util.HashMap<>();
+        for (UsageGroup g : groups) {
+            UsageTotals t = g.totals();
+            if (t.clientErrors() > 0) {
+                last.put(g.endpoint() + " 4xx " + t.clientErrors(), t.lastClientErrorAt());
+            }
+            if (t.serverErrors() > 0) {
+                last.put(g.endpoint() + " 5xx " + t.serverErrors(), t.lastServerErrorAt());
+            }
+            if (t.errors() > 0) {
+                assertThat(t.lastErrorAt()).isEqualTo(java.util.Collections.max(java.util.stream.Stream
+                        .of(t.lastClientErrorAt(), t.lastServerErrorAt()).filter(java.util.Objects::nonNull).toList()));
+            }
+        }
+        return last;
     }
 
     @Test
@@ -338,7 +367,7 @@ abstract class RollupsScenarios {
                 assertThat(node.sums(new LatencyFilter(LatencyFilter.Scope.CALLERS, null, other), from, now, null,
                         Set.of())).extracting(g -> g.totals().calls())
                         .containsExactly(round == 0 && node == a ? new Long[0] : new Long[]{1L});
-                Set<UsageDimension> by = EnumSet.of(UsageDimension.ENDPOINT, UsageDimension.STATUS_CLASS);
+                Set<UsageDimension> by = EnumSet.of(UsageDimension.ENDPOINT);
                 assertThat(node.sums(LatencyFilter.endpoints(Set.of(api)), from, now, null, by))
                         .containsExactlyInAnyOrderElementsOf(node.calls(UsageFilter.api(api), from, now, null, by));
                 by = EnumSet.of(UsageDimension.CONSUMER, UsageDimension.BUCKET);

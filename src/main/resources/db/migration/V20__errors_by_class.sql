@@ -1,0 +1,23 @@
+-- Client and server errors as columns (issue 13): the endpoint rollups (scope 'e' of usage_latency) are no longer
+-- split by status class, which made admin /analytics/performance merge three times as many latency histograms as
+-- there are endpoints. A row now says how many of its errors were server errors (status 500 and above; the others of
+-- its errors, 400-499, are client errors) and when the newest of each happened; last_error_at stays the newest of
+-- both. Both tables carry the columns, written by the same code, so that /analytics/errors reads a consumer's own
+-- calls (usage_rollups) the way it reads an API's (usage_latency).
+--
+-- Rows written before this migration keep their status class; readers group rows by the dimensions they ask for, so
+-- old split rows and new whole-endpoint rows add up alike. Their new columns are derived from their status class
+-- where it says it (usage_rollups, and the endpoint rows of usage_latency); the other scopes of usage_latency never had
+-- a status class and start at zero (no report reads their split).
+alter table usage_rollups add column server_errors bigint not null default 0;
+alter table usage_rollups add column last_client_error_at timestamp with time zone;
+alter table usage_rollups add column last_server_error_at timestamp with time zone;
+alter table usage_latency add column server_errors bigint not null default 0;
+alter table usage_latency add column last_client_error_at timestamp with time zone;
+alter table usage_latency add column last_server_error_at timestamp with time zone;
+update usage_rollups set server_errors = errors, last_server_error_at = last_error_at
+    where status_class = 5 and errors > 0;
+update usage_rollups set last_client_error_at = last_error_at where status_class = 4 and errors > 0;
+update usage_latency set server_errors = errors, last_server_error_at = last_error_at
+    where status_class = 5 and errors > 0;
+update usage_latency set last_client_error_at = last_error_at where status_class = 4 and errors > 0;
