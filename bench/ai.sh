@@ -30,6 +30,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # Tollgate's JVM options as ./tollgate uses them: $JAVA_OPTS when set, else jvm.options
 [ -n "${JAVA_OPTS+set}" ] || JAVA_OPTS=$({ grep -v '^[[:space:]]*#' jvm.options || true; } | tr '\n' ' ')
+read -r -a JAVA_ARGS <<< "$JAVA_OPTS" # split on white space, never expanded as file name patterns
 CONCURRENCY=${CONCURRENCY:-32}
 DURATION=${DURATION:-10}
 WARMUP=${WARMUP:-15}
@@ -119,7 +120,7 @@ fi
 ADMIN_PASSWORD=bench-admin-password
 TOLLGATE_DATA_DIR="$WORK/data" QUARKUS_HTTP_PORT=$TOLLGATE_PORT TOLLGATE_ALLOW_PRIVATE_UPSTREAMS=true \
   TOLLGATE_ADMIN_EMAIL=admin@bench.local TOLLGATE_ADMIN_PASSWORD=$ADMIN_PASSWORD QUARKUS_LOG_LEVEL=WARN \
-  ${SERVER_CPU:+taskset -c "$SERVER_CPU"} java $JAVA_OPTS -jar "$JAR" > "$WORK/tollgate.log" 2>&1 &
+  ${SERVER_CPU:+taskset -c "$SERVER_CPU"} java "${JAVA_ARGS[@]}" -jar "$JAR" > "$WORK/tollgate.log" 2>&1 &
 TOLLGATE_PID=$!
 PIDS+=("$TOLLGATE_PID")
 T="http://127.0.0.1:$TOLLGATE_PORT"

@@ -23,6 +23,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # Tollgate's JVM options as ./tollgate uses them: $JAVA_OPTS when set, else jvm.options
 [ -n "${JAVA_OPTS+set}" ] || JAVA_OPTS=$({ grep -v '^[[:space:]]*#' jvm.options || true; } | tr '\n' ' ')
+read -r -a JAVA_ARGS <<< "$JAVA_OPTS" # split on white space, never expanded as file name patterns
 EVENTS=${EVENTS:-10000000}
 DAYS=${DAYS:-30}
 APIS=${APIS:-50}
@@ -60,7 +61,7 @@ ADMIN_PASSWORD=bench-admin-password
 T="http://127.0.0.1:$PORT"
 start_tollgate() { # env for the database comes from DB_ENV
   env "${DB_ENV[@]}" QUARKUS_HTTP_PORT=$PORT TOLLGATE_ADMIN_EMAIL=admin@bench.local \
-    TOLLGATE_ADMIN_PASSWORD=$ADMIN_PASSWORD TOLLGATE_AUTH_ACCESS_TOKEN_TTL=6H QUARKUS_LOG_LEVEL=WARN java $JAVA_OPTS -jar "$JAR" \
+    TOLLGATE_ADMIN_PASSWORD=$ADMIN_PASSWORD TOLLGATE_AUTH_ACCESS_TOKEN_TTL=6H QUARKUS_LOG_LEVEL=WARN java "${JAVA_ARGS[@]}" -jar "$JAR" \
     >> "$WORK/tollgate.log" 2>&1 &
   TOLLGATE_PID=$!
   for _ in $(seq 1 120); do

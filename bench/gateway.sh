@@ -19,6 +19,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # Tollgate's JVM options as ./tollgate uses them: $JAVA_OPTS when set, else jvm.options
 [ -n "${JAVA_OPTS+set}" ] || JAVA_OPTS=$({ grep -v '^[[:space:]]*#' jvm.options || true; } | tr '\n' ' ')
+read -r -a JAVA_ARGS <<< "$JAVA_OPTS" # split on white space, never expanded as file name patterns
 DURATION=${DURATION:-10s}
 CONNECTIONS=${CONNECTIONS:-50}
 WARMUP=${WARMUP:-30s}
@@ -92,7 +93,7 @@ echo "upstream body: $(curl -s "http://127.0.0.1:$UPSTREAM_PORT/item" | wc -c) b
 ADMIN_PASSWORD=bench-admin-password
 TOLLGATE_DATA_DIR="$WORK/data" QUARKUS_HTTP_PORT=$TOLLGATE_PORT TOLLGATE_ALLOW_PRIVATE_UPSTREAMS=true \
   TOLLGATE_TIER_HOURLY_LIMITS=free:100,pro:1000,enterprise:0 TOLLGATE_ADMIN_EMAIL=admin@bench.local \
-  TOLLGATE_ADMIN_PASSWORD=$ADMIN_PASSWORD taskset -c "$SERVER_CPU" java $JAVA_OPTS -jar "$JAR" \
+  TOLLGATE_ADMIN_PASSWORD=$ADMIN_PASSWORD taskset -c "$SERVER_CPU" java "${JAVA_ARGS[@]}" -jar "$JAR" \
   > "$WORK/tollgate.log" 2>&1 &
 TOLLGATE_PID=$!
 PIDS+=("$TOLLGATE_PID")

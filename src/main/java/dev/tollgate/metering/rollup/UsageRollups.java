@@ -50,14 +50,6 @@ public class UsageRollups {
     /** Hours and days compacted per {@link #maintain()} at most, so a long backlog is worked off in steps. */
     static final int BUCKETS_PER_ROUND = 500;
 
-    /** Reads the segments of long windows side by side (see {@link #readSegments}); daemon threads. */
-    private static final java.util.concurrent.ExecutorService READERS = java.util.concurrent.Executors
-            .newFixedThreadPool(Runtime.getRuntime().availableProcessors(), r -> {
-                Thread t = new Thread(r, "tollgate-rollup-reader");
-                t.setDaemon(true);
-                return t;
-            });
-
     private final RollupFolder folder = new RollupFolder();
     private final RollupStore store;
     private final Clock clock;
@@ -65,6 +57,11 @@ public class UsageRollups {
     private final long minuteRetentionMillis;
     private final long hourRetentionMillis;
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    /**
+     * Reads the segments of long windows side by side (see {@link #readSegments}): one daemon thread per core at
+     * most, each gone after a minute idle; shut down with the bean.
+     */
+    private final java.util.concurrent.ThreadPoolExecutor readers;
 
     @jakarta.inject.Inject
     UsageRollups(AgroalDataSource dataSource, Clock clock, MeteringConfig config,
@@ -80,6 +77,21 @@ public class UsageRollups {
         this.node = node.length() > 64 ? node.substring(0, 64) : node;
         this.minuteRetentionMillis = config.minuteRollupRetention().toMillis();
         this.hourRetentionMillis = config.hourRollupRetention().toMillis();
+        int cores = Runtime.getRuntime().availableProcessors();
+        this.readers = new java.util.concurrent.ThreadPoolExecutor(cores, cores, 1,
+                java.util.concurrent.TimeUnit.MINUTES,
+                new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "tollgate-rollup-reader");
+                    t.setDaemon(true);
+                    return t;
+                });
+        readers.allowCoreThreadTimeOut(true);
+    }
+
+    /** Lets the segment reads under way finish (never interrupted: an interrupt can close H2's file channel). */
+    @jakarta.annotation.PreDestroy
+    void close() {
+        readers.shutdown();
     }
 
     private static String hostName() {
@@ -342,11 +354,11 @@ public class UsageRollups {
      * (the readers' pool has one thread per core; this thread reads the first segment itself). Each segment fills
      * a map of its own; they are merged in the segments' order.
      */
-    private static <V> void readSegments(List<Granularity.Segment> segments, Map<List<Object>, V> groups,
+    private <V> void readSegments(List<Granularity.Segment> segments, Map<List<Object>, V> groups,
             SegmentReader<V> reader, java.util.function.BiConsumer<V, V> merge) throws SQLException {
         List<java.util.concurrent.Future<Map<List<Object>, V>>> others = new ArrayList<>();
         for (Granularity.Segment s : segments.subList(Math.min(1, segments.size()), segments.size())) {
-            others.add(READERS.submit(() -> {
+            others.add(readers.submit(() -> {
                 Map<List<Object>, V> into = new HashMap<>();
                 reader.read(s, into);
                 return into;
