@@ -279,48 +279,38 @@ final class RollupStore {
         // columns as NUMERIC, a BigDecimal per row and column: half of /errors' time over a month of endpoint rows)
         boolean narrow = rows.table().equals("usage_latency");
         String group = columns.isEmpty() || narrow ? "" : " group by " + String.join(", ", columns);
-        for (Where where : rows.statements()) {
-            String sql = "select " + select + (narrow ? COUNT_COLUMNS : COUNT_SUMS) + " from " + rows.table()
-                    + " where granularity = ? and bucket >= ? and bucket < ?" + where.sql() + group;
-            try (Connection connection = dataSource.getConnection();
-                    PreparedStatement statement = connection.prepareStatement(sql)) {
-                where.binder().bind(statement, bindRange(statement, g, start, end));
-                try (ResultSet rs = statement.executeQuery()) {
-                    while (rs.next()) {
-                        int c = 1;
-                        UUID api = null;
-                        String endpoint = null;
-                        UUID consumer = null;
-                        UUID key = null;
-                        UUID plan = null;
-                        int statusClass = 0;
-                        String country = null;
-                        String model = null;
-                        for (UsageDimension d : by) {
-                            switch (d) {
-                                case API -> api = rs.getObject(c++, UUID.class);
-                                case ENDPOINT -> endpoint = rs.getString(c++);
-                                case CONSUMER -> consumer = rs.getObject(c++, UUID.class);
-                                case KEY -> key = rs.getObject(c++, UUID.class);
-                                case PLAN -> plan = rs.getObject(c++, UUID.class);
-                                case STATUS_CLASS -> statusClass = rs.getInt(c++);
-                                case COUNTRY -> country = rs.getString(c++);
-                                case MODEL -> model = rs.getString(c++);
-                                case BUCKET -> {
-                                }
-                            }
-                        }
-                        long bucket = byBucket ? rs.getObject(c++, OffsetDateTime.class).toInstant().toEpochMilli() : 0;
-                        Counts counts = readCounts(rs, c);
-                        if (counts.calls > 0) {
-                            into.accept(bucket,
-                                    new CallKey(api, endpoint, consumer, key, plan, statusClass, country, model),
-                                    counts);
-                        }
+        each(rows, "select " + select + (narrow ? COUNT_COLUMNS : COUNT_SUMS), group, g, start, end, rs -> {
+            int c = 1;
+            UUID api = null;
+            String endpoint = null;
+            UUID consumer = null;
+            UUID key = null;
+            UUID plan = null;
+            int statusClass = 0;
+            String country = null;
+            String model = null;
+            for (UsageDimension d : by) {
+                switch (d) {
+                    case API -> api = rs.getObject(c++, UUID.class);
+                    case ENDPOINT -> endpoint = rs.getString(c++);
+                    case CONSUMER -> consumer = rs.getObject(c++, UUID.class);
+                    case KEY -> key = rs.getObject(c++, UUID.class);
+                    case PLAN -> plan = rs.getObject(c++, UUID.class);
+                    case STATUS_CLASS -> statusClass = rs.getInt(c++);
+                    case COUNTRY -> country = rs.getString(c++);
+                    case MODEL -> model = rs.getString(c++);
+                    case BUCKET -> {
                     }
                 }
             }
-        }
+            long bucket = byBucket ? rs.getObject(c++, OffsetDateTime.class).toInstant().toEpochMilli() : 0;
+            Counts counts = readCounts(rs, c);
+            if (counts.calls > 0) {
+                into.accept(bucket,
+                        new CallKey(api, endpoint, consumer, key, plan, statusClass, country, model),
+                        counts);
+            }
+        });
     }
 
     /** Receives summed call rows. */
@@ -335,16 +325,31 @@ final class RollupStore {
 
     /** The narrow rows of one granularity with buckets in [start, end), histograms decoded. */
     void readLatencies(Granularity g, long start, long end, Selection rows, LatencyRows into) throws SQLException {
+        each(rows, "select bucket, " + LATENCY_KEY_COLUMNS + ", " + COUNT_COLUMNS + ", latency_min_ms, histogram", "",
+                g, start, end, rs -> into.accept(rs.getObject(1, OffsetDateTime.class).toInstant().toEpochMilli(),
+                        latencyKey(rs, 2), readCounts(rs, 9), rs.getInt(24), rs.getBytes(25)));
+    }
+
+    private interface RowReader {
+        void read(ResultSet rs) throws SQLException;
+    }
+
+    /**
+     * Runs {@code select} (columns) from the selection's table over the buckets of one granularity in [start, end),
+     * one statement per {@link Where} of the selection, {@code tail} (e.g. a group by) after the conditions; each row
+     * goes to {@code each}.
+     */
+    private void each(Selection rows, String select, String tail, Granularity g, long start, long end, RowReader each)
+            throws SQLException {
         for (Where where : rows.statements()) {
-            String sql = "select bucket, " + LATENCY_KEY_COLUMNS + ", " + COUNT_COLUMNS + ", latency_min_ms, histogram"
-                    + " from usage_latency where granularity = ? and bucket >= ? and bucket < ?" + where.sql();
+            String sql = select + " from " + rows.table() + " where granularity = ? and bucket >= ? and bucket < ?"
+                    + where.sql() + tail;
             try (Connection connection = dataSource.getConnection();
                     PreparedStatement statement = connection.prepareStatement(sql)) {
                 where.binder().bind(statement, bindRange(statement, g, start, end));
                 try (ResultSet rs = statement.executeQuery()) {
                     while (rs.next()) {
-                        into.accept(rs.getObject(1, OffsetDateTime.class).toInstant().toEpochMilli(),
-                                latencyKey(rs, 2), readCounts(rs, 9), rs.getInt(24), rs.getBytes(25));
+                        each.read(rs);
                     }
                 }
             }
