@@ -1,18 +1,15 @@
 package dev.tollgate.gateway;
 
-import java.io.IOException;
 import java.net.URI;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.tollgate.testing.Api;
 import dev.tollgate.testing.Gateway;
 import dev.tollgate.testing.Gateway.Caller;
 import dev.tollgate.testing.Gateway.PublishedApi;
-import dev.tollgate.testing.TestUpstream;
+import dev.tollgate.testing.WithUpstream;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -24,22 +21,10 @@ import static org.hamcrest.Matchers.equalTo;
 
 /** Rate limits, the tier's hourly cap and monthly quotas, enforced exactly and reported in headers. */
 @QuarkusTest
-class GatewayLimitsTest {
-
-    static TestUpstream upstream;
+class GatewayLimitsTest extends WithUpstream {
 
     @TestHTTPResource("/")
     URI root;
-
-    @BeforeAll
-    static void startUpstream() throws IOException {
-        upstream = new TestUpstream();
-    }
-
-    @AfterAll
-    static void stopUpstream() throws IOException {
-        upstream.close();
-    }
 
     @Test
     void with_a_limit_of_n_exactly_n_parallel_calls_pass() throws Exception {

@@ -1,18 +1,15 @@
 package dev.tollgate.gateway;
 
-import java.io.IOException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.tollgate.testing.Api;
 import dev.tollgate.testing.Gateway;
 import dev.tollgate.testing.Gateway.Caller;
 import dev.tollgate.testing.Gateway.PublishedApi;
-import dev.tollgate.testing.TestUpstream;
+import dev.tollgate.testing.WithUpstream;
 import io.quarkus.test.junit.QuarkusTest;
 
 import static io.restassured.RestAssured.given;
@@ -20,19 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Every gateway call is counted by status class in Prometheus, also those without a valid key; paths are not. */
 @QuarkusTest
-class GatewayPrometheusTest {
-
-    static TestUpstream upstream;
-
-    @BeforeAll
-    static void startUpstream() throws IOException {
-        upstream = new TestUpstream();
-    }
-
-    @AfterAll
-    static void stopUpstream() throws IOException {
-        upstream.close();
-    }
+class GatewayPrometheusTest extends WithUpstream {
 
     @Test
     void calls_are_counted_by_status_class() {

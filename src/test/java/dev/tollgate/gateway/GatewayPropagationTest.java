@@ -1,6 +1,5 @@
 package dev.tollgate.gateway;
 
-import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -8,14 +7,12 @@ import java.util.UUID;
 
 import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.tollgate.testing.Gateway;
 import dev.tollgate.testing.Gateway.Caller;
 import dev.tollgate.testing.Gateway.PublishedApi;
-import dev.tollgate.testing.TestUpstream;
+import dev.tollgate.testing.WithUpstream;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -27,22 +24,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * here by writing to the shared database directly, as a second Tollgate would.
  */
 @QuarkusTest
-class GatewayPropagationTest {
-
-    static TestUpstream upstream;
+class GatewayPropagationTest extends WithUpstream {
 
     @Inject
     AgroalDataSource database;
-
-    @BeforeAll
-    static void startUpstream() throws IOException {
-        upstream = new TestUpstream();
-    }
-
-    @AfterAll
-    static void stopUpstream() throws IOException {
-        upstream.close();
-    }
 
     @Test
     void revoking_or_rotating_a_key_here_is_in_force_when_the_call_returns() {

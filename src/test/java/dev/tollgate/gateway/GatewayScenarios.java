@@ -14,9 +14,7 @@ import java.util.Map;
 
 import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.tollgate.testing.Api;
@@ -25,7 +23,7 @@ import dev.tollgate.testing.Gateway;
 import dev.tollgate.testing.Gateway.Caller;
 import dev.tollgate.testing.Gateway.PublishedApi;
 import dev.tollgate.testing.TestClock;
-import dev.tollgate.testing.TestUpstream;
+import dev.tollgate.testing.WithUpstream;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
@@ -37,9 +35,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
 
 /** The gateway end to end over a local upstream, run on each database by the subclasses. */
-abstract class GatewayScenarios {
-
-    static TestUpstream upstream;
+abstract class GatewayScenarios extends WithUpstream {
 
     @Inject
     TestClock clock;
@@ -50,16 +46,6 @@ abstract class GatewayScenarios {
     @AfterEach
     void resetClock() {
         clock.reset();
-    }
-
-    @BeforeAll
-    static void startUpstream() throws IOException {
-        upstream = new TestUpstream();
-    }
-
-    @AfterAll
-    static void stopUpstream() throws IOException {
-        upstream.close();
     }
 
     @Test

@@ -1,6 +1,5 @@
 package dev.tollgate.gateway;
 
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
@@ -17,8 +16,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.tollgate.testing.Api;
@@ -26,6 +23,7 @@ import dev.tollgate.testing.Gateway;
 import dev.tollgate.testing.Gateway.Caller;
 import dev.tollgate.testing.Gateway.PublishedApi;
 import dev.tollgate.testing.TestUpstream;
+import dev.tollgate.testing.WithUpstream;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
@@ -34,24 +32,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Bodies pass through the gateway as streams, both ways, without being held whole in memory. */
 @QuarkusTest
-class GatewayStreamingTest {
+class GatewayStreamingTest extends WithUpstream {
 
     private static final long LARGE = 48L * 1024 * 1024;
 
-    static TestUpstream upstream;
-
     @TestHTTPResource("/")
     URI root;
-
-    @BeforeAll
-    static void startUpstream() throws IOException {
-        upstream = new TestUpstream();
-    }
-
-    @AfterAll
-    static void stopUpstream() throws IOException {
-        upstream.close();
-    }
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 

@@ -6,14 +6,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.tollgate.testing.Gateway;
 import dev.tollgate.testing.Gateway.Caller;
 import dev.tollgate.testing.Gateway.PublishedApi;
-import dev.tollgate.testing.TestUpstream;
+import dev.tollgate.testing.WithUpstream;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -27,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @QuarkusTest
 @TestProfile(GeoIpCountryTest.WithGeoIp.class)
-class GeoIpCountryTest {
+class GeoIpCountryTest extends WithUpstream {
 
     public static class WithGeoIp implements QuarkusTestProfile {
         @Override
@@ -42,18 +40,6 @@ class GeoIpCountryTest {
                 throw new UncheckedIOException(e);
             }
         }
-    }
-
-    static TestUpstream upstream;
-
-    @BeforeAll
-    static void startUpstream() throws IOException {
-        upstream = new TestUpstream();
-    }
-
-    @AfterAll
-    static void stopUpstream() throws IOException {
-        upstream.close();
     }
 
     @Test

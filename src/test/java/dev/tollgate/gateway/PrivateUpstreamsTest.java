@@ -1,6 +1,5 @@
 package dev.tollgate.gateway;
 
-import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -9,8 +8,6 @@ import java.util.UUID;
 
 import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -19,7 +16,7 @@ import dev.tollgate.testing.Api;
 import dev.tollgate.testing.Gateway;
 import dev.tollgate.testing.Gateway.Caller;
 import dev.tollgate.testing.Gateway.PublishedApi;
-import dev.tollgate.testing.TestUpstream;
+import dev.tollgate.testing.WithUpstream;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -37,7 +34,7 @@ import static org.hamcrest.Matchers.hasItem;
  */
 @QuarkusTest
 @TestProfile(PrivateUpstreamsTest.PublicUpstreamsOnly.class)
-public class PrivateUpstreamsTest {
+public class PrivateUpstreamsTest extends WithUpstream {
 
     public static class PublicUpstreamsOnly implements QuarkusTestProfile {
         @Override
@@ -46,20 +43,8 @@ public class PrivateUpstreamsTest {
         }
     }
 
-    static TestUpstream upstream;
-
     @Inject
     AgroalDataSource database;
-
-    @BeforeAll
-    static void startUpstream() throws IOException {
-        upstream = new TestUpstream();
-    }
-
-    @AfterAll
-    static void stopUpstream() throws IOException {
-        upstream.close();
-    }
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"http://127.0.0.1:8080", "http://localhost/api", "http://10.1.2.3", "https://192.168.0.1",

@@ -1,16 +1,13 @@
 package dev.tollgate.gateway;
 
-import java.io.IOException;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.tollgate.testing.Gateway;
 import dev.tollgate.testing.Gateway.Caller;
 import dev.tollgate.testing.Gateway.PublishedApi;
-import dev.tollgate.testing.TestUpstream;
+import dev.tollgate.testing.WithUpstream;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -24,25 +21,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @QuarkusTest
 @TestProfile(SampledRequestLogsTest.Sampled.class)
-class SampledRequestLogsTest {
+class SampledRequestLogsTest extends WithUpstream {
 
     public static class Sampled implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("tollgate.metering.raw-sample", "0.0001");
         }
-    }
-
-    static TestUpstream upstream;
-
-    @BeforeAll
-    static void startUpstream() throws IOException {
-        upstream = new TestUpstream();
-    }
-
-    @AfterAll
-    static void stopUpstream() throws IOException {
-        upstream.close();
     }
 
     @Test

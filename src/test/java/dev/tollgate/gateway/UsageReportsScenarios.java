@@ -1,19 +1,16 @@
 package dev.tollgate.gateway;
 
-import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.tollgate.testing.Api;
 import dev.tollgate.testing.Gateway;
 import dev.tollgate.testing.Gateway.Caller;
 import dev.tollgate.testing.Gateway.PublishedApi;
-import dev.tollgate.testing.TestUpstream;
+import dev.tollgate.testing.WithUpstream;
 import io.restassured.path.json.JsonPath;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -21,19 +18,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
 /** Every call becomes one usage event, visible in logs, metrics and usage reports within five seconds. */
-abstract class UsageReportsScenarios {
-
-    static TestUpstream upstream;
-
-    @BeforeAll
-    static void startUpstream() throws IOException {
-        upstream = new TestUpstream();
-    }
-
-    @AfterAll
-    static void stopUpstream() throws IOException {
-        upstream.close();
-    }
+abstract class UsageReportsScenarios extends WithUpstream {
 
     @Test
     void calls_show_up_in_logs_metrics_and_usage_within_five_seconds() throws InterruptedException {

@@ -1,6 +1,5 @@
 package dev.tollgate.metering;
 
-import java.io.IOException;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
@@ -10,7 +9,6 @@ import java.util.Map;
 
 import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -21,7 +19,7 @@ import dev.tollgate.testing.Gateway;
 import dev.tollgate.testing.Gateway.Caller;
 import dev.tollgate.testing.Gateway.PublishedApi;
 import dev.tollgate.testing.TestClock;
-import dev.tollgate.testing.TestUpstream;
+import dev.tollgate.testing.WithUpstream;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 
@@ -35,9 +33,8 @@ import static org.hamcrest.Matchers.containsString;
  * charged, so four charged calls), B on the free plan. The
  * application's clock is moved three days ahead so no other test's calls share these minutes.
  */
-abstract class AnalyticsScenarios {
+abstract class AnalyticsScenarios extends WithUpstream {
 
-    static TestUpstream upstream;
     /** Made once per application (database), by the first test that needs it. */
     static Fixture fixture;
 
@@ -62,14 +59,8 @@ abstract class AnalyticsScenarios {
     }
 
     @BeforeAll
-    static void startUpstream() throws IOException {
-        upstream = new TestUpstream();
+    static void forgetTheFixture() {
         fixture = null;
-    }
-
-    @AfterAll
-    static void stopUpstream() throws IOException {
-        upstream.close();
     }
 
     @BeforeEach
