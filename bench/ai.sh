@@ -22,9 +22,10 @@
 # Ends with a summary and the targets of issue 11 (added p50 < 0.5 ms, p99 < 2 ms; >= 3x Portkey) as PASS/MISS.
 #
 # Environment: CONCURRENCY (32), DURATION (10, seconds per measured run), WARMUP (15, seconds per target, Tollgate
-# gets it twice), CHUNKS (5), GAP_MS (5), PORTKEY (1; 0 skips it), LOAD_CPU / SERVER_CPU (taskset CPU lists for the
-# load generators / the servers; unset: no pinning), JFR_OUT (a file: a flight recording of Tollgate during its
-# measured non-streaming run), PORTKEY_VERSION (1.15.2).
+# gets it twice), CHUNKS (5), GAP_MS (5), PORTKEY (1; 0 skips it), LOAD_CPU / SERVER_CPU / UPSTREAM_CPU (taskset CPU
+# lists for the load generators / Tollgate and Portkey / the fake upstream, which defaults to SERVER_CPU; unset: no
+# pinning; LOAD_CPU=0 UPSTREAM_CPU=0 SERVER_CPU=1 gives the gateway a core of its own), JFR_OUT (a file: a flight
+# recording of Tollgate during its measured non-streaming run), PORTKEY_VERSION (1.15.2).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -37,6 +38,7 @@ WARMUP=${WARMUP:-15}
 CHUNKS=${CHUNKS:-5}
 GAP_MS=${GAP_MS:-5}
 PORTKEY=${PORTKEY:-1}
+UPSTREAM_CPU=${UPSTREAM_CPU:-${SERVER_CPU:-}}
 PORTKEY_VERSION=${PORTKEY_VERSION:-1.15.2}
 FAKE_PORT=${FAKE_PORT:-18101}
 TOLLGATE_PORT=${TOLLGATE_PORT:-18102}
@@ -90,7 +92,7 @@ wait_for() { # $1 url, $2 what
 }
 
 # --- the fake upstream -----------------------------------------------------------------------------------------
-${SERVER_CPU:+taskset -c "$SERVER_CPU"} node bench/ai/fake-openai.js "$FAKE_PORT" "$CHUNKS" "$GAP_MS" > "$WORK/fake.log" 2>&1 &
+${UPSTREAM_CPU:+taskset -c "$UPSTREAM_CPU"} node bench/ai/fake-openai.js "$FAKE_PORT" "$CHUNKS" "$GAP_MS" > "$WORK/fake.log" 2>&1 &
 PIDS+=("$!")
 FAKE="http://127.0.0.1:$FAKE_PORT"
 wait_for "$FAKE/" "the fake upstream"
@@ -295,7 +297,7 @@ ADD99=$(sub "${P99[tollgate]}" "${P99[direct]}")
 read -r _ DT50 DT99 DA50 DA99 _ <<< "${ST[direct]}"
 read -r _ TT50 TT99 TA50 TA99 _ <<< "${ST[tollgate]}"
 echo
-echo "=== summary (2 cores shared by wrk/stream client, fake upstream, Tollgate and Portkey; nothing pinned${LOAD_CPU:+ except load on CPU $LOAD_CPU}${SERVER_CPU:+, servers on CPU $SERVER_CPU}) ==="
+echo "=== summary (2 cores shared by wrk/stream client, fake upstream, Tollgate and Portkey; nothing pinned${LOAD_CPU:+ except load on CPU $LOAD_CPU}${SERVER_CPU:+, gateways on CPU $SERVER_CPU}${UPSTREAM_CPU:+, fake upstream on CPU $UPSTREAM_CPU}) ==="
 echo "fake upstream direct: ${RPS[direct]} req/s at 20 ms, ${CAP[direct]} req/s answering at once"
 printf 'tollgate added latency, non-streaming: p50 %s ms, p99 %s ms; %s req/s (direct %s)\n' "$ADD50" "$ADD99" \
   "${RPS[tollgate]}" "${RPS[direct]}"
