@@ -31,7 +31,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # Tollgate's JVM options as ./tollgate uses them: $JAVA_OPTS when set, else jvm.options
 [ -n "${JAVA_OPTS+set}" ] || JAVA_OPTS=$({ grep -v '^[[:space:]]*#' jvm.options || true; } | tr '\n' ' ')
-read -r -a JAVA_ARGS <<< "$JAVA_OPTS" # split on white space, never expanded as file name patterns
+read -r -d "" -a JAVA_ARGS <<< "$JAVA_OPTS" || true # split on white space and new lines, never glob-expanded
 CONCURRENCY=${CONCURRENCY:-32}
 DURATION=${DURATION:-10}
 WARMUP=${WARMUP:-15}

@@ -19,7 +19,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # Tollgate's JVM options as ./tollgate uses them: $JAVA_OPTS when set, else jvm.options
 [ -n "${JAVA_OPTS+set}" ] || JAVA_OPTS=$({ grep -v '^[[:space:]]*#' jvm.options || true; } | tr '\n' ' ')
-read -r -a JAVA_ARGS <<< "$JAVA_OPTS" # split on white space, never expanded as file name patterns
+read -r -d "" -a JAVA_ARGS <<< "$JAVA_OPTS" || true # split on white space and new lines, never glob-expanded
 DURATION=${DURATION:-10s}
 CONNECTIONS=${CONNECTIONS:-50}
 WARMUP=${WARMUP:-30s}

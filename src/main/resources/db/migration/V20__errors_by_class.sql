@@ -7,8 +7,11 @@
 --
 -- Rows written before this migration keep their status class; readers group rows by the dimensions they ask for, so
 -- old split rows and new whole-endpoint rows add up alike. Their new columns are derived from their status class
--- where it says it (usage_rollups, and the endpoint rows of usage_latency); the other scopes of usage_latency never had
--- a status class and start at zero (no report reads their split).
+-- where they have one (usage_rollups, the endpoint rows of usage_latency and its geography rows written before V18);
+-- the other rows of usage_latency have none and start at zero (no report reads their split).
+--
+-- Every node must run code that knows these columns once this migration has run: a node of an older version would
+-- write and compact rows without them (stop every node, upgrade, start).
 alter table usage_rollups add column server_errors bigint not null default 0;
 alter table usage_rollups add column last_client_error_at timestamp with time zone;
 alter table usage_rollups add column last_server_error_at timestamp with time zone;

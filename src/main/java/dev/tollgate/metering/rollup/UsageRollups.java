@@ -203,13 +203,13 @@ public class UsageRollups {
 
     /**
      * Like {@link #calls} but from the narrow rollups of {@code filter}'s scope, which have few rows per bucket: groups
-     * by the dimensions the scope holds (BUCKET, API, ENDPOINT, STATUS_CLASS, CONSUMER, COUNTRY, MODEL).
+     * by the dimensions the scope holds (BUCKET, API, ENDPOINT, CONSUMER, COUNTRY, MODEL). Their totals split errors
+     * into client and server errors only in the endpoint scope (the others' rows before migration V20 count every
+     * error as a client error).
      */
     public List<UsageGroup> sums(LatencyFilter filter, Instant from, Instant to, Granularity bucket,
             Set<UsageDimension> by) {
-        if (by.contains(UsageDimension.KEY) || by.contains(UsageDimension.PLAN)) {
-            throw new IllegalArgumentException("narrow rollups hold no key or plan");
-        }
+        narrowDimensions(by);
         long start = from.toEpochMilli();
         long end = to.toEpochMilli();
         return sum(RollupStore.select(filter), start, end, bucket, by,
@@ -252,11 +252,12 @@ public class UsageRollups {
 
     /**
      * The counts and latency of the calls in [from, to) of the narrow rollups {@code filter} selects, histograms
-     * merged per {@code by} (of BUCKET, API, ENDPOINT, STATUS_CLASS, CONSUMER, COUNTRY, MODEL; what the scope does not
-     * hold is null).
+     * merged per {@code by} (of BUCKET, API, ENDPOINT, CONSUMER, COUNTRY, MODEL; what the scope does not hold is
+     * null).
      */
     public List<LatencyGroup> latency(LatencyFilter filter, Instant from, Instant to, Granularity bucket,
             Set<UsageDimension> by) {
+        narrowDimensions(by);
         boolean byBucket = by.contains(UsageDimension.BUCKET);
         if (byBucket && bucket == null) {
             throw new IllegalArgumentException("grouping by bucket needs a granularity");
@@ -264,14 +265,13 @@ public class UsageRollups {
         Granularity coarsest = byBucket ? bucket : Granularity.DAY;
         boolean byApi = by.contains(UsageDimension.API);
         boolean byEndpoint = by.contains(UsageDimension.ENDPOINT);
-        boolean byStatus = by.contains(UsageDimension.STATUS_CLASS);
         boolean byConsumer = by.contains(UsageDimension.CONSUMER);
         boolean byCountry = by.contains(UsageDimension.COUNTRY);
         boolean byModel = by.contains(UsageDimension.MODEL);
         Map<List<Object>, Latency> groups = new LinkedHashMap<>();
         java.util.function.BiFunction<Long, LatencyKey, List<Object>> groupOf = (rowBucket, key) -> java.util.Arrays
                 .asList(byBucket ? Instant.ofEpochMilli(bucket.floor(rowBucket)) : null, byApi ? key.apiId() : null,
-                        byEndpoint ? key.endpoint() : null, byStatus ? key.statusClass() : null,
+                        byEndpoint ? key.endpoint() : null, null, // no status class (see narrowDimensions)
                         byConsumer ? key.consumerId() : null, byCountry ? key.country() : null,
                         byModel ? key.model() : null);
         long start = from.toEpochMilli();
@@ -343,6 +343,17 @@ public class UsageRollups {
         }
     }
 
+    /**
+     * Narrow rows hold no key or plan, and no status class: endpoint rows carry client and server errors as counts
+     * (before migration V20 they were split by status class, so grouping by it would mix 0 with 4 and 5).
+     */
+    private static void narrowDimensions(Set<UsageDimension> by) {
+        if (by.contains(UsageDimension.KEY) || by.contains(UsageDimension.PLAN)
+                || by.contains(UsageDimension.STATUS_CLASS)) {
+            throw new IllegalArgumentException("narrow rollups hold no key, plan or status class");
+        }
+    }
+
     /** Reads one segment's rows into a map of groups. */
     private interface SegmentReader<V> {
         void read(Granularity.Segment segment, Map<List<Object>, V> into) throws SQLException;
@@ -357,16 +368,21 @@ public class UsageRollups {
     private <V> void readSegments(List<Granularity.Segment> segments, Map<List<Object>, V> groups,
             SegmentReader<V> reader, java.util.function.BiConsumer<V, V> merge) throws SQLException {
         List<java.util.concurrent.Future<Map<List<Object>, V>>> others = new ArrayList<>();
-        for (Granularity.Segment s : segments.subList(Math.min(1, segments.size()), segments.size())) {
-            others.add(readers.submit(() -> {
-                Map<List<Object>, V> into = new HashMap<>();
-                reader.read(s, into);
-                return into;
-            }));
+        List<Granularity.Segment> inline = new ArrayList<>(segments.subList(0, Math.min(1, segments.size())));
+        for (Granularity.Segment s : segments.subList(inline.size(), segments.size())) {
+            try {
+                others.add(readers.submit(() -> {
+                    Map<List<Object>, V> into = new HashMap<>();
+                    reader.read(s, into);
+                    return into;
+                }));
+            } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+                inline.add(s); // the bean is being destroyed: this thread reads it
+            }
         }
         try {
-            if (!segments.isEmpty()) {
-                reader.read(segments.get(0), groups);
+            for (Granularity.Segment s : inline) {
+                reader.read(s, groups);
             }
             for (java.util.concurrent.Future<Map<List<Object>, V>> other : others) {
                 other.get().forEach((k, v) -> {

@@ -20,7 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ErrorsByClassMigrationTest {
 
-    private static final String URL = "jdbc:h2:mem:v20;DB_CLOSE_DELAY=-1";
+    /** A database of its own each time (the test runs once per JVM, but never finds V20 already applied). */
+    private static final String URL = "jdbc:h2:mem:v20-" + java.util.UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
 
     @Test
     void rows_written_before_v20_get_their_error_classes_from_their_status_class() throws Exception {

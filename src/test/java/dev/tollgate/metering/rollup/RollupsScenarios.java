@@ -31,6 +31,7 @@ import dev.tollgate.metering.UsageTotals;
 import io.agroal.api.AgroalDataSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The usage rollups against the real database: exact counts from memory and from the tables alike, several nodes
@@ -295,6 +296,57 @@ abstract class RollupsScenarios {
         assertThat(lastErrors(rollups, minute.minus(Duration.ofDays(3)), minute.plus(Duration.ofDays(3))))
                 .containsExactlyInAnyOrderEntriesOf(expected);
         assertThat(splitEndpointRows("d")).isZero();
+    }
+
+    @Test
+    void endpoint_rows_split_by_status_class_before_v20_add_up_with_the_new_ones() throws Exception {
+        Instant minute = Instant.parse("2026-03-09T08:00:00Z");
+        ManualClock clock = new ManualClock(minute.plusSeconds(90));
+        UsageRollups rollups = node(clock, "a");
+        rollups.fold(sample(minute)); // GET /items/{id}: 6 successes and 2 server errors, the newest at minute + 65 s
+        rollups.flush(true);
+        // an hour earlier, a node before V20 wrote two 503s of the endpoint as a row of status class 5 (its new columns
+        // as V20 derives them)
+        Latency old = new Latency();
+        Instant before = minute.minus(Duration.ofHours(1)).plusSeconds(30);
+        for (int ms : new int[]{70, 90}) {
+            old.record(event(before, "/gw/shop/items/7", 503, ms, "DE"), ms);
+        }
+        // (at the minute and the hour: a flush writes the hour row too once compaction has passed the hour)
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement insert = connection.prepareStatement("insert into usage_latency (granularity,"
+                        + " bucket, node_id, scope, api_id, endpoint, status_class, calls, errors, dispatched, bytes_in,"
+                        + " bytes_out, input_tokens, output_tokens, cached_tokens, cost_micros, latency_sum_ms,"
+                        + " latency_max_ms, last_error_at, server_errors, last_server_error_at, latency_min_ms,"
+                        + " histogram) values (?, ?, 'old', 'e', ?, 'GET /items/{id}', 5, 2, 2, 0, 20, 200, 0, 0, 0, 0,"
+                        + " 160, 90, ?, 2, ?, 70, ?)")) {
+            for (String granularity : List.of("m", "h")) {
+                insert.setString(1, granularity);
+                insert.setObject(2,
+                        java.time.OffsetDateTime.ofInstant(minute.minus(Duration.ofHours(1)), ZoneOffset.UTC));
+                insert.setObject(3, api);
+                insert.setObject(4, java.time.OffsetDateTime.ofInstant(before, ZoneOffset.UTC));
+                insert.setObject(5, java.time.OffsetDateTime.ofInstant(before, ZoneOffset.UTC));
+                insert.setBytes(6, old.encode());
+                insert.executeUpdate();
+            }
+        }
+        Instant from = minute.minus(Duration.ofHours(2));
+        Instant to = minute.plus(Duration.ofHours(1));
+        Set<UsageDimension> byEndpoint = EnumSet.of(UsageDimension.ENDPOINT);
+        UsageTotals items = rollups.sums(LatencyFilter.endpoints(Set.of(api)), from, to, null, byEndpoint).stream()
+                .filter(g -> g.endpoint().equals("GET /items/{id}")).findFirst().orElseThrow().totals();
+        assertThat(items.calls()).isEqualTo(10);
+        assertThat(items.serverErrors()).isEqualTo(4);
+        assertThat(items.clientErrors()).isZero();
+        assertThat(items.lastServerErrorAt()).isEqualTo(minute.plusSeconds(65));
+        LatencyGroup latency = rollups.latency(LatencyFilter.endpoints(Set.of(api)), from, to, null, byEndpoint)
+                .stream().filter(g -> g.endpoint().equals("GET /items/{id}")).findFirst().orElseThrow();
+        assertThat(latency.stats().calls()).isEqualTo(10);
+        assertThat(latency.stats().max()).isEqualTo(90);
+        // the old rows' status class is not a dimension of the narrow rows any more
+        assertThatThrownBy(() -> rollups.sums(LatencyFilter.endpoints(Set.of(api)), from, to, null,
+                EnumSet.of(UsageDimension.STATUS_CLASS))).isInstanceOf(IllegalArgumentException.class);
     }
 
     /** Endpoint rows of the API split by status class (none are written since V20). */
