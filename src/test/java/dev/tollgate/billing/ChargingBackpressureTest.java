@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @QuarkusTest
 @TestProfile(ChargingBackpressureTest.Profile.class)
-class ChargingBackpressureTest extends LedgerCheckedWithUpstream {
+class ChargingBackpressureTest extends LedgerChecked {
     public static class Profile implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {

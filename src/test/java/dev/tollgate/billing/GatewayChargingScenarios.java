@@ -26,7 +26,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
 /** Pay-per-call plans charged on the gateway: reserved before, settled after, never below zero, never twice. */
-abstract class GatewayChargingScenarios extends LedgerCheckedWithUpstream {
+abstract class GatewayChargingScenarios extends LedgerChecked {
     @TestHTTPResource("/")
     URI root;
 

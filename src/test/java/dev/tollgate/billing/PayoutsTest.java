@@ -24,7 +24,7 @@ import static org.hamcrest.Matchers.hasItem;
 
 /** Providers' earnings from charged calls, payout requests and their approval or rejection. */
 @QuarkusTest
-class PayoutsTest extends LedgerCheckedWithUpstream {
+class PayoutsTest extends LedgerChecked {
     @Inject
     Ledger ledger;
 

@@ -27,7 +27,7 @@ import static org.hamcrest.Matchers.nullValue;
 
 /** Subscription plans: the first month is charged on subscribing, then monthly; unpaid renewals go past due. */
 @QuarkusTest
-class SubscriptionChargingTest extends LedgerCheckedWithUpstream {
+class SubscriptionChargingTest extends LedgerChecked {
     @Inject
     SubscriptionPeriods periods;
 
