@@ -38,13 +38,19 @@ final class RollupStore {
             + " country, model";
     private static final String LATENCY_KEY_COLUMNS = "scope, api_id, endpoint, status_class, consumer_id, country,"
             + " model";
-    private static final String INSERT_CALLS = "insert into usage_rollups (granularity, bucket, node_id, "
-            + CALL_KEY_COLUMNS + ", " + COUNT_COLUMNS + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-            + "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-    private static final String INSERT_LATENCY = "insert into usage_latency (granularity, bucket, node_id, "
-            + LATENCY_KEY_COLUMNS + ", " + COUNT_COLUMNS + ", latency_min_ms, histogram) values (?, ?, ?, ?, ?, ?, ?,"
-            + " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String INSERT_CALLS = insert("usage_rollups", CALL_KEY_COLUMNS + ", " + COUNT_COLUMNS);
+    private static final String INSERT_LATENCY = insert("usage_latency",
+            LATENCY_KEY_COLUMNS + ", " + COUNT_COLUMNS + ", latency_min_ms, histogram");
+    /** How many columns {@link #readCounts} reads (the latency rows' shortest latency and histogram follow them). */
+    private static final int COUNTS = COUNT_COLUMNS.split(",").length;
     private static final int IDS_PER_STATEMENT = 500;
+
+    /** An insert of one row: granularity, bucket and node, then {@code columns}. */
+    private static String insert(String table, String columns) {
+        int values = 3 + columns.split(",").length;
+        return "insert into " + table + " (granularity, bucket, node_id, " + columns + ") values ("
+                + "?, ".repeat(values - 1) + "?)";
+    }
 
     /** A rollup at one granularity: its bucket and key. */
     record Bucketed<K>(long bucket, K key) {
@@ -327,7 +333,7 @@ final class RollupStore {
     void readLatencies(Granularity g, long start, long end, Selection rows, LatencyRows into) throws SQLException {
         each(rows, "select bucket, " + LATENCY_KEY_COLUMNS + ", " + COUNT_COLUMNS + ", latency_min_ms, histogram", "",
                 g, start, end, rs -> into.accept(rs.getObject(1, OffsetDateTime.class).toInstant().toEpochMilli(),
-                        latencyKey(rs, 2), readCounts(rs, 9), rs.getInt(24), rs.getBytes(25)));
+                        latencyKey(rs, 2), readCounts(rs, 9), rs.getInt(9 + COUNTS), rs.getBytes(10 + COUNTS)));
     }
 
     private interface RowReader {
@@ -570,9 +576,9 @@ final class RollupStore {
                             Counts counts = readCounts(rs, 8);
                             Latency sum = sums.get(key);
                             if (sum == null) {
-                                sums.put(key, Latency.decode(counts, rs.getInt(23), rs.getBytes(24)));
+                                sums.put(key, Latency.decode(counts, rs.getInt(8 + COUNTS), rs.getBytes(9 + COUNTS)));
                             } else {
-                                sum.addEncoded(counts, rs.getInt(23), rs.getBytes(24));
+                                sum.addEncoded(counts, rs.getInt(8 + COUNTS), rs.getBytes(9 + COUNTS));
                             }
                         }
                     }

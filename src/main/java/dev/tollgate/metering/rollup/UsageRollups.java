@@ -271,8 +271,8 @@ public class UsageRollups {
         Map<List<Object>, Latency> groups = new LinkedHashMap<>();
         java.util.function.BiFunction<Long, LatencyKey, List<Object>> groupOf = (rowBucket, key) -> java.util.Arrays
                 .asList(byBucket ? Instant.ofEpochMilli(bucket.floor(rowBucket)) : null, byApi ? key.apiId() : null,
-                        byEndpoint ? key.endpoint() : null, null, // no status class (see narrowDimensions)
-                        byConsumer ? key.consumerId() : null, byCountry ? key.country() : null,
+                        byEndpoint ? key.endpoint() : null, byConsumer ? key.consumerId() : null,
+                        byCountry ? key.country() : null,
                         byModel ? key.model() : null);
         long start = from.toEpochMilli();
         long end = to.toEpochMilli();
@@ -298,8 +298,8 @@ public class UsageRollups {
         });
         List<LatencyGroup> result = new ArrayList<>(groups.size());
         groups.forEach((k, latency) -> result.add(new LatencyGroup((Instant) k.get(0), (UUID) k.get(1),
-                (String) k.get(2), (Integer) k.get(3), (UUID) k.get(4), (String) k.get(5), (String) k.get(6),
-                latency.counts.totals(), latency.stats())));
+                (String) k.get(2), (UUID) k.get(3), (String) k.get(4), (String) k.get(5), latency.counts.totals(),
+                latency.stats())));
         return result;
     }
 
