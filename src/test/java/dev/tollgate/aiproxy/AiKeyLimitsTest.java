@@ -136,6 +136,23 @@ class AiKeyLimitsTest {
     }
 
     @Test
+    void the_worst_case_is_the_prompts_bytes_and_overheads_plus_the_output_cap() {
+        String model = AiFixtures.model("gpt", AiFixtures.openAiChannel(openAi, "gpt-4o-mini", 0));
+        Api.User user = Api.registerConsumer();
+        Api.grantCredits(user, "1");
+        // "user" and "Hi" with their separators (5 + 3 bytes) and one message (4): 12 tokens × 3 micros, plus 10
+        // output tokens × 15 micros = 186 micros, one micro over this cap
+        chat(key(user, Map.of("monthly_spend_cap", new BigDecimal("0.000185"))), model, 10).then().statusCode(429)
+                .body("error.code", equalTo("spend_cap_reached"));
+        assertThat(openAi.calls()).isZero();
+        String exact = key(user, Map.of("monthly_spend_cap", new BigDecimal("0.000186")));
+        chat(exact, model, 10).then().statusCode(200);
+        // the call cost 135 micros: another worst case of 186 no longer fits
+        chat(exact, model, 10).then().statusCode(429).body("error.code", equalTo("spend_cap_reached"));
+        assertThat(openAi.calls()).isEqualTo(1);
+    }
+
+    @Test
     void a_refusal_for_credit_gives_the_request_back() {
         String model = AiFixtures.model("gpt", AiFixtures.openAiChannel(openAi, "gpt-4o-mini", 0));
         Api.User user = Api.registerConsumer();

@@ -67,7 +67,10 @@ final class AiExchange {
     private final boolean stream;
     /** The caller asked for OpenAI's usage chunk itself. */
     private final boolean callerWantsUsage;
-    private final long promptEstimate;
+    /** At least the prompt's tokens, for the reservation. */
+    private final long promptBound;
+    /** The prompt's tokens as JTokkit counts them, for a call whose upstream reports none (-1: not counted yet). */
+    private long promptEstimate = -1;
     private final int maxOutputTokens;
     private final List<ModelRoute.Channel> order;
 
@@ -109,7 +112,7 @@ final class AiExchange {
         this.stream = Boolean.TRUE.equals(body.getValue("stream"));
         JsonObject options = body.getValue("stream_options") instanceof JsonObject o ? o : null;
         this.callerWantsUsage = options != null && Boolean.TRUE.equals(options.getValue("include_usage"));
-        this.promptEstimate = TokenCounter.prompt(body);
+        this.promptBound = TokenCounter.promptBound(body);
         this.maxOutputTokens = format == AiFormat.EMBEDDINGS ? 0 : maxOutputTokens(format, body, model, proxy);
         this.order = order(channels, format);
     }
@@ -163,7 +166,7 @@ final class AiExchange {
             reject(400, "The model '" + model.name() + "' does not offer embeddings.", "model_not_supported");
             return;
         }
-        long reserve = cost(promptEstimate * 3 / 2 + 100, 0, (long) maxOutputTokens * choices());
+        long reserve = cost(promptBound, 0, (long) maxOutputTokens * choices());
         // the key's own limits (model scope, per-minute limits, monthly spend cap)
         KeyAiSettings settings = KeyAiSettings.of(check.key(), model.name());
         if (!settings.allowed()) {
@@ -189,7 +192,13 @@ final class AiExchange {
             return;
         }
         proxy.charging().reserve(check.key().ownerId(), reserve,
-                result -> eventLoop.runOnContext(ignored -> reserved(result, reserve)));
+                result -> {
+                    if (io.vertx.core.Vertx.currentContext() == eventLoop) {
+                        reserved(result, reserve); // granted from the node's slice at once: no hop
+                    } else {
+                        eventLoop.runOnContext(ignored -> reserved(result, reserve));
+                    }
+                });
     }
 
     private void reserved(CallCharging.Refusal refusal, long reserve) {
@@ -438,7 +447,15 @@ final class AiExchange {
         }
         // no usage reported: count the prompt and the answer ourselves
         long output = format == AiFormat.EMBEDDINGS ? 0 : TokenCounter.answer(result);
-        return new TokenUsage(promptEstimate, output, 0, true);
+        return new TokenUsage(promptEstimate(), output, 0, true);
+    }
+
+    /** Counted only when needed: tokenizing takes longer than anything else the event loop does for a call. */
+    private long promptEstimate() {
+        if (promptEstimate < 0) {
+            promptEstimate = TokenCounter.prompt(body);
+        }
+        return promptEstimate;
     }
 
     private void respondWhole(int status, Buffer payload, TokenUsage used, boolean charge) {
@@ -544,7 +561,7 @@ final class AiExchange {
         }
         response.closeHandler(null);
         response.end();
-        complete(complete ? 200 : 502, meter.usage(promptEstimate), true);
+        complete(complete ? 200 : 502, meter.usage(this::promptEstimate), true);
     }
 
     private void clientGone() {
@@ -552,7 +569,7 @@ final class AiExchange {
             return;
         }
         // a stream is charged for what was generated until the client left; anything else is not charged
-        TokenUsage used = meter != null ? meter.usage(promptEstimate) : TokenUsage.NONE;
+        TokenUsage used = meter != null ? meter.usage(this::promptEstimate) : TokenUsage.NONE;
         complete(499, used, meter != null);
         // only now, once the call is finished: resetting fails the pending upstream request at once, which must not
         // count as a failure of the channel (it would open the circuit of a healthy channel)

@@ -1,5 +1,7 @@
 package dev.tollgate.aiproxy.internal;
 
+import java.util.function.LongSupplier;
+
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -130,11 +132,11 @@ final class StreamMeter {
      * ({@code estimated}): the prompt as {@code promptEstimate} unless the upstream already said, and the generated
      * text counted with JTokkit.
      */
-    TokenUsage usage(long promptEstimate) {
+    TokenUsage usage(LongSupplier promptEstimate) {
         if (complete && inputTokens >= 0) {
             return new TokenUsage(inputTokens, outputTokens, cachedTokens, false);
         }
-        long input = inputTokens >= 0 ? inputTokens : promptEstimate;
+        long input = inputTokens >= 0 ? inputTokens : promptEstimate.getAsLong();
         long output = Math.max(outputTokens, TokenCounter.count(generated));
         return new TokenUsage(input, output, inputTokens >= 0 ? cachedTokens : 0, true);
     }
