@@ -16,6 +16,7 @@ import dev.tollgate.gateway.ConsumerKeys;
 import dev.tollgate.gateway.GatewayConfig;
 import dev.tollgate.gateway.GatewayState;
 import dev.tollgate.gateway.UsageSink;
+import dev.tollgate.platform.web.LoopLocalClients;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -50,7 +51,7 @@ class AiProxyHandler {
     private final AiConfig config;
     private final Clock clock;
     private final Vertx vertx;
-    private final HttpClient client;
+    private final LoopLocalClients clients;
     private final boolean allowPrivate;
     private final AiLimits limits;
     private long evictionTimer = -1;
@@ -67,7 +68,7 @@ class AiProxyHandler {
         this.vertx = vertx;
         this.limits = limits;
         this.allowPrivate = gatewayConfig.allowPrivateUpstreams();
-        this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setKeepAliveTimeout(60)
+        this.clients = new LoopLocalClients(vertx, new HttpClientOptions().setKeepAlive(true).setKeepAliveTimeout(60)
                 .setTcpNoDelay(true).setDecompressionSupported(false).setVerifyHost(true),
                 new PoolOptions().setHttp1MaxSize(gatewayConfig.maxConnectionsPerUpstream()).setMaxWaitQueueSize(-1));
     }
@@ -275,8 +276,9 @@ class AiProxyHandler {
         return vertx;
     }
 
+    /** The upstream client of the calling event loop. */
     HttpClient client() {
-        return client;
+        return clients.current();
     }
 
     boolean allowPrivate() {
@@ -292,6 +294,6 @@ class AiProxyHandler {
         if (evictionTimer >= 0) {
             vertx.cancelTimer(evictionTimer);
         }
-        client.close();
+        clients.close();
     }
 }
