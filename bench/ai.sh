@@ -25,7 +25,9 @@
 # gets it twice), CHUNKS (5), GAP_MS (5), PORTKEY (1; 0 skips it), LOAD_CPU / SERVER_CPU / UPSTREAM_CPU (taskset CPU
 # lists for the load generators / Tollgate and Portkey / the fake upstream, which defaults to SERVER_CPU; unset: no
 # pinning; LOAD_CPU=0 UPSTREAM_CPU=0 SERVER_CPU=1 gives the gateway a core of its own), JFR_OUT (a file: a flight
-# recording of Tollgate during its measured non-streaming run), PORTKEY_VERSION (1.15.2).
+# recording of Tollgate during its measured non-streaming run), PORTKEY_VERSION (1.15.2), ROUNDS (1: how many times the
+# non-streaming run is measured, direct and Tollgate taking turns; the added latency printed is the median of the
+# rounds' differences), KINDS ("latency stream capacity": which runs to measure).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -38,6 +40,8 @@ WARMUP=${WARMUP:-15}
 CHUNKS=${CHUNKS:-5}
 GAP_MS=${GAP_MS:-5}
 PORTKEY=${PORTKEY:-1}
+ROUNDS=${ROUNDS:-1}
+KINDS=${KINDS:-latency stream capacity}
 UPSTREAM_CPU=${UPSTREAM_CPU:-${SERVER_CPU:-}}
 PORTKEY_VERSION=${PORTKEY_VERSION:-1.15.2}
 FAKE_PORT=${FAKE_PORT:-18101}
@@ -255,69 +259,102 @@ run_wrk tollgate 0 "$WARMUP"
 run_wrk tollgate 20 "$WARMUP"
 
 declare -A RPS P50 P99 CAP ST
-echo
-echo "non-streaming, upstream answers in 20 ms, $CONCURRENCY connections, ${DURATION}s each (wrk):"
-printf '  %-9s %9s %9s %9s %13s\n' target "req/s" "p50 ms" "p99 ms" "socket errors"
-for target in "${TARGETS[@]}"; do
-  if [ "$target" = tollgate ] && [ -n "${JFR_OUT:-}" ]; then
-    jcmd "$TOLLGATE_PID" JFR.start name=bench settings=profile duration="${DURATION}s" filename="$JFR_OUT" > /dev/null
-  fi
-  run_wrk "$target" 20 "$DURATION"
-  read -r RPS[$target] P50[$target] P99[$target] errs < "$WORK/result"
-  printf '  %-9s %9s %9s %9s %13s\n' "$target" "${RPS[$target]}" "${P50[$target]}" "${P99[$target]}" "$errs"
-done
+sub() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a - b }'; }
+median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { printf "%.2f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+measuring() { [[ " $KINDS " == *" $1 "* ]]; }
+ADDS50=()
+ADDS99=()
+if measuring latency; then
+  echo
+  echo "non-streaming, upstream answers in 20 ms, $CONCURRENCY connections, ${DURATION}s each (wrk), $ROUNDS round(s):"
+  printf '  %-9s %9s %9s %9s %13s\n' target "req/s" "p50 ms" "p99 ms" "socket errors"
+  for round in $(seq 1 "$ROUNDS"); do
+    for target in "${TARGETS[@]}"; do
+      if [ "$target" = tollgate ] && [ "$round" = 1 ] && [ -n "${JFR_OUT:-}" ]; then
+        jcmd "$TOLLGATE_PID" JFR.start name=bench settings=profile duration="${DURATION}s" filename="$JFR_OUT" > /dev/null
+      fi
+      run_wrk "$target" 20 "$DURATION"
+      read -r RPS[$target] P50[$target] P99[$target] errs < "$WORK/result"
+      printf '  %-9s %9s %9s %9s %13s\n' "$target" "${RPS[$target]}" "${P50[$target]}" "${P99[$target]}" "$errs"
+    done
+    ADDS50+=("$(sub "${P50[tollgate]}" "${P50[direct]}")")
+    ADDS99+=("$(sub "${P99[tollgate]}" "${P99[direct]}")")
+    [ "$ROUNDS" -gt 1 ] && echo "  round $round: tollgate added p50 ${ADDS50[-1]} ms, p99 ${ADDS99[-1]} ms"
+  done
+fi
 
-echo
-echo "streaming, 20 ms to the first chunk then $CHUNKS chunks ${GAP_MS} ms apart, $CONCURRENCY connections, ${DURATION}s each (stream-client.js):"
-printf '  %-9s %7s %10s %10s %10s %10s %6s\n' target calls "ttft p50" "ttft p99" "total p50" "total p99" errors
-for target in "${TARGETS[@]}"; do
-  ST[$target]=$(run_stream "$target" "$DURATION")
-  read -r calls t50 t99 a50 a99 errs <<< "${ST[$target]}"
-  printf '  %-9s %7s %10s %10s %10s %10s %6s\n' "$target" "$calls" "$t50" "$t99" "$a50" "$a99" "$errs"
-done
+if measuring stream; then
+  echo
+  echo "streaming, 20 ms to the first chunk then $CHUNKS chunks ${GAP_MS} ms apart, $CONCURRENCY connections, ${DURATION}s each (stream-client.js):"
+  printf '  %-9s %7s %10s %10s %10s %10s %6s\n' target calls "ttft p50" "ttft p99" "total p50" "total p99" errors
+  for target in "${TARGETS[@]}"; do
+    ST[$target]=$(run_stream "$target" "$DURATION")
+    read -r calls t50 t99 a50 a99 errs <<< "${ST[$target]}"
+    printf '  %-9s %7s %10s %10s %10s %10s %6s\n' "$target" "$calls" "$t50" "$t99" "$a50" "$a99" "$errs"
+  done
+fi
 
-echo
-echo "capacity: non-streaming, upstream answers at once, $CONCURRENCY connections, ${DURATION}s each (wrk):"
-printf '  %-9s %9s %9s %9s %13s\n' target "req/s" "p50 ms" "p99 ms" "socket errors"
-for target in "${TARGETS[@]}"; do
-  run_wrk "$target" 0 "$DURATION"
-  read -r CAP[$target] p50 p99 errs < "$WORK/result"
-  printf '  %-9s %9s %9s %9s %13s\n' "$target" "${CAP[$target]}" "$p50" "$p99" "$errs"
-done
+if measuring capacity; then
+  echo
+  echo "capacity: non-streaming, upstream answers at once, $CONCURRENCY connections, ${DURATION}s each (wrk):"
+  printf '  %-9s %9s %9s %9s %13s\n' target "req/s" "p50 ms" "p99 ms" "socket errors"
+  for target in "${TARGETS[@]}"; do
+    run_wrk "$target" 0 "$DURATION"
+    read -r CAP[$target] p50 p99 errs < "$WORK/result"
+    printf '  %-9s %9s %9s %9s %13s\n' "$target" "${CAP[$target]}" "$p50" "$p99" "$errs"
+  done
+fi
 
 # --- the ledger saw the calls ------------------------------------------------------------------------------------
 sleep 2
 SPENT=$(curl -sf "$T/api/v1/users/me/credits" -H "Authorization: Bearer $CONSUMER" | jq -r .balance)
 RSS_KB=$(ps -o rss= -p "$TOLLGATE_PID" | tr -d ' ')
 
-sub() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a - b }'; }
 verdict() { awk -v v="$1" -v op="$2" -v t="$3" 'BEGIN { ok = op == "<" ? v < t : v >= t; print ok ? "PASS" : "MISS" }'; }
-ADD50=$(sub "${P50[tollgate]}" "${P50[direct]}")
-ADD99=$(sub "${P99[tollgate]}" "${P99[direct]}")
-read -r _ DT50 DT99 DA50 DA99 _ <<< "${ST[direct]}"
-read -r _ TT50 TT99 TA50 TA99 _ <<< "${ST[tollgate]}"
+ADD50=$(median "${ADDS50[@]:-0}")
+ADD99=$(median "${ADDS99[@]:-0}")
 echo
 echo "=== summary (2 cores shared by wrk/stream client, fake upstream, Tollgate and Portkey; nothing pinned${LOAD_CPU:+ except load on CPU $LOAD_CPU}${SERVER_CPU:+, gateways on CPU $SERVER_CPU}${UPSTREAM_CPU:+, fake upstream on CPU $UPSTREAM_CPU}) ==="
-echo "fake upstream direct: ${RPS[direct]} req/s at 20 ms, ${CAP[direct]} req/s answering at once"
-printf 'tollgate added latency, non-streaming: p50 %s ms, p99 %s ms; %s req/s (direct %s)\n' "$ADD50" "$ADD99" \
-  "${RPS[tollgate]}" "${RPS[direct]}"
-printf 'tollgate added TTFT, streaming: p50 %s ms, p99 %s ms; added total time p50 %s ms, p99 %s ms\n' \
-  "$(sub "$TT50" "$DT50")" "$(sub "$TT99" "$DT99")" "$(sub "$TA50" "$DA50")" "$(sub "$TA99" "$DA99")"
-printf 'tollgate capacity (upstream at once): %s req/s\n' "${CAP[tollgate]}"
+measuring latency && echo "fake upstream direct: ${RPS[direct]} req/s at 20 ms"
+measuring capacity && echo "fake upstream direct: ${CAP[direct]} req/s answering at once"
+if measuring latency; then
+  printf 'tollgate added latency, non-streaming: p50 %s ms, p99 %s ms%s; %s req/s (direct %s)\n' "$ADD50" "$ADD99" \
+    "$([ "$ROUNDS" -gt 1 ] && echo " (medians of $ROUNDS rounds)")" "${RPS[tollgate]}" "${RPS[direct]}"
+fi
+if measuring stream; then
+  read -r _ DT50 DT99 DA50 DA99 _ <<< "${ST[direct]}"
+  read -r _ TT50 TT99 TA50 TA99 _ <<< "${ST[tollgate]}"
+  printf 'tollgate added TTFT, streaming: p50 %s ms, p99 %s ms; added total time p50 %s ms, p99 %s ms\n' \
+    "$(sub "$TT50" "$DT50")" "$(sub "$TT99" "$DT99")" "$(sub "$TA50" "$DA50")" "$(sub "$TA99" "$DA99")"
+fi
+measuring capacity && printf 'tollgate capacity (upstream at once): %s req/s\n' "${CAP[tollgate]}"
 if [ "$PORTKEY" = 1 ]; then
-  read -r _ PT50 PT99 PA50 PA99 _ <<< "${ST[portkey]}"
-  printf 'portkey added latency, non-streaming: p50 %s ms, p99 %s ms; %s req/s\n' \
-    "$(sub "${P50[portkey]}" "${P50[direct]}")" "$(sub "${P99[portkey]}" "${P99[direct]}")" "${RPS[portkey]}"
-  printf 'portkey added TTFT, streaming: p50 %s ms, p99 %s ms\n' "$(sub "$PT50" "$DT50")" "$(sub "$PT99" "$DT99")"
-  printf 'portkey capacity (upstream at once): %s req/s\n' "${CAP[portkey]}"
-  RATIO=$(awk -v a="${CAP[tollgate]}" -v b="${CAP[portkey]}" 'BEGIN { printf "%.2f", a / b }')
-  RATIO20=$(awk -v a="${RPS[tollgate]}" -v b="${RPS[portkey]}" 'BEGIN { printf "%.2f", a / b }')
-  echo "ratio tollgate/portkey req/s: capacity $RATIO; at 20 ms upstream $RATIO20 (both capped near $CONCURRENCY/20 ms = $((CONCURRENCY * 50)) req/s)"
+  if measuring latency; then
+    printf 'portkey added latency, non-streaming: p50 %s ms, p99 %s ms; %s req/s\n' \
+      "$(sub "${P50[portkey]}" "${P50[direct]}")" "$(sub "${P99[portkey]}" "${P99[direct]}")" "${RPS[portkey]}"
+  fi
+  if measuring stream; then
+    read -r _ PT50 PT99 PA50 PA99 _ <<< "${ST[portkey]}"
+    printf 'portkey added TTFT, streaming: p50 %s ms, p99 %s ms\n' "$(sub "$PT50" "$DT50")" "$(sub "$PT99" "$DT99")"
+  fi
+  if measuring capacity; then
+    printf 'portkey capacity (upstream at once): %s req/s\n' "${CAP[portkey]}"
+    RATIO=$(awk -v a="${CAP[tollgate]}" -v b="${CAP[portkey]}" 'BEGIN { printf "%.2f", a / b }')
+    echo "ratio tollgate/portkey req/s at capacity: $RATIO"
+  fi
+  if measuring latency; then
+    RATIO20=$(awk -v a="${RPS[tollgate]}" -v b="${RPS[portkey]}" 'BEGIN { printf "%.2f", a / b }')
+    echo "ratio tollgate/portkey req/s at 20 ms upstream: $RATIO20 (both capped near $CONCURRENCY/20 ms = $((CONCURRENCY * 50)) req/s)"
+  fi
 fi
 echo "tollgate RSS after the load: $((RSS_KB / 1024)) MiB; consumer credit left: $SPENT of 100000"
 echo
 echo "targets (issue 11, 32 concurrent non-streaming calls):"
-echo "  added latency p50 < 0.5 ms: $ADD50 ms  $(verdict "$ADD50" '<' 0.5)"
-echo "  added latency p99 < 2 ms:   $ADD99 ms  $(verdict "$ADD99" '<' 2)"
-[ "$PORTKEY" = 1 ] && echo "  throughput >= 3x Portkey:   ${RATIO}x (capacity run)  $(verdict "$RATIO" '>=' 3)"
+if measuring latency; then
+  echo "  added latency p50 < 0.5 ms: $ADD50 ms  $(verdict "$ADD50" '<' 0.5)"
+  echo "  added latency p99 < 2 ms:   $ADD99 ms  $(verdict "$ADD99" '<' 2)"
+fi
+if [ "$PORTKEY" = 1 ] && measuring capacity; then
+  echo "  throughput >= 3x Portkey:   ${RATIO}x (capacity run)  $(verdict "$RATIO" '>=' 3)"
+fi
 echo "run took $(($(date +%s) - START)) s"
