@@ -16,7 +16,6 @@ import dev.tollgate.gateway.ConsumerKeys;
 import dev.tollgate.gateway.GatewayConfig;
 import dev.tollgate.gateway.GatewayState;
 import dev.tollgate.gateway.UsageSink;
-import dev.tollgate.platform.web.LoopLocalClients;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -51,7 +50,7 @@ class AiProxyHandler {
     private final AiConfig config;
     private final Clock clock;
     private final Vertx vertx;
-    private final LoopLocalClients clients;
+    private final HttpClient client;
     private final boolean allowPrivate;
     private final AiLimits limits;
     private long evictionTimer = -1;
@@ -68,7 +67,7 @@ class AiProxyHandler {
         this.vertx = vertx;
         this.limits = limits;
         this.allowPrivate = gatewayConfig.allowPrivateUpstreams();
-        this.clients = new LoopLocalClients(vertx, new HttpClientOptions().setKeepAlive(true).setKeepAliveTimeout(60)
+        this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setKeepAliveTimeout(60)
                 .setTcpNoDelay(true).setDecompressionSupported(false).setVerifyHost(true),
                 new PoolOptions().setHttp1MaxSize(gatewayConfig.maxConnectionsPerUpstream()).setMaxWaitQueueSize(-1));
     }
@@ -276,9 +275,8 @@ class AiProxyHandler {
         return vertx;
     }
 
-    /** The upstream client of the calling event loop. */
     HttpClient client() {
-        return clients.current();
+        return client;
     }
 
     boolean allowPrivate() {
@@ -294,6 +292,6 @@ class AiProxyHandler {
         if (evictionTimer >= 0) {
             vertx.cancelTimer(evictionTimer);
         }
-        clients.close();
+        client.close();
     }
 }

@@ -16,10 +16,10 @@ import dev.tollgate.platform.Money;
 import dev.tollgate.platform.ProblemException;
 import dev.tollgate.platform.Problems;
 import dev.tollgate.platform.RequestIds;
-import dev.tollgate.platform.web.LoopLocalClients;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -61,7 +61,7 @@ class GatewayHandler implements Handler<RoutingContext> {
     private final CallCharging charging;
     private final List<GatewayProcessor> processors;
     private final UpstreamProxy proxy;
-    private final LoopLocalClients clients;
+    private final HttpClient client;
     private final Vertx vertx;
     private final GatewayLimits limits;
     private final Clock clock;
@@ -78,11 +78,11 @@ class GatewayHandler implements Handler<RoutingContext> {
         this.processors = List.of(new KeyAuthentication(), new RouteResolution(), new AvailabilityCheck(),
                 new AccessCheck(), new BodyLimit(config.maxRequestBodySize().asLongValue()), limits.rateLimiting,
                 limits.quotas, limits.pricing);
-        this.clients = new LoopLocalClients(vertx, new HttpClientOptions().setKeepAlive(true).setKeepAliveTimeout(60)
+        this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setKeepAliveTimeout(60)
                 .setTcpNoDelay(true).setPipelining(false).setDecompressionSupported(false)
                 .setMaxInitialLineLength(8192).setVerifyHost(true),
                 new PoolOptions().setHttp1MaxSize(config.maxConnectionsPerUpstream()).setMaxWaitQueueSize(-1));
-        this.proxy = new UpstreamProxy(vertx, clients, config.allowPrivateUpstreams(),
+        this.proxy = new UpstreamProxy(vertx, client, config.allowPrivateUpstreams(),
                 config.connectTimeout().toMillis());
     }
 
@@ -240,6 +240,6 @@ class GatewayHandler implements Handler<RoutingContext> {
         if (evictionTimer >= 0) {
             vertx.cancelTimer(evictionTimer);
         }
-        clients.close();
+        client.close();
     }
 }

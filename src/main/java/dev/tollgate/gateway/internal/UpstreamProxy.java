@@ -9,11 +9,11 @@ import dev.tollgate.gateway.Upstream;
 import dev.tollgate.platform.NetworkAddresses;
 import dev.tollgate.platform.ProblemException;
 import dev.tollgate.platform.Problems;
-import dev.tollgate.platform.web.LoopLocalClients;
 import io.netty.channel.ConnectTimeoutException;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
@@ -69,13 +69,13 @@ final class UpstreamProxy {
     }
 
     private final Vertx vertx;
-    private final LoopLocalClients clients;
+    private final HttpClient client;
     private final boolean allowPrivate;
     private final long connectTimeoutMillis;
 
-    UpstreamProxy(Vertx vertx, LoopLocalClients clients, boolean allowPrivate, long connectTimeoutMillis) {
+    UpstreamProxy(Vertx vertx, HttpClient client, boolean allowPrivate, long connectTimeoutMillis) {
         this.vertx = vertx;
-        this.clients = clients;
+        this.client = client;
         this.allowPrivate = allowPrivate;
         this.connectTimeoutMillis = connectTimeoutMillis;
     }
@@ -137,7 +137,7 @@ final class UpstreamProxy {
             }
             response.closeHandler(ignored -> clientGone());
             upstreamStarted = System.nanoTime();
-            clients.current().request(options).onComplete(ready -> {
+            client.request(options).onComplete(ready -> {
                 if (ready.failed()) {
                     upstreamFailed(ready.cause());
                     return;
