@@ -33,6 +33,26 @@ abstract class GatewayChargingScenarios extends LedgerChecked {
     @Inject
     Ledger ledger;
 
+    @Inject
+    HeldCredit held;
+
+    @Test
+    void the_node_takes_its_next_slice_of_credit_before_the_one_it_holds_runs_out() throws InterruptedException {
+        PublishedApi api = Gateway.publish(upstream.baseUrl());
+        Caller caller = Gateway.payingCaller(api, "0.001", "1");
+        UUID consumer = UUID.fromString(caller.consumer().id());
+        // the first call takes a slice of 100 calls' worth (lease-calls); the call that leaves less than half of it
+        // asks for the next slice, which comes while calls go on using the rest
+        for (int i = 0; i < 51; i++) {
+            caller.call().get("/gw/" + api.slug() + "/echo").then().statusCode(200);
+        }
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (held.unusedMicros(consumer) < 49_000 + 100_000 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(held.unusedMicros(consumer)).isEqualTo(49_000 + 100_000);
+    }
+
     @Test
     void of_200_parallel_calls_on_a_wallet_affording_50_exactly_50_reach_the_upstream_and_are_charged()
             throws Exception {

@@ -67,6 +67,10 @@ class CreditGate implements CallCharging, HeldCredit {
         /** When leasing started waiting for the ledger to catch up (0: not waiting). */
         long blockedSince;
         boolean parked;
+        /** The price of the call that asked for a refill before the slice ran out (0: no refill asked). */
+        long refillPrice;
+        /** A refill found the wallet empty: no other is asked before this time (calls still use what is held). */
+        long noRefillUntil;
         final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
 
         Budget(UUID consumerId) {
@@ -133,6 +137,7 @@ class CreditGate implements CallCharging, HeldCredit {
         if (budget != null) {
             synchronized (budget) {
                 budget.exhaustedUntil = System.nanoTime();
+                budget.noRefillUntil = budget.exhaustedUntil;
             }
         }
     }
@@ -154,6 +159,13 @@ class CreditGate implements CallCharging, HeldCredit {
                     budget.available -= micros;
                     budget.inFlight++;
                     granted = true;
+                    // less than half a slice left: take the next one now, so that calls need not wait for it
+                    if (!budget.leasing && budget.available < micros * Math.max(1, config.leaseCalls() / 2)
+                            && now - budget.noRefillUntil >= 0) {
+                        budget.leasing = true;
+                        budget.refillPrice = micros;
+                        lease = true;
+                    }
                 } else if (budget.waiters.isEmpty() && !budget.leasing && now - budget.exhaustedUntil < 0
                         && micros >= budget.exhaustedPrice) {
                     refusal = Refusal.NOT_ENOUGH_CREDIT;
@@ -165,10 +177,11 @@ class CreditGate implements CallCharging, HeldCredit {
                     }
                 }
             }
+            if (lease) {
+                leases.execute(() -> lease(budget));
+            }
             if (granted || refusal != null) {
                 done.accept(refusal);
-            } else if (lease) {
-                leases.execute(() -> lease(budget));
             }
             return;
         }
@@ -207,11 +220,15 @@ class CreditGate implements CallCharging, HeldCredit {
         charges.add(new Queued(charge, budget, false));
     }
 
-    /** Takes more of the wallet for the waiting calls; runs on the lease thread. */
+    /**
+     * Takes more of the wallet for the waiting calls, or, with none waiting, the next slice a call asked for before the
+     * node's ran out (a refill); runs on the lease thread.
+     */
     private void lease(Budget budget) {
         long want;
         long unit;
         long held;
+        boolean refill;
         List<Runnable> refused = new ArrayList<>();
         synchronized (budget) {
             long waiting = 0;
@@ -220,14 +237,23 @@ class CreditGate implements CallCharging, HeldCredit {
                 waiting += w.micros();
                 largest = Math.max(largest, w.micros());
             }
-            if (budget.waiters.isEmpty()) {
+            refill = budget.waiters.isEmpty();
+            if (refill && (budget.refillPrice <= 0 || budget.retired || budget.unsettled > Math
+                    .multiplyExact(budget.refillPrice, (long) config.maxUnsettledCalls()))) {
                 budget.leasing = false;
+                budget.refillPrice = 0;
                 return;
             }
+            if (refill) {
+                largest = budget.refillPrice;
+                unit = budget.refillPrice;
+            } else {
+                // waiters are served in order, so the slice is rounded to whole calls of the first one's price: a
+                // dearer call queued behind a cheaper one must not make the cheaper one unaffordable
+                unit = budget.waiters.peek().micros();
+            }
+            budget.refillPrice = 0;
             want = Math.max(Math.multiplyExact(largest, (long) config.leaseCalls()), waiting - budget.available);
-            // waiters are served in order, so the slice is rounded to whole calls of the first one's price: a
-            // dearer call queued behind a cheaper one must not make the cheaper one unaffordable
-            unit = budget.waiters.peek().micros();
             held = budget.available;
             // Backpressure: while more than max-unsettled-calls of this consumer's charges wait to be written, take
             // no more credit, so that what a killed node leaves unbilled stays bounded. Calls wait (up to 10 s).
@@ -278,7 +304,11 @@ class CreditGate implements CallCharging, HeldCredit {
                 budget.inFlight++;
                 callbacks.add(() -> w.done().accept(null));
             }
-            if (!budget.waiters.isEmpty()) {
+            if (budget.waiters.isEmpty()) {
+                if (refill && got == 0 && failure == null) {
+                    budget.noRefillUntil = System.nanoTime() + EXHAUSTED_NANOS;
+                }
+            } else {
                 if (got > 0) {
                     again = true;
                 } else {
