@@ -69,7 +69,10 @@ class CreditGate implements CallCharging, HeldCredit {
         boolean parked;
         /** The price of the call that asked for a refill before the slice ran out (0: no refill asked). */
         long refillPrice;
-        /** A refill found the wallet empty: no other is asked before this time (calls still use what is held). */
+        /**
+         * A refill got nothing (the wallet is empty, or the database failed): no other is asked before this time;
+         * calls still use what is held.
+         */
         long noRefillUntil;
         final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
 
@@ -305,7 +308,7 @@ class CreditGate implements CallCharging, HeldCredit {
                 callbacks.add(() -> w.done().accept(null));
             }
             if (budget.waiters.isEmpty()) {
-                if (refill && got == 0 && failure == null) {
+                if (refill && got == 0) { // an empty wallet, or the database is down: not again for a while
                     budget.noRefillUntil = System.nanoTime() + EXHAUSTED_NANOS;
                 }
             } else {
