@@ -57,9 +57,10 @@ final class TokenCounter {
      * At least as many tokens as the prompt of {@link #prompt} can have under any byte-level BPE tokenizer (OpenAI's,
      * Anthropic's, Llama's), without tokenizing: every such token stands for at least one byte of UTF-8, so the text
      * has at most as many tokens as bytes. Counts one more per string (what separates it from the next), the same
-     * {@value #PER_MESSAGE} per message and {@value #PER_IMAGE} per image as {@link #prompt}, and for tools their
-     * names and schemas whole (keys included: vendors write the schema into the prompt) plus {@value #TOOLS_OVERHEAD}
-     * for the instructions a vendor adds when a call has tools. About 4 times {@link #prompt} for English prose, a
+     * {@value #PER_MESSAGE} per message and {@value #PER_IMAGE} per image as {@link #prompt}, and for tools (or the
+     * older functions) and a structured output's {@code response_format} their schemas whole (keys included: vendors
+     * write them into the prompt), plus {@value #TOOLS_OVERHEAD} for the instructions a vendor adds to a call with
+     * tools. About 4 times {@link #prompt} for English prose, a
      * little over it for CJK text; linear in the request's size, and cheap enough for the event loop.
      */
     static long promptBound(JsonObject request) {
@@ -68,9 +69,12 @@ final class TokenCounter {
         for (String field : new String[]{"system", "messages", "input", "prompt"}) {
             bytes += bound(request.getValue(field), images, false);
         }
-        Object tools = request.getValue("tools");
-        if (tools != null) {
-            bytes += bound(tools, images, true) + TOOLS_OVERHEAD;
+        // schemas a vendor writes into the prompt: tools (and the older functions), and a structured output's schema
+        for (String field : new String[]{"tools", "functions", "response_format"}) {
+            Object schema = request.getValue(field);
+            if (schema != null) {
+                bytes += bound(schema, images, true) + (field.equals("response_format") ? 0 : TOOLS_OVERHEAD);
+            }
         }
         JsonArray messages = request.getValue("messages") instanceof JsonArray a ? a : null;
         long overhead = messages == null ? 0 : (long) messages.size() * PER_MESSAGE;

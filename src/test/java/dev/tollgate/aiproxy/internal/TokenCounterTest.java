@@ -75,6 +75,11 @@ class TokenCounterTest {
         assertThat(TokenCounter.promptBound(withTools)).isGreaterThanOrEqualTo(schema / 2 + TokenCounter.TOOLS_OVERHEAD)
                 .isLessThanOrEqualTo(schema + TokenCounter.TOOLS_OVERHEAD);
 
+        JsonObject structured = new JsonObject().put("model", "m").put("response_format", new JsonObject()
+                .put("type", "json_schema").put("json_schema", tool));
+        assertThat(TokenCounter.promptBound(structured)).isGreaterThanOrEqualTo(schema / 2)
+                .isLessThanOrEqualTo(schema + 40);
+
         JsonObject ids = new JsonObject().put("model", "e").put("input", new io.vertx.core.json.JsonArray()
                 .add(new io.vertx.core.json.JsonArray().add(1).add(2).add(3)).add(new io.vertx.core.json.JsonArray()
                         .add(4)));
