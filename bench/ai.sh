@@ -14,7 +14,8 @@
 #     and x-portkey-custom-host: http://127.0.0.1:<fake>/d<ms>/v1.
 # Runs, each target after a warm-up, at CONCURRENCY (32) connections:
 #   1. non-streaming, 20 ms upstream: wrk (Lua POST body) direct / Tollgate / Portkey -> p50, p99, req/s; added
-#      latency = through - direct (p50 and p99 each).
+#      latency = through - direct (p50 and p99 each); Tollgate's own time per call (p50, p99) from its
+#      X-Tollgate-Overhead-Ms response header, collected by the wrk script.
 #   2. streaming, 20 ms upstream then CHUNKS chunks GAP_MS apart: bench/ai/stream-client.js -> time to first
 #      "data:" line (TTFT) and total time, p50/p99, direct / Tollgate / Portkey.
 #   3. capacity: non-streaming, 0 ms upstream, same concurrency: the gateway's own cost decides the req/s; the
@@ -208,8 +209,27 @@ lua() { # $1 target, $2 ms -> a wrk script file
     echo 'wrk.method = "POST"'
     echo "wrk.body = $(cat "$WORK/body.lit")"
     echo 'wrk.headers["Content-Type"] = "application/json"'
-    echo 'errors = 0'
-    echo 'response = function(status, headers, body) if status ~= 200 then errors = errors + 1 end end'
+    cat << 'LUA'
+errors = 0
+overheads = {}
+response = function(status, headers, body)
+  if status ~= 200 then errors = errors + 1 end
+  local overhead = headers["X-Tollgate-Overhead-Ms"]
+  if overhead then overheads[#overheads + 1] = tonumber(overhead) end
+end
+threads = {}
+setup = function(thread) table.insert(threads, thread) end
+done = function(summary, latency, requests)
+  local all = {}
+  for _, thread in ipairs(threads) do
+    for _, v in ipairs(thread:get("overheads")) do all[#all + 1] = v end
+  end
+  if #all > 0 then
+    table.sort(all)
+    io.write(string.format("overhead %.2f %.2f\n", all[math.ceil(#all * 0.5)], all[math.ceil(#all * 0.99)]))
+  end
+end
+LUA
   } > "$f"
   echo "$f"
 }
@@ -239,6 +259,8 @@ run_wrk() { # $1 target, $2 ms, $3 seconds -> $WORK/result: "rps p50 p99" (ms)
     $1 == "99%" { p99 = ms($2) }
     /Socket errors/ { gsub(/,/, ""); errs = $4 + $6 + $8 + $10 }
     END { printf "%.0f %.2f %.2f %d\n", rps, p50, p99, errs }' "$WORK/wrk.out" > "$WORK/result"
+  # Tollgate's own time per call, from its X-Tollgate-Overhead-Ms header: "p50 p99" (ms), or nothing
+  awk '$1 == "overhead" { print $2, $3 }' "$WORK/wrk.out" > "$WORK/overhead"
 }
 run_stream() { # $1 target, $2 seconds -> "calls ttft_p50 ttft_p99 total_p50 total_p99 errors"
   local args
@@ -264,6 +286,8 @@ median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { printf "%.2f
 measuring() { [[ " $KINDS " == *" $1 "* ]]; }
 ADDS50=()
 ADDS99=()
+OWNS50=()
+OWNS99=()
 if measuring latency; then
   echo
   echo "non-streaming, upstream answers in 20 ms, $CONCURRENCY connections, ${DURATION}s each (wrk), $ROUNDS round(s):"
@@ -275,11 +299,15 @@ if measuring latency; then
       fi
       run_wrk "$target" 20 "$DURATION"
       read -r RPS[$target] P50[$target] P99[$target] errs < "$WORK/result"
+      [ "$target" = tollgate ] && { read -r OWN50 OWN99 < "$WORK/overhead" || true; }
       printf '  %-9s %9s %9s %9s %13s\n' "$target" "${RPS[$target]}" "${P50[$target]}" "${P99[$target]}" "$errs"
     done
+    OWNS50+=("${OWN50:-0}")
+    OWNS99+=("${OWN99:-0}")
     ADDS50+=("$(sub "${P50[tollgate]}" "${P50[direct]}")")
     ADDS99+=("$(sub "${P99[tollgate]}" "${P99[direct]}")")
-    [ "$ROUNDS" -gt 1 ] && echo "  round $round: tollgate added p50 ${ADDS50[-1]} ms, p99 ${ADDS99[-1]} ms"
+    [ "$ROUNDS" -gt 1 ] && echo "  round $round: tollgate added p50 ${ADDS50[-1]} ms, p99 ${ADDS99[-1]} ms;" \
+      "its own time (X-Tollgate-Overhead-Ms) p50 ${OWNS50[-1]} ms, p99 ${OWNS99[-1]} ms"
   done
 fi
 
@@ -320,6 +348,8 @@ measuring capacity && echo "fake upstream direct: ${CAP[direct]} req/s answering
 if measuring latency; then
   printf 'tollgate added latency, non-streaming: p50 %s ms, p99 %s ms%s; %s req/s (direct %s)\n' "$ADD50" "$ADD99" \
     "$([ "$ROUNDS" -gt 1 ] && echo " (medians of $ROUNDS rounds)")" "${RPS[tollgate]}" "${RPS[direct]}"
+  printf "tollgate's own time per call (X-Tollgate-Overhead-Ms): p50 %s ms, p99 %s ms\n" "$(median "${OWNS50[@]}")" \
+    "$(median "${OWNS99[@]}")"
 fi
 if measuring stream; then
   read -r _ DT50 DT99 DA50 DA99 _ <<< "${ST[direct]}"

@@ -125,6 +125,29 @@ class AiProxyTest {
     }
 
     @Test
+    void the_overhead_header_gives_tollgates_own_time_without_the_upstreams() {
+        openAi.always(Reply.text("slow").tokens(5, 1).firstByteDelay(Duration.ofMillis(150)));
+        String model = model("gpt", openAiChannel(openAi, "gpt-4o-mini", 0));
+        AiFixtures.Consumer consumer = consumer("1");
+        for (boolean stream : new boolean[]{false, true}) {
+            io.restassured.response.Response answer = given().header("Authorization", "Bearer " + consumer.key())
+                    .contentType(ContentType.JSON).body(Map.of("model", model, "stream", stream, "messages",
+                            List.of(Map.of("role", "user", "content", "Hi"))))
+                    .post("/v1/chat/completions");
+            answer.then().statusCode(200);
+            double overhead = Double.parseDouble(answer.header("X-Tollgate-Overhead-Ms"));
+            // the upstream took 150 ms before its first byte: the call took longer, Tollgate's own part far less
+            assertThat(overhead).as("stream %s", stream).isGreaterThanOrEqualTo(0).isLessThan(100);
+            assertThat(answer.time()).isGreaterThanOrEqualTo(150);
+        }
+        // a call that never reached a channel has no overhead to report
+        given().header("Authorization", "Bearer " + consumer.key()).contentType(ContentType.JSON)
+                .body(Map.of("model", "no-such-model", "messages", List.of(Map.of("role", "user", "content", "x"))))
+                .post("/v1/chat/completions").then().statusCode(404)
+                .header("X-Tollgate-Overhead-Ms", org.hamcrest.Matchers.nullValue());
+    }
+
+    @Test
     void an_openai_stream_is_relayed_without_the_usage_chunk_it_did_not_ask_for_and_billed_from_it()
             throws Exception {
         openAi.always(Reply.text("One two three four").tokens(9, 4));

@@ -14,6 +14,7 @@ import dev.tollgate.aiproxy.ModelRoute;
 import dev.tollgate.gateway.CallCharging;
 import dev.tollgate.gateway.ConsumerKeys;
 import dev.tollgate.gateway.UsageEvent;
+import dev.tollgate.platform.Durations;
 import dev.tollgate.platform.RequestIds;
 import io.vertx.core.Context;
 import io.vertx.core.MultiMap;
@@ -85,6 +86,8 @@ final class AiExchange {
     private HttpClientRequest upstreamRequest;
     private long upstreamStarted;
     private int upstreamLatencyMs = -1;
+    /** When the answering channel's status line arrived (0: no channel answered). */
+    private long answeredAt;
     private int lastStatus = 502;
     private String lastError = "No channel of this model is available.";
     private boolean finished;
@@ -365,7 +368,8 @@ final class AiExchange {
             return;
         }
         int status = answer.statusCode();
-        upstreamLatencyMs = (int) ((System.nanoTime() - upstreamStarted) / 1_000_000);
+        answeredAt = System.nanoTime();
+        upstreamLatencyMs = (int) ((answeredAt - upstreamStarted) / 1_000_000);
         boolean anthropic = target.provider() == AiProvider.ANTHROPIC;
         if (status == 429 || status >= 500 || status == 401 || status == 403) {
             answer.body().onComplete(ignored -> channelFailed(target, status == 429 ? 429 : 502,
@@ -458,6 +462,20 @@ final class AiExchange {
         return promptEstimate;
     }
 
+    /**
+     * {@value #OVERHEAD_HEADER}: Tollgate's own time on the call, in milliseconds — from the request to sending it to
+     * the channel that answered (failed channels tried before it included), and from that channel's status line to
+     * this response's head (reading and translating the answer, for a whole one). The channel's own time is not in it.
+     */
+    private void putOverhead() {
+        if (answeredAt > 0) {
+            long nanos = (upstreamStarted - started) + (System.nanoTime() - answeredAt);
+            response.putHeader(OVERHEAD_HEADER, Durations.millis(Math.max(0, nanos)));
+        }
+    }
+
+    static final String OVERHEAD_HEADER = "X-Tollgate-Overhead-Ms";
+
     private void respondWhole(int status, Buffer payload, TokenUsage used, boolean charge) {
         if (finished) {
             return;
@@ -466,6 +484,7 @@ final class AiExchange {
         bytesOut = payload.length();
         // over HTTP/2, ending the response closes its stream at once, which must not count as the client leaving
         response.closeHandler(null);
+        putOverhead();
         response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE,
                 caller == AiFormat.PREDICT && status >= 400
                         ? dev.tollgate.platform.Problems.MEDIA_TYPE
@@ -483,6 +502,7 @@ final class AiExchange {
                     ? Translation.messagesStreamToChat(model.name(), callerWantsUsage)
                     : Translation.chatStreamToMessages(model.name());
         }
+        putOverhead();
         response.setStatusCode(200).setChunked(true).putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream")
                 .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache").putHeader("X-Accel-Buffering", "no");
         Sse.Parser parser = new Sse.Parser();

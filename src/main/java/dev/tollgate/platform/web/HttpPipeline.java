@@ -6,6 +6,7 @@ import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
+import dev.tollgate.platform.Durations;
 import dev.tollgate.platform.ProblemException;
 import dev.tollgate.platform.Problems;
 import dev.tollgate.platform.RequestIds;
@@ -60,15 +61,8 @@ class HttpPipeline {
         HttpServerResponse response = context.response();
         response.putHeader(RequestIds.HEADER, requestId);
         context.addHeadersEndHandler(
-                ignored -> response.putHeader("X-Process-Time", millis(System.nanoTime() - started)));
+                ignored -> response.putHeader("X-Process-Time", Durations.millis(System.nanoTime() - started)));
         context.next();
-    }
-
-    /** Milliseconds with two decimals, e.g. {@code 1.05}; cheaper than String.format on every response. */
-    static String millis(long nanos) {
-        long hundredths = (nanos + 5_000) / 10_000;
-        long fraction = hundredths % 100;
-        return (hundredths / 100) + (fraction < 10 ? ".0" : ".") + fraction;
     }
 
     private void limitBody(RoutingContext context) {
