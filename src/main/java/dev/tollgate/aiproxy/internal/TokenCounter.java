@@ -94,7 +94,7 @@ final class TokenCounter {
             }
             return bytes;
         } else if (value instanceof JsonObject object) {
-            if (isImage(object.getString("type", ""))) {
+            if (object.getValue("type") instanceof String type && isImage(type)) {
                 images[0]++;
                 return 0;
             }
@@ -163,7 +163,7 @@ final class TokenCounter {
                 collect(item, text, images);
             }
         } else if (value instanceof JsonObject object) {
-            if (isImage(object.getString("type", ""))) {
+            if (object.getValue("type") instanceof String type && isImage(type)) {
                 images[0]++;
                 return;
             }

@@ -80,6 +80,12 @@ class TokenCounterTest {
         assertThat(TokenCounter.promptBound(structured)).isGreaterThanOrEqualTo(schema / 2)
                 .isLessThanOrEqualTo(schema + 40);
 
+        // JSON Schema lets "type" be a list: neither count may fail on it
+        JsonObject nullable = new JsonObject("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],"
+                + "\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\",\"parameters\":{\"type\":\"object\","
+                + "\"properties\":{\"v\":{\"type\":[\"string\",\"null\"]}}}}}]}");
+        assertThat(TokenCounter.promptBound(nullable)).isGreaterThan(TokenCounter.prompt(nullable));
+
         JsonObject ids = new JsonObject().put("model", "e").put("input", new io.vertx.core.json.JsonArray()
                 .add(new io.vertx.core.json.JsonArray().add(1).add(2).add(3)).add(new io.vertx.core.json.JsonArray()
                         .add(4)));
