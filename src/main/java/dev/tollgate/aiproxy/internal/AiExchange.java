@@ -18,6 +18,7 @@ import dev.tollgate.platform.Durations;
 import dev.tollgate.platform.RequestIds;
 import io.vertx.core.Context;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
@@ -196,7 +197,7 @@ final class AiExchange {
         }
         proxy.charging().reserve(check.key().ownerId(), reserve,
                 result -> {
-                    if (io.vertx.core.Vertx.currentContext() == eventLoop) {
+                    if (Vertx.currentContext() == eventLoop) {
                         reserved(result, reserve); // granted from the node's slice at once: no hop
                     } else {
                         eventLoop.runOnContext(ignored -> reserved(result, reserve));

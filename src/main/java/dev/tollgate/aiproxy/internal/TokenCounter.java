@@ -1,5 +1,7 @@
 package dev.tollgate.aiproxy.internal;
 
+import java.util.function.Consumer;
+
 import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingType;
@@ -10,9 +12,9 @@ import io.vertx.core.json.JsonObject;
 /**
  * Tollgate's own token counts (JTokkit, {@code o200k_base}), used where an upstream reports none, and the bound of a
  * prompt's tokens that sizes the worst-case reservation before a call ({@link #promptBound}, no tokenizer). Counts are
- * estimates for models with other tokenizers: a prompt is counted as the text of its messages, system prompt and tools
- * plus {@value #PER_MESSAGE} tokens per message, and every image as {@value #PER_IMAGE} tokens (about the most a vendor
- * counts for one).
+ * estimates for models with other tokenizers: a prompt is counted as the text of its messages, system prompt and tool
+ * schemas plus {@value #PER_MESSAGE} tokens per message, and every image as {@value #PER_IMAGE} tokens (about the most
+ * a vendor counts for one).
  */
 final class TokenCounter {
 
@@ -39,81 +41,79 @@ final class TokenCounter {
     }
 
     /**
-     * The prompt of a Chat Completions or Messages request, or the input of an embeddings request: every string in
-     * {@code system}, {@code messages}, {@code tools} and {@code input}, except image data and URLs.
+     * The prompt of a Chat Completions or Messages request, or the input of an embeddings request: its {@linkplain
+     * #strings strings} plus {@value #PER_MESSAGE} tokens per message and {@value #PER_IMAGE} per image.
      */
     static long prompt(JsonObject request) {
-        long[] images = new long[1];
         StringBuilder text = new StringBuilder(256);
-        for (String field : new String[]{"system", "messages", "tools", "input", "prompt"}) {
-            collect(request.getValue(field), text, images);
-        }
-        JsonArray messages = request.getValue("messages") instanceof JsonArray a ? a : null;
-        long overhead = messages == null ? 0 : (long) messages.size() * PER_MESSAGE;
-        return count(text) + overhead + images[0] * PER_IMAGE;
+        long images = strings(request, s -> text.append(s).append(' '));
+        return count(text) + perMessage(request) + images * PER_IMAGE;
     }
 
     /**
      * At least as many tokens as the prompt of {@link #prompt} can have under any byte-level BPE tokenizer (OpenAI's,
      * Anthropic's, Llama's), without tokenizing: every such token stands for at least one byte of UTF-8, so the text
-     * has at most as many tokens as bytes. Counts one more per string (what separates it from the next), the same
-     * {@value #PER_MESSAGE} per message and {@value #PER_IMAGE} per image as {@link #prompt}, and for tools (or the
-     * older functions) and a structured output's {@code response_format} their schemas whole (keys included: vendors
-     * write them into the prompt), plus {@value #TOOLS_OVERHEAD} for the instructions a vendor adds to a call with
-     * tools. About 4 times {@link #prompt} for English prose, a
-     * little over it for CJK text; linear in the request's size, and cheap enough for the event loop.
+     * has at most as many tokens as bytes. Counts the same {@linkplain #strings strings}, each with one more byte
+     * (what separates it from the next), the same {@value #PER_MESSAGE} per message and {@value #PER_IMAGE} per image,
+     * and {@value #TOOLS_OVERHEAD} for the instructions a vendor adds to a call with tools. About 4 times
+     * {@link #prompt} for English prose, a little over it for CJK text; linear in the request's size, and cheap enough
+     * for the event loop.
      */
     static long promptBound(JsonObject request) {
-        long[] images = new long[1];
-        long bytes = 0;
-        for (String field : new String[]{"system", "messages", "input", "prompt"}) {
-            bytes += bound(request.getValue(field), images, false);
-        }
-        // schemas a vendor writes into the prompt: tools (and the older functions), and a structured output's schema
-        for (String field : new String[]{"tools", "functions", "response_format"}) {
-            Object schema = request.getValue(field);
-            if (schema != null) {
-                bytes += bound(schema, images, true) + (field.equals("response_format") ? 0 : TOOLS_OVERHEAD);
-            }
-        }
-        JsonArray messages = request.getValue("messages") instanceof JsonArray a ? a : null;
-        long overhead = messages == null ? 0 : (long) messages.size() * PER_MESSAGE;
-        return bytes + overhead + images[0] * PER_IMAGE;
+        long[] bytes = new long[1];
+        long images = strings(request, s -> bytes[0] += utf8Length(s) + 1);
+        boolean tools = request.getValue("tools") != null || request.getValue("functions") != null;
+        return bytes[0] + (tools ? TOOLS_OVERHEAD : 0) + perMessage(request) + images * PER_IMAGE;
     }
 
     /** What a vendor may add to the prompt of a call with tools (Anthropic documents up to 346 tokens). */
     static final int TOOLS_OVERHEAD = 500;
 
-    private static long bound(Object value, long[] images, boolean keys) {
+    /**
+     * Feeds the prompt's text to {@code out}: every string of {@code system}, {@code messages}, {@code input} and
+     * {@code prompt} (not the values of {@code type}, ids or images), and the schemas a vendor writes into the prompt —
+     * {@code tools}, the older {@code functions} and a structured output's {@code response_format} — whole, keys
+     * included. Numbers count as their digits (an embeddings input may be token ids). Returns the number of images.
+     */
+    private static long strings(JsonObject request, Consumer<String> out) {
+        long[] images = new long[1];
+        for (String field : new String[]{"system", "messages", "input", "prompt"}) {
+            walk(request.getValue(field), false, images, out);
+        }
+        for (String field : new String[]{"tools", "functions", "response_format"}) {
+            walk(request.getValue(field), true, images, out);
+        }
+        return images[0];
+    }
+
+    private static long perMessage(JsonObject request) {
+        return request.getValue("messages") instanceof JsonArray messages ? (long) messages.size() * PER_MESSAGE : 0;
+    }
+
+    /** {@code value}'s strings (and object keys and other scalars, when {@code schema}) to {@code out}. */
+    private static void walk(Object value, boolean schema, long[] images, Consumer<String> out) {
         if (value instanceof String s) {
-            return utf8Length(s) + 1;
+            out.accept(s);
         } else if (value instanceof JsonArray array) {
-            long bytes = 0;
             for (Object item : array) {
-                bytes += bound(item, images, keys);
+                walk(item, schema, images, out);
             }
-            return bytes;
         } else if (value instanceof JsonObject object) {
             if (object.getValue("type") instanceof String type && isImage(type)) {
                 images[0]++;
-                return 0;
+                return;
             }
-            long bytes = 0;
             for (var entry : object) {
-                if (keys) {
-                    bytes += utf8Length(entry.getKey()) + 1;
-                    bytes += bound(entry.getValue(), images, true);
+                if (schema) {
+                    out.accept(entry.getKey());
+                    walk(entry.getValue(), true, images, out);
                 } else if (counted(entry.getKey())) {
-                    bytes += bound(entry.getValue(), images, false);
+                    walk(entry.getValue(), false, images, out);
                 }
             }
-            return bytes;
-        } else if (value != null && keys) {
-            return String.valueOf(value).length() + 1; // numbers and booleans of a schema
-        } else if (value instanceof Number) {
-            return 1; // an embeddings input given as token ids
+        } else if (value instanceof Number || (value != null && schema)) {
+            out.accept(String.valueOf(value));
         }
-        return 0;
     }
 
     private static long utf8Length(String s) {
@@ -144,34 +144,15 @@ final class TokenCounter {
     static long answer(JsonObject response) {
         long[] images = new long[1];
         StringBuilder text = new StringBuilder(256);
+        Consumer<String> out = s -> text.append(s).append(' ');
         if (response.getValue("choices") instanceof JsonArray choices) {
             for (Object choice : choices) {
                 if (choice instanceof JsonObject c) {
-                    collect(c.getValue("message"), text, images);
+                    walk(c.getValue("message"), false, images, out);
                 }
             }
         }
-        collect(response.getValue("content"), text, images);
+        walk(response.getValue("content"), false, images, out);
         return count(text);
-    }
-
-    private static void collect(Object value, StringBuilder text, long[] images) {
-        if (value instanceof String s) {
-            text.append(s).append(' ');
-        } else if (value instanceof JsonArray array) {
-            for (Object item : array) {
-                collect(item, text, images);
-            }
-        } else if (value instanceof JsonObject object) {
-            if (object.getValue("type") instanceof String type && isImage(type)) {
-                images[0]++;
-                return;
-            }
-            for (var entry : object) {
-                if (counted(entry.getKey())) {
-                    collect(entry.getValue(), text, images);
-                }
-            }
-        }
     }
 }

@@ -58,7 +58,7 @@ class TokenCounterTest {
     }
 
     @Test
-    void the_bound_counts_images_at_a_fixed_size_tools_whole_and_token_ids_one_each() {
+    void the_bound_counts_images_at_a_fixed_size_tools_whole_and_token_ids_at_least_one_each() {
         JsonObject withImage = new JsonObject("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":["
                 + "{\"type\":\"text\",\"text\":\"hello\"},{\"type\":\"image_url\",\"image_url\":{\"url\":\"data:"
                 + "x".repeat(10_000) + "\"}}]}]}");
@@ -89,6 +89,8 @@ class TokenCounterTest {
         JsonObject ids = new JsonObject().put("model", "e").put("input", new io.vertx.core.json.JsonArray()
                 .add(new io.vertx.core.json.JsonArray().add(1).add(2).add(3)).add(new io.vertx.core.json.JsonArray()
                         .add(4)));
-        assertThat(TokenCounter.promptBound(ids)).isEqualTo(4);
+        // each id as its digit and a separator: at least the one token it stands for
+        assertThat(TokenCounter.promptBound(ids)).isEqualTo(8);
+        assertThat(TokenCounter.prompt(ids)).isBetween(4L, 8L);
     }
 }
