@@ -3,6 +3,9 @@ package dev.tollgate.gateway;
 import java.util.UUID;
 import java.util.function.Consumer;
 
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+
 /**
  * Charging of pay-per-call plans, implemented by billing. Called on event loops: never blocks. A call's price is
  * reserved before it goes upstream and then either settled (charged) or released.
@@ -22,6 +25,20 @@ public interface CallCharging {
      * it runs at once when the node already holds enough credit, otherwise later on another thread.
      */
     void reserve(UUID consumerId, long micros, Consumer<Refusal> done);
+
+    /**
+     * {@link #reserve} for a call on {@code eventLoop}: {@code done} runs on it — at once when the credit is there,
+     * else through the loop's task queue.
+     */
+    default void reserve(UUID consumerId, long micros, Context eventLoop, Consumer<Refusal> done) {
+        reserve(consumerId, micros, refusal -> {
+            if (Vertx.currentContext() == eventLoop) {
+                done.accept(refusal);
+            } else {
+                eventLoop.runOnContext(ignored -> done.accept(refusal));
+            }
+        });
+    }
 
     /** Gives back a reservation for a call that is not charged. */
     void release(UUID consumerId, long micros);

@@ -18,7 +18,6 @@ import dev.tollgate.platform.Durations;
 import dev.tollgate.platform.RequestIds;
 import io.vertx.core.Context;
 import io.vertx.core.MultiMap;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
@@ -195,14 +194,7 @@ final class AiExchange {
             next();
             return;
         }
-        proxy.charging().reserve(check.key().ownerId(), reserve,
-                result -> {
-                    if (Vertx.currentContext() == eventLoop) {
-                        reserved(result, reserve); // granted from the node's slice at once: no hop
-                    } else {
-                        eventLoop.runOnContext(ignored -> reserved(result, reserve));
-                    }
-                });
+        proxy.charging().reserve(check.key().ownerId(), reserve, eventLoop, result -> reserved(result, reserve));
     }
 
     private void reserved(CallCharging.Refusal refusal, long reserve) {

@@ -16,7 +16,6 @@ import dev.tollgate.platform.Money;
 import dev.tollgate.platform.ProblemException;
 import dev.tollgate.platform.Problems;
 import dev.tollgate.platform.RequestIds;
-import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -126,15 +125,8 @@ class GatewayHandler implements Handler<RoutingContext> {
             dispatch(context, call, pathAndQuery, started, 0);
             return;
         }
-        Context eventLoop = vertx.getOrCreateContext();
-        charging.reserve(call.key.ownerId(), price, refusal -> {
-            if (Vertx.currentContext() == eventLoop) {
-                afterReservation(context, call, pathAndQuery, started, price, refusal);
-            } else {
-                eventLoop.runOnContext(ignored -> afterReservation(context, call, pathAndQuery, started, price,
-                        refusal));
-            }
-        });
+        charging.reserve(call.key.ownerId(), price, vertx.getOrCreateContext(),
+                refusal -> afterReservation(context, call, pathAndQuery, started, price, refusal));
     }
 
     private void afterReservation(RoutingContext context, CallContext call, String pathAndQuery, long started,
