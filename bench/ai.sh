@@ -18,6 +18,8 @@
 #      X-Tollgate-Overhead-Ms response header, collected by the wrk script.
 #   2. streaming, 20 ms upstream then CHUNKS chunks GAP_MS apart: bench/ai/stream-client.js -> time to first
 #      "data:" line (TTFT) and total time, p50/p99, direct / Tollgate / Portkey.
+#   Reference (REFERENCE=1): bench/RawVertxProxy.java, a bare Vert.x proxy on Tollgate's own Vert.x (no checks, no
+#   translation, no metering), measured beside Tollgate in each run: what one more JVM hop on loopback costs here.
 #   3. capacity: non-streaming, 0 ms upstream, same concurrency: the gateway's own cost decides the req/s; the
 #      Tollgate/Portkey throughput ratio is taken here (in run 1 both are capped near CONCURRENCY / 20 ms).
 # Ends with a summary and the targets of issue 11 (added p50 < 0.5 ms, p99 < 2 ms; >= 3x Portkey) as PASS/MISS.
@@ -28,7 +30,8 @@
 # pinning; LOAD_CPU=0 UPSTREAM_CPU=0 SERVER_CPU=1 gives the gateway a core of its own), JFR_OUT (a file: a flight
 # recording of Tollgate during its measured non-streaming run), PORTKEY_VERSION (1.15.2), ROUNDS (1: how many times the
 # non-streaming run is measured, direct and Tollgate taking turns; the added latency printed is the median of the
-# rounds' differences), KINDS ("latency stream capacity": which runs to measure).
+# rounds' differences), KINDS ("latency stream capacity": which runs to measure), REFERENCE (1; 0 skips the bare
+# Vert.x proxy).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -48,6 +51,8 @@ PORTKEY_VERSION=${PORTKEY_VERSION:-1.15.2}
 FAKE_PORT=${FAKE_PORT:-18101}
 TOLLGATE_PORT=${TOLLGATE_PORT:-18102}
 PORTKEY_PORT=${PORTKEY_PORT:-18103}
+RAW_PORT=${RAW_PORT:-18104}
+REFERENCE=${REFERENCE:-1}
 START=$(date +%s)
 
 need() {
@@ -123,6 +128,13 @@ if [ "$PORTKEY" = 1 ]; then
   PIDS+=("$!")
 fi
 
+# --- reference: a bare Vert.x proxy (forwards the URI as it is, so /d<ms>/v1/... reaches the fake unchanged) -------
+if [ "$REFERENCE" = 1 ]; then
+  LIBS=$(find target/quarkus-app/lib/main -name '*.jar' | tr '\n' ':')
+  ${SERVER_CPU:+taskset -c "$SERVER_CPU"} java -cp "$LIBS" bench/RawVertxProxy.java "$FAKE_PORT" "$RAW_PORT" > "$WORK/raw.log" 2>&1 &
+  PIDS+=("$!")
+fi
+
 # --- Tollgate --------------------------------------------------------------------------------------------------
 ADMIN_PASSWORD=bench-admin-password
 TOLLGATE_DATA_DIR="$WORK/data" QUARKUS_HTTP_PORT=$TOLLGATE_PORT TOLLGATE_ALLOW_PRIVATE_UPSTREAMS=true \
@@ -161,7 +173,12 @@ declare -A URL
 URL[direct]="$FAKE/dMS/v1/chat/completions"
 URL[tollgate]="$T/v1/chat/completions"
 URL[portkey]="http://127.0.0.1:$PORTKEY_PORT/v1/chat/completions"
+URL[bare]="http://127.0.0.1:$RAW_PORT/dMS/v1/chat/completions"
 TARGETS=(direct tollgate)
+if [ "$REFERENCE" = 1 ]; then
+  wait_for "http://127.0.0.1:$RAW_PORT/" "the bare Vert.x proxy" || { tail -30 "$WORK/raw.log" >&2; exit 1; }
+  TARGETS+=(bare)
+fi
 if [ "$PORTKEY" = 1 ]; then
   wait_for "http://127.0.0.1:$PORTKEY_PORT/" "Portkey" || { tail -30 "$WORK/portkey.log" >&2; exit 1; }
   TARGETS+=(portkey)
@@ -170,7 +187,7 @@ url() { echo "${URL[$1]//dMS/d$2}"; }
 model() { [ "$1" = tollgate ] && echo "bench-${2}ms" || echo "fake-${2}ms"; }
 headers() { # $1 target, $2 ms -> one header a line
   case $1 in
-    direct) echo "Authorization: Bearer sk-fake" ;;
+    direct | bare) echo "Authorization: Bearer sk-fake" ;;
     tollgate) echo "Authorization: Bearer $KEY" ;;
     portkey) printf '%s\n' "x-portkey-provider: openai" "x-portkey-custom-host: $FAKE/d$2/v1" \
       "Authorization: Bearer sk-fake" ;;
@@ -286,6 +303,8 @@ median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { printf "%.2f
 measuring() { [[ " $KINDS " == *" $1 "* ]]; }
 ADDS50=()
 ADDS99=()
+BARES50=()
+BARES99=()
 OWNS50=()
 OWNS99=()
 if measuring latency; then
@@ -306,6 +325,10 @@ if measuring latency; then
     OWNS99+=("${OWN99:-0}")
     ADDS50+=("$(sub "${P50[tollgate]}" "${P50[direct]}")")
     ADDS99+=("$(sub "${P99[tollgate]}" "${P99[direct]}")")
+    if [ "$REFERENCE" = 1 ]; then
+      BARES50+=("$(sub "${P50[bare]}" "${P50[direct]}")")
+      BARES99+=("$(sub "${P99[bare]}" "${P99[direct]}")")
+    fi
     [ "$ROUNDS" -gt 1 ] && echo "  round $round: tollgate added p50 ${ADDS50[-1]} ms, p99 ${ADDS99[-1]} ms;" \
       "its own time (X-Tollgate-Overhead-Ms) p50 ${OWNS50[-1]} ms, p99 ${OWNS99[-1]} ms"
   done
@@ -350,6 +373,11 @@ if measuring latency; then
     "$([ "$ROUNDS" -gt 1 ] && echo " (medians of $ROUNDS rounds)")" "${RPS[tollgate]}" "${RPS[direct]}"
   printf "tollgate's own time per call (X-Tollgate-Overhead-Ms): p50 %s ms, p99 %s ms\n" "$(median "${OWNS50[@]}")" \
     "$(median "${OWNS99[@]}")"
+  if [ "$REFERENCE" = 1 ]; then
+    printf 'bare Vert.x proxy added latency, non-streaming: p50 %s ms, p99 %s ms%s; %s req/s\n' \
+      "$(median "${BARES50[@]}")" "$(median "${BARES99[@]}")" "$([ "$ROUNDS" -gt 1 ] && echo " (medians of $ROUNDS rounds)")" \
+      "${RPS[bare]}"
+  fi
 fi
 if measuring stream; then
   read -r _ DT50 DT99 DA50 DA99 _ <<< "${ST[direct]}"
@@ -358,6 +386,11 @@ if measuring stream; then
     "$(sub "$TT50" "$DT50")" "$(sub "$TT99" "$DT99")" "$(sub "$TA50" "$DA50")" "$(sub "$TA99" "$DA99")"
 fi
 measuring capacity && printf 'tollgate capacity (upstream at once): %s req/s\n' "${CAP[tollgate]}"
+[ "$REFERENCE" = 1 ] && measuring capacity && printf 'bare Vert.x proxy capacity (upstream at once): %s req/s\n' "${CAP[bare]}"
+if [ "$REFERENCE" = 1 ] && measuring stream; then
+  read -r _ BT50 BT99 _ _ _ <<< "${ST[bare]}"
+  printf 'bare Vert.x proxy added TTFT, streaming: p50 %s ms, p99 %s ms\n' "$(sub "$BT50" "$DT50")" "$(sub "$BT99" "$DT99")"
+fi
 if [ "$PORTKEY" = 1 ]; then
   if measuring latency; then
     printf 'portkey added latency, non-streaming: p50 %s ms, p99 %s ms; %s req/s\n' \
