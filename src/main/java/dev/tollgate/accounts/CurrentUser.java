@@ -22,6 +22,11 @@ public class CurrentUser {
         this.identity = identity;
     }
 
+    /** Whether the request carries a valid access token (endpoints open to anyone ask before {@link #id}). */
+    public boolean signedIn() {
+        return !identity.isAnonymous();
+    }
+
     public UUID id() {
         return UUID.fromString(identity.getPrincipal().getName());
     }

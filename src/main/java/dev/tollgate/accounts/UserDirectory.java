@@ -1,7 +1,11 @@
 package dev.tollgate.accounts;
 
 import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -43,6 +47,17 @@ public class UserDirectory {
         return QuarkusTransaction.requiringNew().call(() -> new Page(
                 store.users(emailContains, roleId, skip, limit).stream().map(UserEntity::view).toList(),
                 store.countUsers(emailContains, roleId)));
+    }
+
+    /** The username of each of these users that exists. */
+    public Map<UUID, String> usernames(Collection<UUID> ids) {
+        if (ids.isEmpty()) {
+            return Map.of();
+        }
+        Map<UUID, String> names = new HashMap<>();
+        QuarkusTransaction.requiringNew().run(() -> store.usernames(new HashSet<>(ids))
+                .forEach(row -> names.put((UUID) row[0], (String) row[1])));
+        return names;
     }
 
     public UserView get(UUID id) {

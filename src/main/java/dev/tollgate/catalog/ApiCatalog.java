@@ -3,6 +3,7 @@ package dev.tollgate.catalog;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -20,6 +21,7 @@ import org.jboss.logging.Logger;
 
 import dev.tollgate.catalog.store.ApiEntity;
 import dev.tollgate.catalog.store.CatalogStore;
+import dev.tollgate.catalog.store.PlanEntity;
 import dev.tollgate.gateway.GatewayConfig;
 import dev.tollgate.gateway.Upstream;
 import dev.tollgate.platform.ChangeFeed;
@@ -223,6 +225,43 @@ public class ApiCatalog {
     public Map<UUID, ApiView> summaries(Collection<UUID> ids) {
         return QuarkusTransaction.requiringNew().call(() -> store.apis(new HashSet<>(ids)).stream()
                 .collect(Collectors.toMap(a -> a.id, a -> view(a, false))));
+    }
+
+    /**
+     * What the marketplace shows of an API: the API as anyone sees it, its current plans, its active subscribers, and
+     * whether anyone may subscribe now (public and not paused).
+     */
+    public record Offer(ApiView api, List<PlanView> plans, long subscribers, boolean open) {
+    }
+
+    /** The offers of these APIs that still exist. */
+    public Map<UUID, Offer> offers(Collection<UUID> ids) {
+        if (ids.isEmpty()) {
+            return Map.of();
+        }
+        return QuarkusTransaction.requiringNew().call(() -> {
+            Set<UUID> distinct = new HashSet<>(ids);
+            Map<UUID, List<PlanView>> plansOf = new HashMap<>();
+            for (PlanEntity plan : store.plansOf(distinct)) {
+                plansOf.computeIfAbsent(plan.apiId, k -> new ArrayList<>()).add(Plans.view(plan));
+            }
+            Map<UUID, Long> subscribers = new HashMap<>();
+            for (Object[] row : store.activeSubscriberCounts()) {
+                subscribers.put((UUID) row[0], ((Number) row[1]).longValue());
+            }
+            Map<UUID, Offer> offers = new HashMap<>();
+            for (ApiEntity api : store.apis(distinct)) {
+                offers.put(api.id, new Offer(view(api, false), plansOf.getOrDefault(api.id, List.of()),
+                        subscribers.getOrDefault(api.id, 0L),
+                        "public".equals(api.visibility) && "active".equals(api.status)));
+            }
+            return offers;
+        });
+    }
+
+    /** The ids of the APIs the consumer has an active subscription to. */
+    public Set<UUID> subscribedApis(UUID consumerId) {
+        return QuarkusTransaction.requiringNew().call(() -> new HashSet<>(store.subscribedApis(consumerId)));
     }
 
     /** The API as {@code owner} (or an admin) or anyone else sees it; the body limit shown is the one in force. */

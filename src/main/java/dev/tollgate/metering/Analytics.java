@@ -383,6 +383,35 @@ public class Analytics {
         return !rollups.sums(LatencyFilter.consumer(consumerId, Set.of(apiId)), from, to, null, Set.of()).isEmpty();
     }
 
+    /**
+     * One API's (or AI model's) calls over a window, for the marketplace: calls, the share not answered with a server
+     * error (null without calls), and the median latency in ms (null without calls).
+     */
+    public record ApiFigures(long calls, Double uptime, Long p50LatencyMs) {
+    }
+
+    /** The figures of every API with calls in [from, to), from the narrow rollups of each API. */
+    public Map<UUID, ApiFigures> apiFigures(Instant from, Instant to) {
+        Map<UUID, ApiFigures> figures = new HashMap<>();
+        for (LatencyGroup group : rollups.latency(LatencyFilter.apis(null), from, to, null,
+                Set.of(UsageDimension.API))) {
+            UsageTotals t = group.totals();
+            if (t.calls() > 0) {
+                figures.put(group.apiId(), new ApiFigures(t.calls(),
+                        Math.round((t.calls() - t.serverErrors()) * 10_000.0 / t.calls()) / 10_000.0,
+                        group.stats().p50()));
+            }
+        }
+        return figures;
+    }
+
+    /** Whether the consumer has had at least one answer below 400 from the API (or AI model) in [from, to). */
+    public boolean succeeded(UUID consumerId, UUID apiId, Instant from, Instant to) {
+        return rollups.calls(new UsageFilter(Set.of(apiId), consumerId, null, null), from, to, null,
+                Set.of(UsageDimension.STATUS_CLASS)).stream()
+                .anyMatch(g -> g.statusClass() != null && g.statusClass() < 4 && g.totals().calls() > 0);
+    }
+
     // --- helpers ---------------------------------------------------------------------------------------------------
 
     /**

@@ -1,5 +1,6 @@
 package dev.tollgate.models;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -56,27 +57,37 @@ public class ModelCatalogue {
         if (!errors.isEmpty()) {
             throw ProblemException.invalid(errors);
         }
-        return QuarkusTransaction.requiringNew().call(() -> {
-            List<ModelEntity> models = store.enabledModels(provider, modelType, skip, limit);
-            Map<UUID, List<ChannelEntity>> channels = new HashMap<>();
-            for (ChannelEntity channel : store.channelsOf(models.stream().map(m -> m.id).toList())) {
-                channels.computeIfAbsent(channel.modelId, k -> new ArrayList<>()).add(channel);
-            }
-            List<Entry> entries = new ArrayList<>();
-            for (ModelEntity model : models) {
-                List<ChannelEntity> ordered = new ArrayList<>(channels.getOrDefault(model.id, List.of()));
-                ordered.sort(ChannelRoutes.PREFERENCE);
-                Set<String> providers = new LinkedHashSet<>();
-                ordered.forEach(c -> providers.add(c.provider));
-                entries.add(new Entry(model.name, model.displayName, model.modelType, List.copyOf(providers),
-                        new ModelView.Pricing(Money.fromMicros(model.inputPerMillion),
-                                Money.fromMicros(model.outputPerMillion),
-                                model.cachedInputPerMillion == null
-                                        ? null
-                                        : Money.fromMicros(model.cachedInputPerMillion)),
-                        model.maxOutputTokens));
-            }
-            return new Page(entries, store.countEnabledModels(provider, modelType));
-        });
+        return QuarkusTransaction.requiringNew().call(() -> new Page(
+                entries(store.enabledModels(provider, modelType, skip, limit)).stream().map(Listed::entry).toList(),
+                store.countEnabledModels(provider, modelType)));
+    }
+
+    /** An enabled model with its id (the {@code api_id} of its usage) and when it was added. */
+    public record Listed(UUID id, Entry entry, Instant createdAt) {
+    }
+
+    /** Every enabled model (the marketplace lists them). */
+    public List<Listed> enabled() {
+        return QuarkusTransaction.requiringNew().call(() -> entries(store.enabledModels()));
+    }
+
+    private List<Listed> entries(List<ModelEntity> models) {
+        Map<UUID, List<ChannelEntity>> channels = new HashMap<>();
+        for (ChannelEntity channel : store.channelsOf(models.stream().map(m -> m.id).toList())) {
+            channels.computeIfAbsent(channel.modelId, k -> new ArrayList<>()).add(channel);
+        }
+        List<Listed> entries = new ArrayList<>();
+        for (ModelEntity model : models) {
+            List<ChannelEntity> ordered = new ArrayList<>(channels.getOrDefault(model.id, List.of()));
+            ordered.sort(ChannelRoutes.PREFERENCE);
+            Set<String> providers = new LinkedHashSet<>();
+            ordered.forEach(c -> providers.add(c.provider));
+            entries.add(new Listed(model.id, new Entry(model.name, model.displayName, model.modelType,
+                    List.copyOf(providers), new ModelView.Pricing(Money.fromMicros(model.inputPerMillion),
+                            Money.fromMicros(model.outputPerMillion),
+                            model.cachedInputPerMillion == null ? null : Money.fromMicros(model.cachedInputPerMillion)),
+                    model.maxOutputTokens), model.createdAt));
+        }
+        return entries;
     }
 }

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -26,7 +27,8 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 /**
  * Tells every node that data behind an in-memory snapshot changed, so it reloads that snapshot.
  * <p>
- * Each topic ({@code catalog}, {@code keys}, {@code accounts}) has a version row. A control-plane write calls
+ * Each topic ({@code catalog}, {@code keys}, {@code accounts}, …) has a version row and one or more loaders (the
+ * gateway's snapshot and the marketplace's both follow {@code catalog}). A control-plane write calls
  * {@link #changed(String)} inside its transaction; after the commit this node reloads the topic before the request
  * returns, and every other node sees the new version within {@code tollgate.sync-interval} (default 250 ms) and
  * reloads too. Reloads run one at a time on a single thread, so a later reload always publishes later data.
@@ -53,7 +55,7 @@ public class ChangeFeed {
     private final Session session;
     private final Event<Changed> changes;
     private final long intervalMillis;
-    private final Map<String, Loader> loaders = new ConcurrentHashMap<>();
+    private final Map<String, List<Loader>> loaders = new ConcurrentHashMap<>();
     private final Map<String, Long> loadedVersions = new ConcurrentHashMap<>();
     /** Topics whose last reload failed: their failure is logged once, and their recovery. */
     private final Set<String> failing = ConcurrentHashMap.newKeySet();
@@ -71,9 +73,9 @@ public class ChangeFeed {
         worker.scheduleWithFixedDelay(this::poll, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
     }
 
-    /** Registers the loader of a topic and runs it once, now. */
+    /** Registers a loader of a topic and runs the topic's loaders once, now. */
     public void subscribe(String topic, Loader loader) {
-        loaders.put(topic, loader);
+        loaders.computeIfAbsent(topic, k -> new CopyOnWriteArrayList<>()).add(loader);
         await(topic);
     }
 
@@ -104,15 +106,17 @@ public class ChangeFeed {
         }
     }
 
-    /** Runs the topic's loader and records the version it loaded once the loader has returned. */
+    /** Runs the topic's loaders and records the version they loaded once every one has returned. */
     private void reload(String topic) {
-        Loader loader = loaders.get(topic);
-        if (loader == null) {
+        List<Loader> topicLoaders = loaders.get(topic);
+        if (topicLoaders == null) {
             return;
         }
         long loaded = QuarkusTransaction.requiringNew().call(() -> {
             long version = version(topic);
-            loader.load(() -> version);
+            for (Loader loader : topicLoaders) {
+                loader.load(() -> version);
+            }
             return version;
         });
         loadedVersions.put(topic, loaded);

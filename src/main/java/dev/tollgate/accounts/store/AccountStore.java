@@ -1,6 +1,7 @@
 package dev.tollgate.accounts.store;
 
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -43,6 +44,12 @@ public class AccountStore {
         return session.createSelectionQuery(
                 "select count(*) from UserEntity where usernameKey = :key and id <> :except", Long.class)
                 .setParameter("key", usernameKey).setParameter("except", except).getSingleResult() > 0;
+    }
+
+    /** Id and username of each of these users that exists. */
+    public List<Object[]> usernames(Collection<UUID> ids) {
+        return session.createSelectionQuery("select id, username from UserEntity where id in :ids", Object[].class)
+                .setParameter("ids", ids).getResultList();
     }
 
     /** Users who are suspended or above the free tier. */

@@ -87,6 +87,24 @@ public class CatalogStore {
                 .setParameter("api", apiId).getResultList();
     }
 
+    /** The current plans of these APIs. */
+    public List<PlanEntity> plansOf(Collection<UUID> apiIds) {
+        return session.createSelectionQuery("from PlanEntity where apiId in :apis and retiredAt is null"
+                + " order by createdAt, id", PlanEntity.class).setParameter("apis", apiIds).getResultList();
+    }
+
+    /** API id and number of active subscriptions, for the APIs that have any. */
+    public List<Object[]> activeSubscriberCounts() {
+        return session.createSelectionQuery("select apiId, count(*) from SubscriptionEntity where status = 'active'"
+                + " group by apiId", Object[].class).getResultList();
+    }
+
+    /** The ids of the APIs the consumer has an active subscription to. */
+    public List<UUID> subscribedApis(UUID consumerId) {
+        return session.createSelectionQuery("select apiId from SubscriptionEntity where consumerId = :consumer"
+                + " and status = 'active'", UUID.class).setParameter("consumer", consumerId).getResultList();
+    }
+
     public List<PlanEntity> allPlans() {
         return session.createSelectionQuery("from PlanEntity where retiredAt is null", PlanEntity.class)
                 .getResultList();

@@ -1,0 +1,7 @@
+package dev.tollgate.marketplace;
+
+import io.quarkus.test.junit.QuarkusTest;
+
+@QuarkusTest
+class MarketplaceOnH2Test extends MarketplaceScenarios {
+}
