@@ -1,17 +1,19 @@
-# Helpers for the walk-throughs in docs/GATEWAY.md and docs/BILLING.md. Source it from the repository's root:
+# Helpers for the walk-throughs in docs/GATEWAY.md, docs/BILLING.md and docs/MARKETPLACE.md. Source it from the
+# repository's root:
 #   source docs/walkthrough/helpers.sh
 # Needs curl and jq. Nothing here exits your shell: a failed step prints what went wrong and returns 1.
 TOLLGATE=${TOLLGATE:-http://localhost:8080}
 T=$TOLLGATE/api/v1
 
 # call EXPECTED_STATUS curl-arguments…   prints the response body, or the error when the status is not the expected one
+# (EXPECTED_STATUS may name several: 201|200)
 call() {
   local expected=$1 out status
   shift
   out=$(curl -sS -w '\n%{http_code}' "$@") || return 1
   status=${out##*$'\n'}
   out=${out%$'\n'*}
-  if [ "$status" != "$expected" ]; then
+  if [[ ! "$status" =~ ^($expected)$ ]]; then
     echo "expected HTTP $expected but got $status from: curl $*" >&2
     echo "$out" >&2
     return 1

@@ -228,10 +228,10 @@ public class ApiCatalog {
     }
 
     /**
-     * What the marketplace shows of an API: the API as anyone sees it, its current plans, its active subscribers, and
-     * whether anyone may subscribe now (public and not paused).
+     * What the marketplace shows of an API: the API as anyone sees it, its current plans, its active subscribers,
+     * whether anyone may subscribe now (public and not paused), and its imported endpoints as "METHOD /path summary".
      */
-    public record Offer(ApiView api, List<PlanView> plans, long subscribers, boolean open) {
+    public record Offer(ApiView api, List<PlanView> plans, long subscribers, boolean open, List<String> endpoints) {
     }
 
     /** The offers of these APIs that still exist. */
@@ -249,11 +249,17 @@ public class ApiCatalog {
             for (Object[] row : store.activeSubscriberCounts()) {
                 subscribers.put((UUID) row[0], ((Number) row[1]).longValue());
             }
+            Map<UUID, List<String>> endpoints = new HashMap<>();
+            for (Object[] row : store.endpointLines(distinct)) {
+                endpoints.computeIfAbsent((UUID) row[0], k -> new ArrayList<>())
+                        .add(row[1] + " " + row[2] + (row[3] == null ? "" : " " + row[3]));
+            }
             Map<UUID, Offer> offers = new HashMap<>();
             for (ApiEntity api : store.apis(distinct)) {
                 offers.put(api.id, new Offer(view(api, false), plansOf.getOrDefault(api.id, List.of()),
                         subscribers.getOrDefault(api.id, 0L),
-                        "public".equals(api.visibility) && "active".equals(api.status)));
+                        "public".equals(api.visibility) && "active".equals(api.status),
+                        endpoints.getOrDefault(api.id, List.of())));
             }
             return offers;
         });

@@ -23,6 +23,7 @@ import org.jboss.logging.Logger;
 import dev.tollgate.catalog.Actor;
 import dev.tollgate.catalog.ApiCatalog;
 import dev.tollgate.catalog.ApiView;
+import dev.tollgate.catalog.OpenApiImport;
 import dev.tollgate.marketplace.internal.Listing;
 import dev.tollgate.marketplace.internal.ListingIndex;
 import dev.tollgate.marketplace.internal.SearchQuery;
@@ -79,8 +80,11 @@ public class Marketplace {
     private final Shelf shelf;
     private final ChangeFeed changes;
     private final Clock clock;
+    private final OpenApiImport openApi;
 
-    Marketplace(MarketplaceStore store, ApiCatalog catalog, Shelf shelf, ChangeFeed changes, Clock clock) {
+    Marketplace(MarketplaceStore store, ApiCatalog catalog, Shelf shelf, ChangeFeed changes, Clock clock,
+            OpenApiImport openApi) {
+        this.openApi = openApi;
         this.store = store;
         this.catalog = catalog;
         this.shelf = shelf;
@@ -329,7 +333,8 @@ public class Marketplace {
         boolean model = Listing.MODEL.equals(l.kind());
         String gatewayUrl = model ? origin + "/v1" : origin + "/gw/" + l.slug();
         return new ListingDetail(view(l, null, null), l.about(), l.logoUrl(), l.version(), model ? null : l.plans(),
-                l.model(), gatewayUrl, model ? Examples.model(origin, l.model()) : Examples.api(gatewayUrl));
+                l.model(), model ? null : openApi.publicEndpoints(l.apiId()), gatewayUrl,
+                model ? Examples.model(origin, l.model()) : Examples.api(gatewayUrl));
     }
 
     static void page(List<FieldError> errors, int skip, int limit) {

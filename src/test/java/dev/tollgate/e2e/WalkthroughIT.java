@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The walk-throughs of docs/GATEWAY.md and docs/BILLING.md, run as the shell scripts they are against the packaged
+ * The walk-throughs of docs/GATEWAY.md, docs/MARKETPLACE.md and docs/BILLING.md, run as the shell scripts they are against the packaged
  * application, so the docs cannot rot ({@code WalkthroughDocsTest} keeps the docs' text and the scripts identical).
  */
 class WalkthroughIT {
@@ -28,7 +28,7 @@ class WalkthroughIT {
     Path dataDir;
 
     @Test
-    void the_gateway_and_money_walkthroughs_run_to_the_end_and_again() throws Exception {
+    void the_gateway_marketplace_and_money_walkthroughs_run_to_the_end_and_again() throws Exception {
         assumeTrue(installed("curl") && installed("jq"),
                 "the walk-throughs need curl and jq (apt-get install -y curl jq); .ci/run installs them");
         try (RunningApp app = RunningApp.start(dataDir, Map.of("TOLLGATE_ALLOW_PRIVATE_UPSTREAMS", "true",
@@ -39,6 +39,11 @@ class WalkthroughIT {
 
             // the second time the users, the API and the plan exist: it logs in and reuses them
             assertThat(run("docs/walkthrough/gateway.sh", app)).contains("HTTP/1.1 200");
+
+            String marketplace = run("docs/walkthrough/marketplace.sh", app);
+            assertThat(marketplace).contains("\"endpoint_count\":1").contains("<mark>Weather</mark>")
+                    .contains("GET /forecast").contains("\"rating\":5,\"review_count\":1");
+            assertThat(run("docs/walkthrough/marketplace.sh", app)).contains("\"review_count\":1");
 
             String money = run("docs/walkthrough/billing.sh", app);
             assertThat(money).contains("\"status\":\"paid\"").contains("\"reference\":\"bank transfer 2027-001\"")

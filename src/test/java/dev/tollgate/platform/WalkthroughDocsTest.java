@@ -16,7 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class WalkthroughDocsTest {
 
     @ParameterizedTest
-    @CsvSource({"docs/GATEWAY.md, docs/walkthrough/gateway.sh", "docs/BILLING.md, docs/walkthrough/billing.sh"})
+    @CsvSource({"docs/GATEWAY.md, docs/walkthrough/gateway.sh", "docs/BILLING.md, docs/walkthrough/billing.sh",
+            "docs/MARKETPLACE.md, docs/walkthrough/marketplace.sh"})
     void the_document_shows_exactly_the_script_the_tests_run(String document, String script) throws IOException {
         String scriptText = Files.readString(Path.of(script));
         String pasted = scriptText.substring(scriptText.indexOf("source docs/walkthrough/helpers.sh"));

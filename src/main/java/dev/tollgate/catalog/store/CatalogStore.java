@@ -61,11 +61,34 @@ public class CatalogStore {
     }
 
     public void deleteApi(ApiEntity api) {
+        deleteEndpointsOf(api.id);
         session.createMutationQuery("delete from SubscriptionEntity where apiId = :api").setParameter("api", api.id)
                 .executeUpdate();
         session.createMutationQuery("delete from PlanEntity where apiId = :api").setParameter("api", api.id)
                 .executeUpdate();
         session.remove(api);
+    }
+
+    // --- endpoints --------------------------------------------------------------------------------
+
+    public List<EndpointEntity> endpointsOf(UUID apiId) {
+        return session.createSelectionQuery("from EndpointEntity where apiId = :api order by position",
+                EndpointEntity.class).setParameter("api", apiId).getResultList();
+    }
+
+    /** API id, method, path and summary of every imported endpoint (of the given APIs; null: all). */
+    public List<Object[]> endpointLines(Collection<UUID> apiIds) {
+        var query = session.createSelectionQuery("select apiId, method, path, summary from EndpointEntity"
+                + (apiIds == null ? "" : " where apiId in :apis") + " order by apiId, position", Object[].class);
+        if (apiIds != null) {
+            query.setParameter("apis", apiIds);
+        }
+        return query.getResultList();
+    }
+
+    public void deleteEndpointsOf(UUID apiId) {
+        session.createMutationQuery("delete from EndpointEntity where apiId = :api").setParameter("api", apiId)
+                .executeUpdate();
     }
 
     // --- plans ------------------------------------------------------------------------------------

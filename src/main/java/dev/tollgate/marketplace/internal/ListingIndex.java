@@ -94,6 +94,7 @@ public final class ListingIndex implements AutoCloseable {
                         + listing.category(),
                 Field.Store.YES));
         doc.add(new TextField(SearchQuery.DESCRIPTION, listing.description(), Field.Store.YES));
+        doc.add(new TextField(SearchQuery.ENDPOINTS, String.join("\n", listing.endpoints()), Field.Store.NO));
         return doc;
     }
 

@@ -94,7 +94,7 @@ class MarketplaceDeployer {
                     row.description != null ? row.description : api.description(), category, tags, row.about,
                     row.logoUrl, api.ownerId(), usernames.get(api.ownerId()), api.version(), row.publishedAt,
                     offer.plans(), null, minPrice(offer.plans()), pricingTypes(offer.plans()), offer.subscribers(),
-                    mean(rating), rating[0], featured.contains(api.id())));
+                    mean(rating), rating[0], featured.contains(api.id()), offer.endpoints()));
             slugs.add(api.slug());
         }
         for (ModelCatalogue.Listed model : models.enabled()) {
@@ -106,7 +106,7 @@ class MarketplaceDeployer {
             listings.add(new Listing(model.id(), Listing.MODEL, slug, entry.displayName(), modelDescription(entry),
                     Listing.AI_CATEGORY, List.of(entry.modelType(), "ai"), null, null, null, null, null,
                     model.createdAt(), List.of(), entry, entry.pricing().inputPerMillion(), List.of("per_token"), 0,
-                    mean(rating), rating[0], featured.contains(model.id())));
+                    mean(rating), rating[0], featured.contains(model.id()), List.of()));
         }
         return listings;
     }

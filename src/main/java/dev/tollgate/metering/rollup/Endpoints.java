@@ -16,11 +16,7 @@ public final class Endpoints {
     }
 
     public static String template(String method, String path) {
-        String rest = path;
-        if (rest.startsWith(GATEWAY)) {
-            int slugEnd = rest.indexOf('/', GATEWAY.length());
-            rest = slugEnd < 0 ? "/" : rest.substring(slugEnd);
-        }
+        String rest = withinApi(path);
         StringBuilder out = new StringBuilder(method.length() + 1 + rest.length()).append(method).append(' ');
         int i = 0;
         while (i < rest.length()) {
@@ -34,6 +30,15 @@ public final class Endpoints {
             out.append('/');
         }
         return out.length() > MAX_LENGTH ? out.substring(0, MAX_LENGTH) : out.toString();
+    }
+
+    /** The path without the gateway's {@code /gw/{slug}} prefix: "/" at least. */
+    static String withinApi(String path) {
+        if (path.startsWith(GATEWAY)) {
+            int slugEnd = path.indexOf('/', GATEWAY.length());
+            return slugEnd < 0 ? "/" : path.substring(slugEnd);
+        }
+        return path;
     }
 
     /** Digits only; a UUID; 16+ hex digits; or 12+ characters mixing letters and digits. */

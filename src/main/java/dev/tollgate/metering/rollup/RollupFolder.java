@@ -27,6 +27,12 @@ final class RollupFolder {
     private final Map<Long, Map<CallKey, Counts>> calls = new HashMap<>();
     private final Map<Long, Map<LatencyKey, Latency>> latencies = new HashMap<>();
     private final Map<Long, Map<UUID, Set<String>>> endpoints = new HashMap<>();
+    /** Imported endpoints' templates; replaced whole when the catalog changes. */
+    private volatile PathTemplates templates = PathTemplates.NONE;
+
+    void templates(PathTemplates templates) {
+        this.templates = templates;
+    }
 
     synchronized void fold(List<UsageEvent> events) {
         for (UsageEvent e : events) {
@@ -63,7 +69,7 @@ final class RollupFolder {
     }
 
     private String endpoint(long minute, UsageEvent e) {
-        String endpoint = Endpoints.template(e.method(), e.path());
+        String endpoint = named(e);
         Set<String> seen = endpoints.computeIfAbsent(minute, m -> new HashMap<>()).computeIfAbsent(e.apiId(),
                 a -> new HashSet<>());
         if (seen.contains(endpoint)) {
@@ -74,6 +80,17 @@ final class RollupFolder {
         }
         seen.add(endpoint);
         return endpoint;
+    }
+
+    /** The imported operation's template the call reached, else its path with id-like segments as {id}. */
+    private String named(UsageEvent e) {
+        if (e.ai() == null) {
+            String template = templates.match(e.apiId(), e.method(), Endpoints.withinApi(e.path()));
+            if (template != null) {
+                return template;
+            }
+        }
+        return Endpoints.template(e.method(), e.path());
     }
 
     /** A two-letter (or longer, up to 16) code in upper case, or {@value #UNKNOWN_COUNTRY}. */

@@ -104,6 +104,14 @@ public class UsageRollups {
 
     // --- the writer's side -----------------------------------------------------------------------------------------
 
+    /**
+     * Names calls by their APIs' imported endpoints from now on: each API's endpoints as "METHOD /path/{param}"
+     * (see {@link PathTemplates}).
+     */
+    public void useEndpointTemplates(Map<UUID, List<String>> endpoints) {
+        folder.templates(PathTemplates.of(endpoints));
+    }
+
     /** Folds a batch of events into the minutes in memory. For the usage writer's thread. */
     public void fold(List<UsageEvent> events) {
         folder.fold(events);

@@ -1,0 +1,7 @@
+package dev.tollgate.catalog;
+
+import io.quarkus.test.junit.QuarkusTest;
+
+@QuarkusTest
+class OpenApiImportOnH2Test extends OpenApiImportScenarios {
+}
