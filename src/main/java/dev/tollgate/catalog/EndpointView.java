@@ -1,7 +1,11 @@
 package dev.tollgate.catalog;
 
+import java.util.List;
+import java.util.Map;
+
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * One operation of an API, as imported from its OpenAPI document: method, path template (relative to the API's base
@@ -10,5 +14,8 @@ import com.fasterxml.jackson.databind.JsonNode;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record EndpointView(String method, String path, String operationId, String summary, String description,
-        boolean deprecated, JsonNode parameters, JsonNode requestBody, JsonNode responses) {
+        boolean deprecated,
+        @Schema(description = "OpenAPI Parameter objects") List<Map<String, Object>> parameters,
+        @Schema(description = "An OpenAPI Request Body object") Map<String, Object> requestBody,
+        @Schema(description = "An OpenAPI Responses object") Map<String, Object> responses) {
 }

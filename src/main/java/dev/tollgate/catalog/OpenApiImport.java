@@ -24,6 +24,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -286,12 +287,17 @@ public class OpenApiImport {
 
     EndpointView view(EndpointEntity e) {
         return new EndpointView(e.method, e.path, e.operationId, e.summary, e.description, e.deprecated,
-                node(e.parameters), node(e.requestBody), node(e.responses));
+                read(e.parameters, PARAMETERS), read(e.requestBody, OBJECT), read(e.responses, OBJECT));
     }
 
-    private JsonNode node(String text) {
+    private static final TypeReference<List<Map<String, Object>>> PARAMETERS = new TypeReference<>() {
+    };
+    private static final TypeReference<Map<String, Object>> OBJECT = new TypeReference<>() {
+    };
+
+    private <T> T read(String text, TypeReference<T> type) {
         try {
-            return text == null ? null : json.readTree(text);
+            return text == null ? null : json.readValue(text, type);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("Stored endpoint JSON does not parse", e);
         }
