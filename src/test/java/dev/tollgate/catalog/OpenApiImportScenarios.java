@@ -60,6 +60,7 @@ abstract class OpenApiImportScenarios extends WithUpstream {
 
     @Test
     void the_petstore_yaml_becomes_three_endpoints_with_resolved_schemas() {
+        // petstore-3.0.yaml is the OpenAPI Initiative's examples/v3.0/petstore.yaml
         PublishedApi api = Gateway.publish(upstream.baseUrl());
         JsonPath imported = api.provider().as().contentType("application/yaml").body(bytes("petstore-3.0.yaml"))
                 .post("/api/v1/apis/" + api.id() + "/openapi").then().statusCode(200).extract().jsonPath();
@@ -92,6 +93,10 @@ abstract class OpenApiImportScenarios extends WithUpstream {
                 .body("endpoints[0].parameters.name", equalTo(List.of("harbourId", "date")))
                 .body("endpoints[0].responses.'200'.content.'application/json'.schema.items.properties.height_m.type",
                         equalTo("number"));
+        // the OpenAPI Initiative's own 3.1 example (examples/v3.1/non-oauth-scopes.json): an operation without responses
+        api.provider().as().body(resource("non-oauth-scopes-3.1.json")).post("/api/v1/apis/" + api.id() + "/openapi")
+                .then().statusCode(200).body("title", equalTo("Non-oAuth Scopes example"))
+                .body("endpoints.path", equalTo(List.of("/users"))).body("endpoints[0].method", equalTo("GET"));
     }
 
     @Test

@@ -2,8 +2,11 @@ package dev.tollgate.marketplace.internal;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -12,12 +15,16 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
+import org.apache.lucene.document.BinaryDocValuesField;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.document.TextField;
+import org.apache.lucene.index.BinaryDocValues;
+import org.apache.lucene.index.DocValues;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.Query;
@@ -28,6 +35,7 @@ import org.apache.lucene.search.TotalHits;
 import org.apache.lucene.search.uhighlight.DefaultPassageFormatter;
 import org.apache.lucene.search.uhighlight.UnifiedHighlighter;
 import org.apache.lucene.store.ByteBuffersDirectory;
+import org.apache.lucene.util.BytesRef;
 
 /**
  * The listings' full-text index, in memory (Lucene on a {@link ByteBuffersDirectory}). {@link #sync} replaces the
@@ -87,7 +95,9 @@ public final class ListingIndex implements AutoCloseable {
 
     private static Document document(Listing listing) {
         Document doc = new Document();
-        doc.add(new StringField(ID, listing.apiId().toString(), Field.Store.YES));
+        doc.add(new StringField(ID, listing.apiId().toString(), Field.Store.NO));
+        // read back per hit from doc values: loading stored fields for thousands of hits costs tens of ms
+        doc.add(new BinaryDocValuesField(ID, new BytesRef(bytes(listing.apiId()))));
         doc.add(new TextField(SearchQuery.TITLE, listing.title(), Field.Store.YES));
         doc.add(new TextField(SearchQuery.TAGS,
                 String.join(", ", listing.tags()) + (listing.tags().isEmpty() ? "" : ", ")
@@ -117,11 +127,7 @@ public final class ListingIndex implements AutoCloseable {
             IndexSearcher searcher = searchers.acquire();
             try {
                 TopDocs top = searcher.search(query, Math.max(1, searcher.getIndexReader().numDocs()));
-                List<Hit> hits = new ArrayList<>(top.scoreDocs.length);
-                for (ScoreDoc hit : top.scoreDocs) {
-                    hits.add(new Hit(UUID.fromString(searcher.storedFields().document(hit.doc, Set.of(ID)).get(ID)),
-                            hit.score, hit.doc));
-                }
+                List<Hit> hits = hits(searcher, top.scoreDocs);
                 return new Search(searcher, query, hits);
             } catch (IOException | RuntimeException e) {
                 searchers.release(searcher);
@@ -130,6 +136,43 @@ public final class ListingIndex implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The hits with their listings' ids, best first: doc values are read leaf by leaf, in document order. */
+    private static List<Hit> hits(IndexSearcher searcher, ScoreDoc[] scoreDocs) throws IOException {
+        ScoreDoc[] byDoc = scoreDocs.clone();
+        Arrays.sort(byDoc, Comparator.comparingInt(d -> d.doc));
+        Map<Integer, UUID> ids = new HashMap<>(byDoc.length * 2);
+        List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
+        int leafIndex = -1;
+        BinaryDocValues values = null;
+        LeafReaderContext leaf = null;
+        for (ScoreDoc hit : byDoc) {
+            while (leaf == null || hit.doc >= leaf.docBase + leaf.reader().maxDoc()) {
+                leaf = leaves.get(++leafIndex);
+                values = DocValues.getBinary(leaf.reader(), ID);
+            }
+            if (!values.advanceExact(hit.doc - leaf.docBase)) {
+                throw new IllegalStateException("listing document without an id");
+            }
+            BytesRef id = values.binaryValue();
+            ids.put(hit.doc, uuid(id));
+        }
+        List<Hit> hits = new ArrayList<>(scoreDocs.length);
+        for (ScoreDoc hit : scoreDocs) {
+            hits.add(new Hit(ids.get(hit.doc), hit.score, hit.doc));
+        }
+        return hits;
+    }
+
+    private static byte[] bytes(UUID id) {
+        return ByteBuffer.allocate(16).putLong(id.getMostSignificantBits()).putLong(id.getLeastSignificantBits())
+                .array();
+    }
+
+    private static UUID uuid(BytesRef bytes) {
+        ByteBuffer buffer = ByteBuffer.wrap(bytes.bytes, bytes.offset, bytes.length);
+        return new UUID(buffer.getLong(), buffer.getLong());
     }
 
     /** The hits of one search; {@link #highlights} marks the matched words of some of them. */
