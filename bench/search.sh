@@ -9,7 +9,8 @@
 # Steps: Tollgate starts on a fresh H2 data dir and a provider registers; Tollgate stops; bench/SearchBench.java
 # writes LISTINGS public APIs with plans and listings into its database; Tollgate starts again (loading them into
 # the marketplace's snapshot and search index, timed); QUERIES queries after WARMUP warm-up ones are sent.
-# Environment: LISTINGS (10000), QUERIES (1000), WARMUP (1000), PORT (18111), JAVA_OPTS (else jvm.options).
+# Environment: LISTINGS (10000), QUERIES (1000), WARMUP (1000), PORT (18111), JAVA_OPTS (else jvm.options), JFR_OUT
+# (a file: a flight recording of Tollgate while the measured queries run).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -73,7 +74,11 @@ TOTAL=$(curl -sf "$T/api/v1/marketplace/listings?limit=1&sort=newest" | jq .tota
 EXAMPLE=$(curl -sf "$T/api/v1/marketplace/listings?q=wether&limit=1" | jq -c '{total, first: .items[0].title, highlights: .items[0].highlights}')
 
 echo "querying: $WARMUP warm-up, then $QUERIES measured, one at a time ..." >&2
+if [ -n "${JFR_OUT:-}" ]; then
+  jcmd "$PID" JFR.start name=bench settings=profile filename="$JFR_OUT" > /dev/null
+fi
 java -cp "$LIBS" bench/SearchBench.java query "$T" "$QUERIES" "$WARMUP" > "$WORK/result"
+[ -z "${JFR_OUT:-}" ] || jcmd "$PID" JFR.stop name=bench > /dev/null
 RSS_KB=$(ps -o rss= -p "$PID" | tr -d ' ')
 SEARCH_P99=$(awk '$1 == "search" { print $9 }' "$WORK/result")
 BROWSE_P99=$(awk '$1 == "browse" { print $9 }' "$WORK/result")

@@ -6,7 +6,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -204,30 +203,70 @@ public class Marketplace {
             throw ProblemException.invalid(errors);
         }
         Shelf.Snapshot snapshot = shelf.current();
+        Filter filter = new Filter(b);
         List<String> words = b.q() == null ? List.of() : SearchQuery.words(b.q());
         if (words.isEmpty()) {
-            List<Listing> matching = snapshot.listings().stream().filter(l -> matches(l, b))
-                    .collect(Collectors.toList());
-            matching.sort(order(sort, null));
-            return new Page(matching.stream().skip(b.skip()).limit(b.limit()).map(l -> view(l, null, null)).toList(),
-                    matching.size());
-        }
-        try (ListingIndex.Search search = shelf.index().search(words)) {
-            Map<UUID, ListingIndex.Hit> hits = new HashMap<>();
-            List<Listing> matching = new ArrayList<>();
-            for (ListingIndex.Hit hit : search.hits()) {
-                Listing listing = snapshot.byApi().get(hit.apiId());
-                if (listing != null && matches(listing, b)) {
-                    hits.put(hit.apiId(), hit);
-                    matching.add(listing);
+            List<Candidate> matching = new ArrayList<>();
+            for (Listing listing : snapshot.listings()) {
+                if (filter.matches(listing)) {
+                    matching.add(new Candidate(listing, null, calls(listing)));
                 }
             }
-            matching.sort(order(sort, hits));
-            List<Listing> page = matching.stream().skip(b.skip()).limit(b.limit()).toList();
-            Map<UUID, Map<String, String>> highlights = search
-                    .highlights(page.stream().map(l -> hits.get(l.apiId())).toList());
-            return new Page(page.stream().map(l -> view(l, (double) hits.get(l.apiId()).score(),
-                    highlights.getOrDefault(l.apiId(), Map.of()))).toList(), matching.size());
+            matching.sort(order(sort, false));
+            return new Page(matching.stream().skip(b.skip()).limit(b.limit()).map(c -> view(c.listing(), null, null))
+                    .toList(), matching.size());
+        }
+        try (ListingIndex.Search search = shelf.index().search(words)) {
+            List<Candidate> matching = new ArrayList<>();
+            for (ListingIndex.Hit hit : search.hits()) {
+                Listing listing = snapshot.byApi().get(hit.apiId());
+                if (listing != null && filter.matches(listing)) {
+                    matching.add(new Candidate(listing, hit, calls(listing)));
+                }
+            }
+            matching.sort(order(sort, true));
+            List<Candidate> page = matching.stream().skip(b.skip()).limit(b.limit()).toList();
+            Map<UUID, Map<String, String>> highlights = search.highlights(page.stream().map(Candidate::hit).toList());
+            return new Page(page.stream().map(c -> view(c.listing(), (double) c.hit().score(),
+                    highlights.getOrDefault(c.listing().apiId(), Map.of()))).toList(), matching.size());
+        }
+    }
+
+    /** A listing that matched a browse, with its search hit (null without a search) and calls of 30 days. */
+    private record Candidate(Listing listing, ListingIndex.Hit hit, long calls) {
+    }
+
+    /** A browse's filters, normalised once. */
+    private static final class Filter {
+
+        private final String category;
+        private final List<String> tags;
+        private final String pricing;
+        private final BigDecimal maxPrice;
+
+        Filter(Browse b) {
+            category = b.category() == null || b.category().isBlank() ? null : normalCategory(b.category());
+            tags = b.tags() == null
+                    ? List.of()
+                    : b.tags().stream().filter(t -> !t.isBlank()).map(t -> t.trim().toLowerCase(Locale.ROOT))
+                            .toList();
+            pricing = b.pricing();
+            maxPrice = b.maxPrice();
+        }
+
+        boolean matches(Listing l) {
+            if (category != null && !l.category().equals(category)) {
+                return false;
+            }
+            for (String wanted : tags) {
+                if (!l.tagKeys().contains(wanted)) {
+                    return false;
+                }
+            }
+            if (pricing != null && !l.pricingTypes().contains(pricing)) {
+                return false;
+            }
+            return maxPrice == null || (l.minPrice() != null && l.minPrice().compareTo(maxPrice) <= 0);
         }
     }
 
@@ -295,38 +334,25 @@ public class Marketplace {
         return figures == null ? 0 : figures.calls();
     }
 
-    private Comparator<Listing> order(String sort, Map<UUID, ListingIndex.Hit> hits) {
-        Comparator<Listing> popular = popularity();
+    private static Comparator<Candidate> order(String sort, boolean searched) {
+        Comparator<Candidate> popular = Comparator.comparingLong((Candidate c) -> c.listing().subscribers())
+                .reversed().thenComparing(Comparator.comparingLong(Candidate::calls).reversed())
+                .thenComparing(Comparator.comparingDouble((Candidate c) -> c.listing().rating()).reversed())
+                .thenComparing(Comparator.comparing((Candidate c) -> c.listing().publishedAt()).reversed())
+                .thenComparing(c -> c.listing().slug());
         return switch (sort) {
             case "popular" -> popular;
-            case "rating" -> Comparator.comparingDouble(Listing::rating).reversed()
-                    .thenComparing(Comparator.comparingLong(Listing::reviewCount).reversed()).thenComparing(popular);
-            case "newest" -> Comparator.comparing(Listing::publishedAt).reversed().thenComparing(Listing::slug);
-            case "price" -> Comparator.comparing(Listing::minPrice, Comparator.nullsLast(Comparator.naturalOrder()))
+            case "rating" -> Comparator.comparingDouble((Candidate c) -> c.listing().rating()).reversed()
+                    .thenComparing(Comparator.comparingLong((Candidate c) -> c.listing().reviewCount()).reversed())
                     .thenComparing(popular);
-            default -> hits == null
-                    ? Comparator.comparing(Listing::featured).reversed().thenComparing(popular)
-                    : Comparator.<Listing>comparingDouble(l -> hits.get(l.apiId()).score()).reversed()
-                            .thenComparing(popular);
+            case "newest" -> Comparator.comparing((Candidate c) -> c.listing().publishedAt()).reversed()
+                    .thenComparing(c -> c.listing().slug());
+            case "price" -> Comparator.comparing((Candidate c) -> c.listing().minPrice(),
+                    Comparator.nullsLast(Comparator.naturalOrder())).thenComparing(popular);
+            default -> searched
+                    ? Comparator.comparingDouble((Candidate c) -> c.hit().score()).reversed().thenComparing(popular)
+                    : Comparator.comparing((Candidate c) -> c.listing().featured()).reversed().thenComparing(popular);
         };
-    }
-
-    private static boolean matches(Listing l, Browse b) {
-        if (b.category() != null && !b.category().isBlank() && !l.category().equals(normalCategory(b.category()))) {
-            return false;
-        }
-        if (b.tags() != null) {
-            Set<String> tags = l.tags().stream().map(t -> t.toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
-            for (String wanted : b.tags()) {
-                if (!wanted.isBlank() && !tags.contains(wanted.trim().toLowerCase(Locale.ROOT))) {
-                    return false;
-                }
-            }
-        }
-        if (b.pricing() != null && !l.pricingTypes().contains(b.pricing())) {
-            return false;
-        }
-        return b.maxPrice() == null || (l.minPrice() != null && l.minPrice().compareTo(b.maxPrice()) <= 0);
     }
 
     ListingDetail detail(Listing l, String origin) {

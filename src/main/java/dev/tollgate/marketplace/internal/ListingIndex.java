@@ -28,8 +28,11 @@ import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.Query;
+import org.apache.lucene.search.Scorable;
 import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.ScoreMode;
 import org.apache.lucene.search.SearcherManager;
+import org.apache.lucene.search.SimpleCollector;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.search.TotalHits;
 import org.apache.lucene.search.uhighlight.DefaultPassageFormatter;
@@ -126,8 +129,9 @@ public final class ListingIndex implements AutoCloseable {
         try {
             IndexSearcher searcher = searchers.acquire();
             try {
-                TopDocs top = searcher.search(query, Math.max(1, searcher.getIndexReader().numDocs()));
-                List<Hit> hits = hits(searcher, top.scoreDocs);
+                AllHits all = new AllHits();
+                searcher.search(query, all);
+                List<Hit> hits = hits(searcher, all.sorted());
                 return new Search(searcher, query, hits);
             } catch (IOException | RuntimeException e) {
                 searchers.release(searcher);
@@ -135,6 +139,57 @@ public final class ListingIndex implements AutoCloseable {
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Every match with its score (a search wants them all, to filter and count: a top-N queue as large as the index
+     * costs more than collecting and sorting the matches).
+     */
+    private static final class AllHits extends SimpleCollector {
+
+        private int[] docs = new int[256];
+        private float[] scores = new float[256];
+        private int size;
+        private int docBase;
+        private Scorable scorer;
+
+        @Override
+        protected void doSetNextReader(LeafReaderContext context) {
+            docBase = context.docBase;
+        }
+
+        @Override
+        public void setScorer(Scorable scorer) {
+            this.scorer = scorer;
+        }
+
+        @Override
+        public void collect(int doc) throws IOException {
+            if (size == docs.length) {
+                docs = Arrays.copyOf(docs, size * 2);
+                scores = Arrays.copyOf(scores, size * 2);
+            }
+            docs[size] = docBase + doc;
+            scores[size++] = scorer.score();
+        }
+
+        @Override
+        public ScoreMode scoreMode() {
+            return ScoreMode.COMPLETE;
+        }
+
+        /** Best first; equal scores in document order. */
+        ScoreDoc[] sorted() {
+            ScoreDoc[] hits = new ScoreDoc[size];
+            for (int i = 0; i < size; i++) {
+                hits[i] = new ScoreDoc(docs[i], scores[i]);
+            }
+            Arrays.sort(hits, (a, b) -> a.score != b.score
+                    ? Float.compare(b.score, a.score)
+                    : Integer.compare(a.doc,
+                            b.doc));
+            return hits;
         }
     }
 
