@@ -9,6 +9,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -212,9 +213,8 @@ public class Marketplace {
                     matching.add(new Candidate(listing, null, calls(listing)));
                 }
             }
-            matching.sort(order(sort, false));
-            return new Page(matching.stream().skip(b.skip()).limit(b.limit()).map(c -> view(c.listing(), null, null))
-                    .toList(), matching.size());
+            return new Page(page(matching, order(sort, false), b.skip(), b.limit()).stream()
+                    .map(c -> view(c.listing(), null, null)).toList(), matching.size());
         }
         try (ListingIndex.Search search = shelf.index().search(words)) {
             List<Candidate> matching = new ArrayList<>();
@@ -224,12 +224,32 @@ public class Marketplace {
                     matching.add(new Candidate(listing, hit, calls(listing)));
                 }
             }
-            matching.sort(order(sort, true));
-            List<Candidate> page = matching.stream().skip(b.skip()).limit(b.limit()).toList();
+            List<Candidate> page = page(matching, order(sort, true), b.skip(), b.limit());
             Map<UUID, Map<String, String>> highlights = search.highlights(page.stream().map(Candidate::hit).toList());
             return new Page(page.stream().map(c -> view(c.listing(), (double) c.hit().score(),
                     highlights.getOrDefault(c.listing().apiId(), Map.of()))).toList(), matching.size());
         }
+    }
+
+    /**
+     * The page {@code [skip, skip + limit)} of the candidates in that order: a bounded heap keeps the first
+     * {@code skip + limit}, so a page of a few thousand matches is not a full sort.
+     */
+    static <T> List<T> page(List<T> all, Comparator<T> order, int skip, int limit) {
+        int wanted = (int) Math.min((long) skip + limit, all.size());
+        if (wanted <= skip) {
+            return List.of();
+        }
+        PriorityQueue<T> first = new PriorityQueue<>(wanted + 1, order.reversed());
+        for (T item : all) {
+            first.add(item);
+            if (first.size() > wanted) {
+                first.poll();
+            }
+        }
+        List<T> sorted = new ArrayList<>(first);
+        sorted.sort(order);
+        return sorted.subList(skip, sorted.size());
     }
 
     /** A listing that matched a browse, with its search hit (null without a search) and calls of 30 days. */

@@ -35,7 +35,7 @@ public record Listing(UUID apiId, String kind, String slug, String title, String
 
     /** What the search index holds of it; when this changes, its document is replaced. */
     String indexed() {
-        return String.join("\u0000", title, String.join(",", tags), category, description,
+        return String.join("\n", title, String.join(",", tags), category, description,
                 String.join("\n", endpoints));
     }
 }

@@ -257,7 +257,7 @@ public final class ListingIndex implements AutoCloseable {
             }
             UnifiedHighlighter highlighter = UnifiedHighlighter.builder(searcher, SearchQuery.ANALYZER)
                     .withFormatter(new DefaultPassageFormatter("<mark>", "</mark>", "… ", true))
-                    .withMaxNoHighlightPassages(0).build();
+                    .withMaxNoHighlightPassages(0).withFieldMatcher(field -> true).build();
             ScoreDoc[] docs = some.stream().map(h -> new ScoreDoc(h.doc(), h.score())).toArray(ScoreDoc[]::new);
             TopDocs top = new TopDocs(new TotalHits(docs.length, TotalHits.Relation.EQUAL_TO), docs);
             try {
