@@ -205,12 +205,13 @@ public class Marketplace {
         }
         Shelf.Snapshot snapshot = shelf.current();
         Filter filter = new Filter(b);
+        Map<UUID, ApiFigures> figures = shelf.figures(); // one read of the bean for every candidate
         List<String> words = b.q() == null ? List.of() : SearchQuery.words(b.q());
         if (words.isEmpty()) {
             List<Candidate> matching = new ArrayList<>();
             for (Listing listing : snapshot.listings()) {
                 if (filter.matches(listing)) {
-                    matching.add(new Candidate(listing, null, calls(listing)));
+                    matching.add(new Candidate(listing, null, calls(figures, listing)));
                 }
             }
             return new Page(page(matching, order(sort, false), b.skip(), b.limit()).stream()
@@ -221,7 +222,7 @@ public class Marketplace {
             for (ListingIndex.Hit hit : search.hits()) {
                 Listing listing = snapshot.byApi().get(hit.apiId());
                 if (listing != null && filter.matches(listing)) {
-                    matching.add(new Candidate(listing, hit, calls(listing)));
+                    matching.add(new Candidate(listing, hit, calls(figures, listing)));
                 }
             }
             List<Candidate> page = page(matching, order(sort, true), b.skip(), b.limit());
@@ -342,15 +343,16 @@ public class Marketplace {
 
     /** How popular a listing is: subscribers, then calls of the last 30 days, then rating, then newest. */
     Comparator<Listing> popularity() {
+        Map<UUID, ApiFigures> figures = shelf.figures();
         return Comparator.comparingLong(Listing::subscribers).reversed()
-                .thenComparing(Comparator.comparingLong(this::calls).reversed())
+                .thenComparing(Comparator.comparingLong((Listing l) -> calls(figures, l)).reversed())
                 .thenComparing(Comparator.comparingDouble(Listing::rating).reversed())
                 .thenComparing(Comparator.comparing(Listing::publishedAt).reversed())
                 .thenComparing(Listing::slug);
     }
 
-    long calls(Listing listing) {
-        ApiFigures figures = shelf.figures(listing.apiId());
+    private static long calls(Map<UUID, ApiFigures> all, Listing listing) {
+        ApiFigures figures = all.get(listing.apiId());
         return figures == null ? 0 : figures.calls();
     }
 

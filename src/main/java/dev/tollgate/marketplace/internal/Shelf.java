@@ -79,6 +79,11 @@ public class Shelf {
         return index;
     }
 
+    /** Every listing's usage of the last 30 days (those without calls are missing). */
+    public Map<UUID, ApiFigures> figures() {
+        return figures;
+    }
+
     /** The listing's usage of the last 30 days, or null without calls. */
     public ApiFigures figures(UUID apiId) {
         return figures.get(apiId);
