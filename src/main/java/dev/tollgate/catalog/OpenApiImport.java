@@ -1,14 +1,12 @@
 package dev.tollgate.catalog;
 
 import java.io.IOException;
-import java.io.InputStream;
+import java.io.Writer;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,6 +16,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -47,6 +50,15 @@ import io.swagger.v3.oas.models.parameters.Parameter;
 import io.swagger.v3.parser.OpenAPIV3Parser;
 import io.swagger.v3.parser.core.models.ParseOptions;
 import io.swagger.v3.parser.core.models.SwaggerParseResult;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.SocketAddress;
 
 /**
  * Imports an API's endpoints from its OpenAPI 3.0 or 3.1 document (JSON or YAML, sent or fetched from a URL), parsed
@@ -61,11 +73,17 @@ public class OpenApiImport {
 
     private static final Logger LOG = Logger.getLogger(OpenApiImport.class);
 
-    /** The largest document fetched from a URL (one sent in the body is bounded by the request size limit). */
-    static final int MAX_DOCUMENT_BYTES = 5 * 1024 * 1024;
+    /**
+     * The largest document fetched from a URL (one sent in the body is bounded by the request size limit); the YAML
+     * parser (which reads JSON too) refuses documents of more than 3 Mi characters anyway.
+     */
+    static final int MAX_DOCUMENT_BYTES = 3 * 1024 * 1024;
+    /** The most JSON all of an import's endpoints may take, once references are resolved. */
+    static final int MAX_TOTAL_JSON = 5_000_000;
     static final int MAX_ENDPOINTS = 1000;
     /** The largest JSON of one endpoint's parameters, request body or responses, after resolving references. */
     static final int MAX_JSON = 1_000_000;
+
     private static final Duration FETCH_TIMEOUT = Duration.ofSeconds(10);
     private static final int MAX_MESSAGES = 20;
 
@@ -78,11 +96,12 @@ public class OpenApiImport {
     private final ApiAccess access;
     private final ChangeFeed changes;
     private final boolean allowPrivate;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(FETCH_TIMEOUT)
-            .followRedirects(HttpClient.Redirect.NEVER).build();
+    private final HttpClient http;
     private final ObjectMapper json = new ObjectMapper();
 
-    OpenApiImport(CatalogStore store, ApiAccess access, ChangeFeed changes, GatewayConfig gateway) {
+    OpenApiImport(CatalogStore store, ApiAccess access, ChangeFeed changes, GatewayConfig gateway, Vertx vertx) {
+        this.http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout((int) FETCH_TIMEOUT.toMillis())
+                .setMaxRedirects(0));
         this.store = store;
         this.access = access;
         this.changes = changes;
@@ -114,6 +133,7 @@ public class OpenApiImport {
         OpenAPI openApi = parse(document);
         List<EndpointEntity> endpoints = endpoints(apiId, openApi);
         List<EndpointView> views = QuarkusTransaction.requiringNew().call(() -> {
+            store.lockApi(apiId); // two imports at once: the second waits, then replaces the first's endpoints
             ApiEntity api = access.managed(apiId, actor, "import its OpenAPI document");
             store.deleteEndpointsOf(api.id);
             endpoints.forEach(store::persist);
@@ -138,7 +158,9 @@ public class OpenApiImport {
 
     /** The imported endpoints of an API, for a page that shows a listed (public) API. */
     public List<EndpointView> publicEndpoints(UUID apiId) {
-        return QuarkusTransaction.requiringNew().call(() -> store.endpointsOf(apiId).stream().map(this::view).toList());
+        return QuarkusTransaction.requiringNew().call(() -> store.api(apiId)
+                .filter(api -> "public".equals(api.visibility) && "active".equals(api.status))
+                .map(api -> store.endpointsOf(apiId).stream().map(this::view).toList()).orElse(List.of()));
     }
 
     /** Every API's endpoints as "METHOD /path/{template}", in import order. */
@@ -214,6 +236,12 @@ public class OpenApiImport {
         // 3.1 schemas keep their JSON Schema keywords (type lists, …) only through the 3.1 writer
         ObjectMapper writer = openApi.getOpenapi().startsWith("3.1") ? Json31.mapper() : Json.mapper();
         Map<String, PathItem> paths = openApi.getPaths() == null ? Map.of() : openApi.getPaths();
+        int operations = paths.values().stream().mapToInt(item -> item.readOperationsMap().size()).sum();
+        if (operations > MAX_ENDPOINTS) {
+            throw ProblemException.invalid("paths", "has " + operations + " operations; at most " + MAX_ENDPOINTS
+                    + " are imported");
+        }
+        int[] budget = {MAX_TOTAL_JSON};
         for (Map.Entry<String, PathItem> path : paths.entrySet()) {
             PathItem item = path.getValue();
             if (!path.getKey().startsWith("/") || path.getKey().length() > 1000) {
@@ -245,23 +273,18 @@ public class OpenApiImport {
                 String at = endpoint.method + " " + endpoint.path;
                 endpoint.parameters = parameters.isEmpty()
                         ? null
-                        : json(writer, new ArrayList<>(parameters.values()),
-                                at, problems);
+                        : json(writer, new ArrayList<>(parameters.values()), at, problems, budget);
                 endpoint.requestBody = operation.getRequestBody() == null
                         ? null
-                        : json(writer, operation.getRequestBody(), at, problems);
+                        : json(writer, operation.getRequestBody(), at, problems, budget);
                 endpoint.responses = operation.getResponses() == null
                         ? null
-                        : json(writer, operation.getResponses(), at, problems);
+                        : json(writer, operation.getResponses(), at, problems, budget);
                 endpoints.add(endpoint);
             }
         }
         if (endpoints.isEmpty() && problems.isEmpty()) {
             problems.add(new FieldError("paths", "the document has no operations"));
-        }
-        if (endpoints.size() > MAX_ENDPOINTS) {
-            problems.add(new FieldError("paths", "has " + endpoints.size() + " operations; at most " + MAX_ENDPOINTS
-                    + " are imported"));
         }
         if (!problems.isEmpty()) {
             throw ProblemException.invalid(problems.stream().limit(MAX_MESSAGES).toList());
@@ -269,18 +292,56 @@ public class OpenApiImport {
         return endpoints;
     }
 
-    private static String json(ObjectMapper writer, Object openApiObject, String at, List<FieldError> problems) {
+    /**
+     * The object as JSON, or null with a problem added: written into a bounded buffer, so that a document whose
+     * resolved references multiply (each level referring twice to the next) stops at the limit instead of filling the
+     * memory; every endpoint's JSON together stays within {@value #MAX_TOTAL_JSON} characters ({@code budget}).
+     */
+    private static String json(ObjectMapper writer, Object openApiObject, String at, List<FieldError> problems,
+            int[] budget) {
+        BoundedWriter out = new BoundedWriter(Math.min(MAX_JSON, budget[0]));
         try {
-            String text = writer.writeValueAsString(openApiObject);
-            if (text.length() > MAX_JSON) {
-                problems.add(new FieldError("paths", at + ": its schemas take more than " + MAX_JSON
-                        + " characters once references are resolved"));
-                return null;
-            }
-            return text;
-        } catch (JsonProcessingException e) {
-            problems.add(new FieldError("paths", at + ": cannot be written as JSON (" + e.getOriginalMessage() + ")"));
+            writer.writeValue(out, openApiObject);
+        } catch (IOException e) {
+            problems.add(new FieldError("paths", out.exceeded
+                    ? at + ": its schemas take more than " + out.limit + " characters once references are resolved"
+                            + (out.limit < MAX_JSON
+                                    ? " (the document's endpoints together may take "
+                                            + MAX_TOTAL_JSON + ")"
+                                    : "")
+                    : at + ": cannot be written as JSON (" + e.getMessage() + ")"));
             return null;
+        }
+        budget[0] -= out.text.length();
+        return out.text.toString();
+    }
+
+    /** A writer into memory that fails once more than {@code limit} characters are written. */
+    private static final class BoundedWriter extends Writer {
+
+        private final StringBuilder text = new StringBuilder();
+        private final int limit;
+        private boolean exceeded;
+
+        BoundedWriter(int limit) {
+            this.limit = limit;
+        }
+
+        @Override
+        public void write(char[] chars, int offset, int length) throws IOException {
+            if (text.length() + length > limit) {
+                exceeded = true;
+                throw new IOException("more than " + limit + " characters");
+            }
+            text.append(chars, offset, length);
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
         }
     }
 
@@ -308,7 +369,11 @@ public class OpenApiImport {
 
     // --- fetching ---------------------------------------------------------------------------------------------------
 
-    /** The document at the URL: http(s), a public address (unless private upstreams are allowed), no redirects. */
+    /**
+     * The document at the URL: http(s), a public address (unless private upstreams are allowed) that the connection
+     * is pinned to (no second DNS lookup), no redirects, one 10 s deadline for connecting and reading, at most
+     * {@value #MAX_DOCUMENT_BYTES} bytes.
+     */
     private String fetch(String url) {
         URI uri;
         try {
@@ -316,45 +381,77 @@ public class OpenApiImport {
         } catch (URISyntaxException e) {
             throw ProblemException.invalid("url", "is not a valid URL");
         }
-        if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null
-                || url.length() > 2000) {
+        boolean https = "https".equals(uri.getScheme());
+        if (!(https || "http".equals(uri.getScheme())) || uri.getHost() == null || url.length() > 2000) {
             throw ProblemException.invalid("url", "must be an http or https URL of at most 2000 characters");
         }
+        int port = uri.getPort() > 0 ? uri.getPort() : https ? 443 : 80;
+        RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setHost(uri.getHost()).setPort(port)
+                .setSsl(https).setURI(uri.getRawPath() == null || uri.getRawPath().isEmpty()
+                        ? "/"
+                        : uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()))
+                .setFollowRedirects(false).putHeader("Accept", "application/json, application/yaml, text/yaml, */*");
         if (!allowPrivate) {
+            InetAddress address;
             try {
-                for (InetAddress address : InetAddress.getAllByName(uri.getHost())) {
-                    if (NetworkAddresses.isInternal(address)) {
+                InetAddress[] addresses = InetAddress.getAllByName(uri.getHost());
+                for (InetAddress candidate : addresses) {
+                    if (NetworkAddresses.isInternal(candidate)) {
                         throw ProblemException.invalid("url", "points at an internal address ("
-                                + address.getHostAddress() + "); documents are fetched from public addresses only");
+                                + candidate.getHostAddress() + "); documents are fetched from public addresses only");
                     }
                 }
+                address = addresses[0];
             } catch (UnknownHostException e) {
                 throw ProblemException.invalid("url", "names an unknown host (" + uri.getHost() + ")");
             }
+            options.setServer(SocketAddress.inetSocketAddress(port, address.getHostAddress()));
         }
-        HttpResponse<InputStream> response;
+        CompletableFuture<Buffer> body = new CompletableFuture<>();
+        AtomicReference<HttpClientRequest> sent = new AtomicReference<>();
+        http.request(options).compose(request -> {
+            sent.set(request);
+            return request.send();
+        }).onComplete(answer -> {
+            if (answer.failed()) {
+                body.completeExceptionally(answer.cause());
+                return;
+            }
+            HttpClientResponse response = answer.result();
+            if (response.statusCode() != 200) {
+                body.completeExceptionally(ProblemException.invalid("url", "answered HTTP " + response.statusCode()
+                        + (response.statusCode() / 100 == 3 ? " (a redirect: give the URL it points to)" : "")));
+                response.request().reset();
+                return;
+            }
+            Buffer received = Buffer.buffer();
+            response.handler(chunk -> {
+                received.appendBuffer(chunk);
+                if (received.length() > MAX_DOCUMENT_BYTES && body.completeExceptionally(ProblemException
+                        .invalid("url", "gave a document larger than " + MAX_DOCUMENT_BYTES + " bytes"))) {
+                    response.request().reset();
+                }
+            });
+            response.exceptionHandler(body::completeExceptionally);
+            response.endHandler(ignored -> body.complete(received));
+        });
         try {
-            response = http.send(HttpRequest.newBuilder(uri).timeout(FETCH_TIMEOUT)
-                    .header("Accept", "application/json, application/yaml, text/yaml, */*").GET().build(),
-                    HttpResponse.BodyHandlers.ofInputStream());
-        } catch (IOException e) {
-            throw ProblemException.invalid("url", "could not be fetched: " + e.getMessage());
+            return body.get(FETCH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).toString(StandardCharsets.UTF_8);
+        } catch (TimeoutException e) {
+            HttpClientRequest request = sent.get();
+            if (request != null) {
+                request.reset();
+            }
+            throw ProblemException.invalid("url", "did not send its document within " + FETCH_TIMEOUT.toSeconds()
+                    + " s");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw ProblemException.invalid("url", "could not be fetched: interrupted");
-        }
-        try (InputStream body = response.body()) {
-            if (response.statusCode() != 200) {
-                throw ProblemException.invalid("url", "answered HTTP " + response.statusCode()
-                        + (response.statusCode() / 100 == 3 ? " (a redirect: give the URL it points to)" : ""));
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof ProblemException problem) {
+                throw problem;
             }
-            byte[] bytes = body.readNBytes(MAX_DOCUMENT_BYTES + 1);
-            if (bytes.length > MAX_DOCUMENT_BYTES) {
-                throw ProblemException.invalid("url", "gave a document larger than " + MAX_DOCUMENT_BYTES + " bytes");
-            }
-            return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw ProblemException.invalid("url", "could not be read: " + e.getMessage());
+            throw ProblemException.invalid("url", "could not be fetched: " + e.getCause().getMessage());
         }
     }
 }

@@ -35,6 +35,7 @@ import dev.tollgate.metering.Analytics.ApiFigures;
 import dev.tollgate.platform.ChangeFeed;
 import dev.tollgate.platform.ProblemException;
 import dev.tollgate.platform.ProblemException.FieldError;
+import dev.tollgate.platform.Transactions;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /**
@@ -114,11 +115,12 @@ public class Marketplace {
             throw ProblemException.conflict("The API is paused; resume it first (POST /api/v1/apis/" + api.id()
                     + "/resume).");
         }
-        if (category == null
-                && (api.category() == null || !CATEGORY.matcher(normalCategory(api.category())).matches())) {
-            throw ProblemException.invalid("category", "is required: the API has no category of its own");
+        if (category == null && (api.category() == null || !CATEGORY.matcher(normalCategory(api.category())).matches()
+                || Listing.AI_CATEGORY.equals(normalCategory(api.category())))) {
+            throw ProblemException.invalid("category", "is required: the API has no category of its own that a "
+                    + "listing may use (1 to 64 letters, digits and '-'; not ai-models)");
         }
-        boolean created = QuarkusTransaction.requiringNew().call(() -> {
+        boolean created = Transactions.uniquely(() -> {
             Instant now = clock.instant();
             ListingEntity listing = store.listing(api.id()).orElse(null);
             boolean fresh = listing == null;
@@ -141,7 +143,7 @@ public class Marketplace {
             }
             changes.changed(TOPIC);
             return fresh;
-        });
+        }, "The API was just listed by another request; send the listing again to change it.");
         LOG.infof("API %s (%s) %s the marketplace by %s", api.id(), api.slug(), created ? "listed on" : "updated on",
                 actor.userId());
         Listing listing = shelf.listing(api.id())
@@ -166,7 +168,7 @@ public class Marketplace {
     /** Features a shown listing (by id or slug) or stops featuring it. */
     public ListingView setFeatured(String listing, boolean featured) {
         Listing shown = find(listing);
-        QuarkusTransaction.requiringNew().run(() -> {
+        Transactions.uniquely(() -> {
             var row = store.featured(shown.apiId());
             if (featured && row.isEmpty()) {
                 FeaturedEntity entity = new FeaturedEntity();
@@ -177,7 +179,8 @@ public class Marketplace {
                 store.remove(row.get());
             }
             changes.changed(TOPIC);
-        });
+            return row;
+        }, "The listing was just featured by another request.");
         return view(shelf.listing(shown.apiId()).orElse(shown), null, null);
     }
 
@@ -196,7 +199,7 @@ public class Marketplace {
         if (b.maxPrice() != null && b.maxPrice().signum() < 0) {
             errors.add(new FieldError("max_price", "must be at least 0"));
         }
-        page(errors, b.skip(), b.limit());
+        checkPage(errors, b.skip(), b.limit());
         if (b.q() != null && b.q().length() > 200) {
             errors.add(new FieldError("q", "must be at most 200 characters"));
         }
@@ -217,19 +220,31 @@ public class Marketplace {
             return new Page(page(matching, order(sort, false), b.skip(), b.limit()).stream()
                     .map(c -> view(c.listing(), null, null)).toList(), matching.size());
         }
-        try (ListingIndex.Search search = shelf.index().search(words)) {
-            List<Candidate> matching = new ArrayList<>();
-            for (ListingIndex.Hit hit : search.hits()) {
-                Listing listing = snapshot.byApi().get(hit.apiId());
-                if (listing != null && filter.matches(listing)) {
-                    matching.add(new Candidate(listing, hit, calls(figures, listing)));
-                }
-            }
+        ListingIndex.Search search = shelf.index().search(SearchQuery.everyWord(words));
+        List<Candidate> matching = matching(search, snapshot, filter, figures);
+        if (matching.isEmpty() && words.size() > 1) { // no listing these filters keep has every word: any word
+            search.close();
+            search = shelf.index().search(SearchQuery.anyWord(words));
+            matching = matching(search, snapshot, filter, figures);
+        }
+        try (ListingIndex.Search open = search) {
             List<Candidate> page = page(matching, order(sort, true), b.skip(), b.limit());
-            Map<UUID, Map<String, String>> highlights = search.highlights(page.stream().map(Candidate::hit).toList());
+            Map<UUID, Map<String, String>> highlights = open.highlights(page.stream().map(Candidate::hit).toList());
             return new Page(page.stream().map(c -> view(c.listing(), (double) c.hit().score(),
                     highlights.getOrDefault(c.listing().apiId(), Map.of()))).toList(), matching.size());
         }
+    }
+
+    private static List<Candidate> matching(ListingIndex.Search search, Shelf.Snapshot snapshot, Filter filter,
+            Map<UUID, ApiFigures> figures) {
+        List<Candidate> matching = new ArrayList<>();
+        for (ListingIndex.Hit hit : search.hits()) {
+            Listing listing = snapshot.byApi().get(hit.apiId());
+            if (listing != null && filter.matches(listing)) {
+                matching.add(new Candidate(listing, hit, calls(figures, listing)));
+            }
+        }
+        return matching;
     }
 
     /**
@@ -385,7 +400,8 @@ public class Marketplace {
                 model ? Examples.model(origin, l.model()) : Examples.api(gatewayUrl));
     }
 
-    static void page(List<FieldError> errors, int skip, int limit) {
+    /** Adds what is wrong with {@code skip} and {@code limit} (at least 0; 1 to {@value #MAX_LIMIT}). */
+    static void checkPage(List<FieldError> errors, int skip, int limit) {
         if (skip < 0) {
             errors.add(new FieldError("skip", "must be at least 0"));
         }
@@ -413,6 +429,8 @@ public class Marketplace {
                 errors.add(new FieldError("tags", "must be at most 20 tags"));
             } else if (!request.tags().stream().allMatch(t -> t != null && TAG.matcher(t.trim()).matches())) {
                 errors.add(new FieldError("tags", "each tag must be 1 to 32 letters, digits, spaces or ._+-"));
+            } else if (String.join(",", request.tags()).length() > 600) {
+                errors.add(new FieldError("tags", "must take at most 600 characters together"));
             }
         }
         if (request.about() != null && request.about().length() > 20_000) {

@@ -2,6 +2,7 @@ package dev.tollgate.marketplace;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -16,6 +17,8 @@ import dev.tollgate.catalog.ApiCatalog;
 import dev.tollgate.marketplace.internal.Listing;
 import dev.tollgate.marketplace.internal.Shelf;
 import dev.tollgate.metering.UsageQueries;
+import dev.tollgate.platform.ProblemException;
+import dev.tollgate.platform.ProblemException.FieldError;
 
 /**
  * Listings a user may want next: from the providers of the APIs they use or saved, then popular ones in those
@@ -50,8 +53,10 @@ public class Recommendations {
 
     /** For a signed-in user ({@code userId}) or anyone (null). */
     public List<Recommendation> recommend(UUID userId, int limit) {
-        if (limit < 1 || limit > Marketplace.MAX_LIMIT) {
-            throw dev.tollgate.platform.ProblemException.invalid("limit", "must be 1 to " + Marketplace.MAX_LIMIT);
+        List<FieldError> errors = new ArrayList<>();
+        Marketplace.checkPage(errors, 0, limit);
+        if (!errors.isEmpty()) {
+            throw ProblemException.invalid(errors);
         }
         Shelf.Snapshot snapshot = shelf.current();
         Set<UUID> excluded = new HashSet<>();

@@ -22,6 +22,7 @@ import dev.tollgate.metering.Analytics;
 import dev.tollgate.platform.ChangeFeed;
 import dev.tollgate.platform.ProblemException;
 import dev.tollgate.platform.ProblemException.FieldError;
+import dev.tollgate.platform.Transactions;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /**
@@ -92,7 +93,7 @@ public class Reviews {
             throw ProblemException.forbidden("Only consumers who have called " + listing.title()
                     + " successfully may review it; make a call first.");
         }
-        Written written = QuarkusTransaction.requiringNew().call(() -> {
+        return Transactions.uniquely(() -> {
             ReviewEntity review = store.review(apiId, consumerId).orElse(null);
             boolean created = review == null;
             if (created) {
@@ -110,8 +111,7 @@ public class Reviews {
             }
             changes.changed(Marketplace.TOPIC);
             return new Written(view(review, names(List.of(review)), false), created);
-        });
-        return written;
+        }, "Your review was just written by another request; send it again to change it.");
     }
 
     /** The shown reviews of a listed API (admins also see hidden ones), newest or best rated first. */
@@ -123,7 +123,7 @@ public class Reviews {
         if (sort != null && !sort.equals("newest") && !sort.equals("rating")) {
             errors.add(new FieldError("sort", "must be newest or rating"));
         }
-        Marketplace.page(errors, skip, limit);
+        Marketplace.checkPage(errors, skip, limit);
         if (!errors.isEmpty()) {
             throw ProblemException.invalid(errors);
         }

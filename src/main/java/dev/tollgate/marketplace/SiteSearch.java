@@ -61,9 +61,7 @@ public class SiteSearch {
         if (type != null && !TYPES.contains(type)) {
             errors.add(new FieldError("type", "must be one of listing, api, key, subscription"));
         }
-        if (limit < 1 || limit > Marketplace.MAX_LIMIT) {
-            errors.add(new FieldError("limit", "must be 1 to " + Marketplace.MAX_LIMIT));
-        }
+        Marketplace.checkPage(errors, 0, limit);
         if (!errors.isEmpty()) {
             throw ProblemException.invalid(errors);
         }

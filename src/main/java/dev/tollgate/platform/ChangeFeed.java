@@ -55,7 +55,17 @@ public class ChangeFeed {
     private final Session session;
     private final Event<Changed> changes;
     private final long intervalMillis;
-    private final Map<String, List<Loader>> loaders = new ConcurrentHashMap<>();
+    /** One loader of a topic and the version it last published; each loader is reloaded and fails on its own. */
+    private static final class Subscription {
+        final Loader loader;
+        volatile Long loaded;
+
+        Subscription(Loader loader) {
+            this.loader = loader;
+        }
+    }
+
+    private final Map<String, List<Subscription>> loaders = new ConcurrentHashMap<>();
     private final Map<String, Long> loadedVersions = new ConcurrentHashMap<>();
     /** Topics whose last reload failed: their failure is logged once, and their recovery. */
     private final Set<String> failing = ConcurrentHashMap.newKeySet();
@@ -73,9 +83,9 @@ public class ChangeFeed {
         worker.scheduleWithFixedDelay(this::poll, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
     }
 
-    /** Registers a loader of a topic and runs the topic's loaders once, now. */
+    /** Registers a loader of a topic and runs it once, now. */
     public void subscribe(String topic, Loader loader) {
-        loaders.computeIfAbsent(topic, k -> new CopyOnWriteArrayList<>()).add(loader);
+        loaders.computeIfAbsent(topic, k -> new CopyOnWriteArrayList<>()).add(new Subscription(loader));
         await(topic);
     }
 
@@ -106,19 +116,41 @@ public class ChangeFeed {
         }
     }
 
-    /** Runs the topic's loaders and records the version they loaded once every one has returned. */
+    /**
+     * Runs each of the topic's loaders that is behind the topic's version, each in its own transaction, and records
+     * what each loaded once it has returned. A loader that throws leaves the others' snapshots published and is
+     * retried on the next poll; the first failure is rethrown after the others ran.
+     */
     private void reload(String topic) {
-        List<Loader> topicLoaders = loaders.get(topic);
-        if (topicLoaders == null) {
+        List<Subscription> subscriptions = loaders.get(topic);
+        if (subscriptions == null) {
             return;
         }
-        long loaded = QuarkusTransaction.requiringNew().call(() -> {
-            long version = version(topic);
-            for (Loader loader : topicLoaders) {
-                loader.load(() -> version);
+        long current = QuarkusTransaction.requiringNew().call(() -> version(topic));
+        RuntimeException failure = null;
+        for (Subscription subscription : subscriptions) {
+            Long loaded = subscription.loaded;
+            if (loaded != null && loaded >= current) {
+                continue;
             }
-            return version;
-        });
+            try {
+                subscription.loaded = QuarkusTransaction.requiringNew().call(() -> {
+                    long version = version(topic);
+                    subscription.loader.load(() -> version);
+                    return version;
+                });
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        long loaded = subscriptions.stream().mapToLong(sub -> sub.loaded).min().orElse(current);
         loadedVersions.put(topic, loaded);
         if (failing.remove(topic)) {
             LOG.infof("Reloaded the %s snapshot (version %d) after earlier failures", topic, loaded);

@@ -129,6 +129,20 @@ abstract class OpenApiImportScenarios extends WithUpstream {
                 "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths: {}\n", "no operations",
                 "openapi: 3.0.3\npaths:\n  /a:\n    get:\n      responses:\n        '200': {description: ok}\n",
                 "info");
+        // each level refers twice to the next: 2^30 objects once resolved; refused at the size limit, not expanded
+        StringBuilder doubling = new StringBuilder("openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /a:\n"
+                + "    post:\n      requestBody: {content: {application/json: {schema: {$ref: '#/components/schemas/L0'}}}}\n"
+                + "      responses: {'200': {description: ok}}\ncomponents:\n  schemas:\n");
+        for (int level = 0; level < 30; level++) {
+            doubling.append("    L").append(level)
+                    .append(": {type: object, properties: {a: {$ref: '#/components/schemas/L")
+                    .append(level + 1).append("'}, b: {$ref: '#/components/schemas/L").append(level + 1)
+                    .append("'}}}\n");
+        }
+        doubling.append("    L30: {type: string}\n");
+        api.provider().as().contentType("application/yaml").body(doubling.toString().getBytes(StandardCharsets.UTF_8))
+                .post("/api/v1/apis/" + api.id() + "/openapi").then().statusCode(422)
+                .body("detail", containsString("once references are resolved"));
         broken.forEach((document, why) -> api.provider().as().contentType("application/yaml")
                 .body(document.getBytes(StandardCharsets.UTF_8))
                 .post("/api/v1/apis/" + api.id() + "/openapi").then().statusCode(422)

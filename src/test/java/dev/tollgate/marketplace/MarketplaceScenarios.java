@@ -101,7 +101,8 @@ abstract class MarketplaceScenarios extends WithUpstream {
         for (Map<String, Object> bad : List.of(Map.<String, Object>of("category", "Bad Category!"),
                 Map.<String, Object>of("category", "ai-models"), Map.<String, Object>of("title", ""),
                 Map.<String, Object>of("tags", List.of("ok", "not/ok")),
-                Map.<String, Object>of("logo_url", "javascript:alert(1)"))) {
+                Map.<String, Object>of("logo_url", "javascript:alert(1)"),
+                Map.<String, Object>of("tags", java.util.Collections.nCopies(20, "t".repeat(32))))) {
             Map<String, Object> body = new HashMap<>(Map.of("api_id", api.id(), "category", category));
             body.putAll(bad);
             String field = bad.keySet().iterator().next();
@@ -127,6 +128,17 @@ abstract class MarketplaceScenarios extends WithUpstream {
                 .body("errors.field", hasItem("pricing"));
         given().queryParam("max_price", -1).get(LISTINGS).then().statusCode(422)
                 .body("errors.field", hasItem("max_price"));
+        given().queryParam("max_price", "cheap").get(LISTINGS).then().statusCode(422)
+                .body("errors.field", hasItem("max_price"));
+        given().queryParam("limit", "ten").get(LISTINGS).then().statusCode(422).body("errors.field", hasItem("limit"));
+        given().queryParam("api_id", "not-an-id").get("/api/v1/marketplace/reviews").then().statusCode(422)
+                .body("errors.field", hasItem("api_id"));
+        given().queryParam("limit", "many").get("/api/v1/recommendations").then().statusCode(422);
+
+        PublishedApi claimsAi = Gateway.publish(Api.register("provider"), upstream.baseUrl(),
+                Map.of("category", "AI Models"));
+        claimsAi.provider().as().body(Map.of("api_id", claimsAi.id())).post("/api/v1/marketplace/publish").then()
+                .statusCode(422).body("detail", containsString("ai-models"));
         given().contentType("application/json").body(Map.of("api_id", api.id(), "category", category))
                 .post("/api/v1/marketplace/publish").then().statusCode(401);
     }
@@ -271,6 +283,8 @@ abstract class MarketplaceScenarios extends WithUpstream {
                 .body("detail", containsString("called"));
         first.consumer().as().body(Map.of("api_id", api.id(), "rating", 6)).post("/api/v1/marketplace/reviews").then()
                 .statusCode(422).body("errors.field", hasItem("rating"));
+        first.consumer().as().body(Map.of("api_id", api.id(), "rating", 4.5)).post("/api/v1/marketplace/reviews")
+                .then().statusCode(422).body("errors.field", hasItem("rating"));
         api.provider().as().body(Map.of("api_id", api.id(), "rating", 5)).post("/api/v1/marketplace/reviews").then()
                 .statusCode(403);
 

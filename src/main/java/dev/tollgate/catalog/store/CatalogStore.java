@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
 
 import org.hibernate.Session;
 
@@ -31,6 +32,11 @@ public class CatalogStore {
 
     public Optional<ApiEntity> api(UUID id) {
         return Optional.ofNullable(session.find(ApiEntity.class, id));
+    }
+
+    /** Locks the API's row until the transaction ends (nothing when it does not exist). */
+    public void lockApi(UUID id) {
+        session.find(ApiEntity.class, id, LockModeType.PESSIMISTIC_WRITE);
     }
 
     public Optional<ApiEntity> apiBySlug(String slug) {

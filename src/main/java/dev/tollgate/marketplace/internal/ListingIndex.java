@@ -111,19 +111,6 @@ public final class ListingIndex implements AutoCloseable {
         return doc;
     }
 
-    /**
-     * The listings that match {@code words}, best first: every word if any listing has them all, else any word. The
-     * search holds a searcher until closed, so that its hits can be highlighted.
-     */
-    public Search search(List<String> words) {
-        Search every = search(SearchQuery.everyWord(words));
-        if (!every.hits().isEmpty() || words.size() < 2) {
-            return every;
-        }
-        every.close();
-        return search(SearchQuery.anyWord(words));
-    }
-
     /** The listings that match the query, best first; close the search when done with its hits. */
     public Search search(Query query) {
         try {
@@ -257,7 +244,7 @@ public final class ListingIndex implements AutoCloseable {
             }
             UnifiedHighlighter highlighter = UnifiedHighlighter.builder(searcher, SearchQuery.ANALYZER)
                     .withFormatter(new DefaultPassageFormatter("<mark>", "</mark>", "… ", true))
-                    .withMaxNoHighlightPassages(0).withFieldMatcher(field -> true).build();
+                    .withMaxNoHighlightPassages(0).build();
             ScoreDoc[] docs = some.stream().map(h -> new ScoreDoc(h.doc(), h.score())).toArray(ScoreDoc[]::new);
             TopDocs top = new TopDocs(new TotalHits(docs.length, TotalHits.Relation.EQUAL_TO), docs);
             try {

@@ -90,6 +90,9 @@ class MarketplaceDeployer {
             String category = row.category != null
                     ? row.category
                     : api.category() != null ? Marketplace.normalCategory(api.category()) : "other";
+            if (Listing.AI_CATEGORY.equals(category)) {
+                category = "other"; // the API's own category was later set to the one kept for the AI models
+            }
             listings.add(new Listing(api.id(), Listing.API, api.slug(), row.title != null ? row.title : api.name(),
                     row.description != null ? row.description : api.description(), category, tags, row.about,
                     row.logoUrl, api.ownerId(), usernames.get(api.ownerId()), api.version(), row.publishedAt,

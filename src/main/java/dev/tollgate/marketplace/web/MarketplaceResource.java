@@ -10,7 +10,6 @@ import jakarta.annotation.security.PermitAll;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -23,6 +22,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
@@ -38,6 +38,7 @@ import dev.tollgate.marketplace.ListingDetail;
 import dev.tollgate.marketplace.Marketplace;
 import dev.tollgate.marketplace.Reviews;
 import dev.tollgate.marketplace.SavedApis;
+import dev.tollgate.platform.ProblemException;
 import io.quarkus.security.Authenticated;
 
 @Path("/api/v1/marketplace")
@@ -62,7 +63,10 @@ public class MarketplaceResource {
             String about, String logoUrl) {
     }
 
-    public record ReviewRequest(UUID apiId, Integer rating, String comment) {
+    /** {@code rating} is read as a number and checked to be whole (4.5 is refused, not truncated to 4). */
+    public record ReviewRequest(UUID apiId,
+            @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "5") BigDecimal rating,
+            String comment) {
     }
 
     public record ReplyRequest(String reply) {
@@ -87,14 +91,18 @@ public class MarketplaceResource {
             + "match with q, else featured then popular), popular, rating, newest, price. total counts every match.")
     public Marketplace.Page listings(@QueryParam("q") String q, @QueryParam("category") String category,
             @Parameter(description = "Comma-separated or repeated") @QueryParam("tags") List<String> tags,
-            @QueryParam("pricing") String pricing, @QueryParam("max_price") BigDecimal maxPrice,
-            @QueryParam("sort") String sort, @QueryParam("skip") @DefaultValue("0") int skip,
-            @QueryParam("limit") @DefaultValue("20") int limit) {
+            @QueryParam("pricing") String pricing,
+            @Parameter(schema = @Schema(type = SchemaType.NUMBER)) @QueryParam("max_price") String maxPrice,
+            @QueryParam("sort") String sort,
+            @Parameter(schema = @Schema(type = SchemaType.INTEGER, defaultValue = "0")) @QueryParam("skip") String skip,
+            @Parameter(schema = @Schema(type = SchemaType.INTEGER, defaultValue = "20")) @QueryParam("limit") String limit) {
         List<String> wanted = new ArrayList<>();
         if (tags != null) {
             tags.forEach(t -> Arrays.stream(t.split(",")).filter(s -> !s.isBlank()).forEach(wanted::add));
         }
-        return marketplace.browse(new Marketplace.Browse(q, category, wanted, pricing, maxPrice, sort, skip, limit));
+        return marketplace.browse(new Marketplace.Browse(q, category, wanted, pricing,
+                QueryValues.decimal("max_price", maxPrice), sort, QueryValues.integer("skip", skip, 0),
+                QueryValues.integer("limit", limit, 20)));
     }
 
     @GET
@@ -167,7 +175,12 @@ public class MarketplaceResource {
             + "least one successful call to it (403 before); one review per consumer and API, posting again changes "
             + "it. rating 1 to 5; comment up to 4000 characters.")
     public Response review(@NotNull(message = "a JSON body is required") ReviewRequest body) {
-        Reviews.Written written = reviews.write(currentUser.id(), body.apiId(), body.rating(), body.comment());
+        Integer rating = body.rating() == null || body.rating().stripTrailingZeros().scale() > 0
+                || body.rating().abs().compareTo(BigDecimal.TEN) > 0 ? null : body.rating().intValue();
+        if (body.rating() != null && rating == null) {
+            throw ProblemException.invalid("rating", "must be a whole number from 1 to 5");
+        }
+        Reviews.Written written = reviews.write(currentUser.id(), body.apiId(), rating, body.comment());
         return Response.status(written.created() ? 201 : 200).entity(written.review()).build();
     }
 
@@ -180,10 +193,14 @@ public class MarketplaceResource {
     @APIResponse(responseCode = "422", ref = "UnprocessableContent")
     @Operation(operationId = "listReviews", summary = "Reviews of a listed API or AI model", description = "No login "
             + "needed. sort: newest (default) or rating. Hidden reviews are left out (admins see them, marked).")
-    public Reviews.Page reviews(@QueryParam("api_id") UUID apiId, @QueryParam("sort") String sort,
-            @QueryParam("skip") @DefaultValue("0") int skip, @QueryParam("limit") @DefaultValue("20") int limit) {
+    public Reviews.Page reviews(
+            @Parameter(schema = @Schema(type = SchemaType.STRING, format = "uuid")) @QueryParam("api_id") String apiId,
+            @QueryParam("sort") String sort,
+            @Parameter(schema = @Schema(type = SchemaType.INTEGER, defaultValue = "0")) @QueryParam("skip") String skip,
+            @Parameter(schema = @Schema(type = SchemaType.INTEGER, defaultValue = "20")) @QueryParam("limit") String limit) {
         boolean admin = currentUser.signedIn() && currentUser.has(Role.ADMIN);
-        return reviews.list(apiId, sort, skip, limit, admin);
+        return reviews.list(QueryValues.uuid("api_id", apiId), sort, QueryValues.integer("skip", skip, 0),
+                QueryValues.integer("limit", limit, 20), admin);
     }
 
     @POST

@@ -3,7 +3,6 @@ package dev.tollgate.marketplace.web;
 import java.util.List;
 
 import jakarta.annotation.security.PermitAll;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -11,6 +10,9 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirements;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -46,8 +48,9 @@ public class SearchResource {
             + "api, key and subscription need a login). The same word matching as the marketplace's search; items "
             + "best first, each with its score.")
     public SiteSearch.Results search(@QueryParam("q") String q, @QueryParam("type") String type,
-            @QueryParam("limit") @DefaultValue("20") int limit) {
-        return search.search(currentUser.signedIn() ? currentUser.id() : null, q, type, limit);
+            @Parameter(schema = @Schema(type = SchemaType.INTEGER, defaultValue = "20")) @QueryParam("limit") String limit) {
+        return search.search(currentUser.signedIn() ? currentUser.id() : null, q, type,
+                QueryValues.integer("limit", limit, 20));
     }
 
     @GET
@@ -60,7 +63,9 @@ public class SearchResource {
             + "providers of what the caller subscribes to, saved or called in 30 days, then popular ones in those "
             + "categories, then featured and popular ones, never what they subscribe to, saved or offer; each with "
             + "its reason. Anonymous: featured, then popular.")
-    public List<Recommendations.Recommendation> recommend(@QueryParam("limit") @DefaultValue("10") int limit) {
-        return recommendations.recommend(currentUser.signedIn() ? currentUser.id() : null, limit);
+    public List<Recommendations.Recommendation> recommend(
+            @Parameter(schema = @Schema(type = SchemaType.INTEGER, defaultValue = "10")) @QueryParam("limit") String limit) {
+        return recommendations.recommend(currentUser.signedIn() ? currentUser.id() : null,
+                QueryValues.integer("limit", limit, 10));
     }
 }
