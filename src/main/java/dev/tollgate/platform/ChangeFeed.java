@@ -150,7 +150,9 @@ public class ChangeFeed {
         if (failure != null) {
             throw failure;
         }
-        long loaded = subscriptions.stream().mapToLong(sub -> sub.loaded).min().orElse(current);
+        // a loader subscribed while this ran has loaded nothing yet: the topic counts as behind until it has
+        long loaded = subscriptions.stream().mapToLong(sub -> sub.loaded == null ? -1 : sub.loaded).min()
+                .orElse(current);
         loadedVersions.put(topic, loaded);
         if (failing.remove(topic)) {
             LOG.infof("Reloaded the %s snapshot (version %d) after earlier failures", topic, loaded);
