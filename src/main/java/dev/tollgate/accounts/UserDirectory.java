@@ -49,6 +49,11 @@ public class UserDirectory {
                 store.countUsers(emailContains, roleId)));
     }
 
+    /** Every user's id. */
+    public List<UUID> userIds() {
+        return QuarkusTransaction.requiringNew().call(store::userIds);
+    }
+
     /** The username of each of these users that exists. */
     public Map<UUID, String> usernames(Collection<UUID> ids) {
         if (ids.isEmpty()) {

@@ -15,6 +15,7 @@ import dev.tollgate.catalog.store.ApiEntity;
 import dev.tollgate.catalog.store.CatalogStore;
 import dev.tollgate.catalog.store.PlanEntity;
 import dev.tollgate.catalog.store.SubscriptionEntity;
+import dev.tollgate.notifications.Notifications;
 import dev.tollgate.platform.ChangeFeed;
 import dev.tollgate.platform.ProblemException;
 import dev.tollgate.platform.Transactions;
@@ -35,8 +36,11 @@ public class Subscriptions {
     private final ChangeFeed changes;
     private final ApiAccess access;
     private final SubscriptionBilling billing;
+    private final Notifications notifications;
 
-    Subscriptions(CatalogStore store, ChangeFeed changes, ApiAccess access, SubscriptionBilling billing) {
+    Subscriptions(CatalogStore store, ChangeFeed changes, ApiAccess access, SubscriptionBilling billing,
+            Notifications notifications) {
+        this.notifications = notifications;
         this.store = store;
         this.changes = changes;
         this.access = access;
@@ -67,6 +71,14 @@ public class Subscriptions {
             startPeriod(subscription, api, plan, now);
             changes.changed(ApiCatalog.TOPIC);
             LOG.infof("User %s subscribed to API %s on plan %s", consumerId, api.id, plan.id);
+            if (!api.ownerId.equals(consumerId)) {
+                notifications.notify(new Notifications.Notice(api.ownerId, "new_subscriber",
+                        "New subscriber to " + api.name, "Someone subscribed to " + api.name + " on the " + plan.name
+                                + " plan.",
+                        "/api/v1/apis/" + api.id, Map.of("api_id", api.id.toString(), "plan_id", plan.id.toString(),
+                                "subscription_id", subscription.id.toString()),
+                        "subscription:" + subscription.id));
+            }
             return view(subscription, api, plan);
         }, "You already subscribe to this API.");
     }

@@ -19,6 +19,7 @@ import dev.tollgate.marketplace.internal.Shelf;
 import dev.tollgate.marketplace.store.MarketplaceStore;
 import dev.tollgate.marketplace.store.ReviewEntity;
 import dev.tollgate.metering.Analytics;
+import dev.tollgate.notifications.Notifications;
 import dev.tollgate.platform.ChangeFeed;
 import dev.tollgate.platform.ProblemException;
 import dev.tollgate.platform.ProblemException.FieldError;
@@ -58,9 +59,11 @@ public class Reviews {
     private final UserDirectory users;
     private final ChangeFeed changes;
     private final Clock clock;
+    private final Notifications notifications;
 
     Reviews(MarketplaceStore store, Shelf shelf, Analytics analytics, UserDirectory users, ChangeFeed changes,
-            Clock clock) {
+            Clock clock, Notifications notifications) {
+        this.notifications = notifications;
         this.store = store;
         this.shelf = shelf;
         this.analytics = analytics;
@@ -110,6 +113,15 @@ public class Reviews {
                 store.persist(review);
             }
             changes.changed(Marketplace.TOPIC);
+            if (created && listing.providerId() != null) {
+                notifications.notify(new Notifications.Notice(listing.providerId(), "new_review",
+                        "New review of " + listing.title(), rating + " of 5" + (review.comment.isEmpty()
+                                ? ""
+                                : ": " + review.comment),
+                        "/api/v1/marketplace/reviews?api_id=" + apiId, Map.of("api_id", apiId.toString(),
+                                "review_id", review.id.toString(), "rating", rating),
+                        "review:" + review.id));
+            }
             return new Written(view(review, names(List.of(review)), false), created);
         }, "Your review was just written by another request; send it again to change it.");
     }

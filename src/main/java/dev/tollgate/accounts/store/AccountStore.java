@@ -46,6 +46,10 @@ public class AccountStore {
                 .setParameter("key", usernameKey).setParameter("except", except).getSingleResult() > 0;
     }
 
+    public List<UUID> userIds() {
+        return session.createSelectionQuery("select id from UserEntity", UUID.class).getResultList();
+    }
+
     /** Id and username of each of these users that exists. */
     public List<Object[]> usernames(Collection<UUID> ids) {
         return session.createSelectionQuery("select id, username from UserEntity where id in :ids", Object[].class)
