@@ -18,6 +18,7 @@ import dev.tollgate.billing.stripe.StripeOutcomeUnknown;
 import dev.tollgate.billing.stripe.StripeRefused;
 import dev.tollgate.catalog.ApiCatalog;
 import dev.tollgate.catalog.ApiView;
+import dev.tollgate.notifications.Notifications;
 import dev.tollgate.platform.Money;
 import dev.tollgate.platform.ProblemException;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -53,8 +54,11 @@ public class Payouts {
     private final BillingConfig config;
     private final BigDecimal minPayout;
     private final StripeConnect connect;
+    private final Notifications notifications;
 
-    Payouts(Ledger ledger, LedgerStore store, ApiCatalog catalog, BillingConfig config, StripeConnect connect) {
+    Payouts(Ledger ledger, LedgerStore store, ApiCatalog catalog, BillingConfig config, StripeConnect connect,
+            Notifications notifications) {
+        this.notifications = notifications;
         this.ledger = ledger;
         this.connect = connect;
         this.store = store;
@@ -225,6 +229,21 @@ public class Payouts {
                                 reference, note, adminId, Instant.now()) == 0) {
                             throw ProblemException.conflict("The payout was just decided by someone else.");
                         }
+                        notifications.notify(new Notifications.Notice(provider,
+                                approve ? "payout_paid" : "payout_rejected",
+                                approve
+                                        ? "Payout of " + payout.amount().toPlainString() + " " + payout.currency()
+                                                + " paid"
+                                        : "Payout of " + payout.amount().toPlainString() + " " + payout.currency()
+                                                + " rejected",
+                                approve
+                                        ? "Reference: " + reference
+                                        : (note == null
+                                                ? "The amount is back in your earnings."
+                                                : note
+                                                        + " The amount is back in your earnings."),
+                                "/api/v1/billing/payouts", Map.of("payout_id", payoutId.toString()),
+                                "payout:" + payoutId + ":decided"));
                     });
             if (posted.replayed()) {
                 throw ProblemException.conflict("The payout was just decided by someone else.");

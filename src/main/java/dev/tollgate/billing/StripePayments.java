@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -28,6 +29,7 @@ import dev.tollgate.billing.store.StripeStore;
 import dev.tollgate.billing.store.StripeStore.PaymentRow;
 import dev.tollgate.billing.stripe.StripeApi;
 import dev.tollgate.billing.stripe.StripeOutcomeUnknown;
+import dev.tollgate.notifications.Notifications;
 import dev.tollgate.platform.Money;
 import dev.tollgate.platform.ProblemException;
 import dev.tollgate.platform.ProblemException.FieldError;
@@ -60,7 +62,11 @@ public class StripePayments {
     private final StripeStore store;
     private final UserDirectory users;
 
-    StripePayments(StripeApi stripe, Ledger ledger, StripeStore store, UserDirectory users) {
+    private final Notifications notifications;
+
+    StripePayments(StripeApi stripe, Ledger ledger, StripeStore store, UserDirectory users,
+            Notifications notifications) {
+        this.notifications = notifications;
         this.stripe = stripe;
         this.ledger = ledger;
         this.store = store;
@@ -163,6 +169,15 @@ public class StripePayments {
                 new Ledger.Leg(AccountKind.CONSUMER_WALLET, user.get(), micros),
                 new Ledger.Leg(AccountKind.STRIPE_CLEARING, null, -micros)));
         store.markPaymentSucceeded(id);
+        if (!posted.replayed()) {
+            notifications.notify(new Notifications.Notice(user.get(), "topup_succeeded", "Credits added: "
+                    + Money.fromMicros(micros).toPlainString() + " " + ledger.currency(),
+                    "Your payment " + id + " was "
+                            + "credited to your wallet.",
+                    "/api/v1/billing/transactions", Map.of("amount",
+                            Money.fromMicros(micros), "reference", id),
+                    "topup:" + id));
+        }
         return new StripeWebhooks.Received(true, posted.replayed() ? "already credited" : "credited");
     }
 

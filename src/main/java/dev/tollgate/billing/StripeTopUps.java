@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -17,6 +18,7 @@ import com.stripe.param.checkout.SessionCreateParams;
 
 import dev.tollgate.billing.store.StripeStore;
 import dev.tollgate.billing.stripe.StripeApi;
+import dev.tollgate.notifications.Notifications;
 import dev.tollgate.platform.Money;
 import dev.tollgate.platform.ProblemException;
 import dev.tollgate.platform.ProblemException.FieldError;
@@ -41,7 +43,10 @@ public class StripeTopUps {
     private final StripeStore store;
     private final StripeApi stripe;
 
-    StripeTopUps(Ledger ledger, StripeStore store, StripeApi stripe) {
+    private final Notifications notifications;
+
+    StripeTopUps(Ledger ledger, StripeStore store, StripeApi stripe, Notifications notifications) {
+        this.notifications = notifications;
         this.ledger = ledger;
         this.store = store;
         this.stripe = stripe;
@@ -104,6 +109,15 @@ public class StripeTopUps {
                 List.of(new Ledger.Leg(AccountKind.CONSUMER_WALLET, user.get(), micros),
                         new Ledger.Leg(AccountKind.STRIPE_CLEARING, null, -micros)));
         store.markCheckoutCompleted(sessionId);
+        if (!posted.replayed()) {
+            notifications.notify(new Notifications.Notice(user.get(), "topup_succeeded", "Credits added: "
+                    + Money.fromMicros(micros).toPlainString() + " " + ledger.currency(),
+                    "Your payment " + sessionId + " was "
+                            + "credited to your wallet.",
+                    "/api/v1/billing/transactions", Map.of("amount",
+                            Money.fromMicros(micros), "reference", sessionId),
+                    "topup:" + sessionId));
+        }
         return new StripeWebhooks.Received(true, posted.replayed() ? "already credited" : "credited");
     }
 

@@ -67,6 +67,9 @@ class PayoutsTest extends LedgerChecked {
         provider.as().get("/api/v1/billing/overview").then().body("available", equalTo(2)).body("pending",
                 equalTo(0)).body("paid_out", equalTo(10));
         provider.as().get("/api/v1/billing/payouts").then().statusCode(200).body("[0].status", equalTo("paid"));
+        provider.as().queryParam("type", "payout_paid").get("/api/v1/notify/history").then().statusCode(200)
+                .body("size()", equalTo(1)).body("[0].message", equalTo("Reference: SEPA-2026-0042"))
+                .body("[0].metadata.payout_id", equalTo(id));
     }
 
     @Test
@@ -84,6 +87,9 @@ class PayoutsTest extends LedgerChecked {
         provider.as().get("/api/v1/billing/overview").then().body("available", equalTo(20)).body("pending",
                 equalTo(0));
         provider.as().get("/api/v1/billing/transactions?type=payout").then().header("X-Total-Count", "4");
+        provider.as().get("/api/v1/notify/history").then().body("notification_type", equalTo(List.of(
+                "payout_rejected"))).body("[0].message", equalTo("bank details missing The amount is back in your "
+                        + "earnings."));
     }
 
     @Test

@@ -58,6 +58,10 @@ class StripeTopUpTest extends LedgerChecked {
         user.as().get("/api/v1/users/me/credits").then().body("balance", equalTo(20));
         user.as().get("/api/v1/billing/transactions?type=topup").then().header("X-Total-Count", "1")
                 .body("[0].amount", equalTo(20)).body("[0].description", containsString(session));
+        // told once, however often Stripe delivers the event
+        user.as().get("/api/v1/notify/history").then().body("notification_type", equalTo(java.util.List.of(
+                "topup_succeeded"))).body("[0].title", equalTo("Credits added: 20 usd"))
+                .body("[0].metadata.reference", equalTo(session));
     }
 
     @Test
