@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -20,6 +21,7 @@ import dev.tollgate.catalog.store.ApiEntity;
 import dev.tollgate.catalog.store.CatalogStore;
 import dev.tollgate.catalog.store.PlanEntity;
 import dev.tollgate.catalog.store.SubscriptionEntity;
+import dev.tollgate.notifications.Notifications;
 import dev.tollgate.platform.ChangeFeed;
 import dev.tollgate.platform.ProblemException;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -39,10 +41,13 @@ public class SubscriptionPeriods {
     private final SubscriptionBilling billing;
     private final ChangeFeed changes;
     private final Duration interval;
+    private final Notifications notifications;
     private ScheduledExecutorService timer;
 
     SubscriptionPeriods(CatalogStore store, SubscriptionBilling billing, ChangeFeed changes,
-            @ConfigProperty(name = "tollgate.subscriptions.renewal-interval", defaultValue = "60s") Duration interval) {
+            @ConfigProperty(name = "tollgate.subscriptions.renewal-interval", defaultValue = "60s") Duration interval,
+            Notifications notifications) {
+        this.notifications = notifications;
         this.store = store;
         this.billing = billing;
         this.changes = changes;
@@ -132,6 +137,11 @@ public class SubscriptionPeriods {
                 if (pastDue) {
                     changes.changed(ApiCatalog.TOPIC);
                 }
+                notifications.notify(new Notifications.Notice(s.consumerId, "subscription_renewed",
+                        "Subscription to " + api.name + " renewed", "The " + plan.name + " plan was renewed until "
+                                + s.currentPeriodEnd + "; its monthly price was charged to your wallet.",
+                        "/api/v1/subscriptions", Map.of("subscription_id", s.id.toString(), "period", period),
+                        "subscription:" + s.id + ":period:" + period));
                 return pastDue;
             });
             LOG.infof("Subscription %s renewed%s", id, wasPastDue ? " (no longer past due)" : "");
@@ -145,6 +155,12 @@ public class SubscriptionPeriods {
                 if (s.pastDueSince == null) {
                     s.pastDueSince = now;
                     s.updatedAt = now;
+                    notifications.notify(new Notifications.Notice(s.consumerId, "subscription_past_due",
+                            "Subscription renewal failed", "Your wallet does not cover the next month of the "
+                                    + "subscription; top up your credits before the grace period ends, or its calls "
+                                    + "are refused.",
+                            "/api/v1/subscriptions", Map.of("subscription_id", s.id.toString()),
+                            "subscription:" + s.id + ":past_due:" + (s.periodNumber + 1)));
                     changes.changed(ApiCatalog.TOPIC);
                     LOG.infof("Subscription %s is past due: the wallet does not cover the renewal", id);
                 }

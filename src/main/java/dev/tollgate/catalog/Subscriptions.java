@@ -122,6 +122,11 @@ public class Subscriptions {
             subscription.cancelledAt = now;
             subscription.updatedAt = now;
             changes.changed(ApiCatalog.TOPIC);
+            notifications.notify(new Notifications.Notice(consumerId, "subscription_cancelled",
+                    "Subscription cancelled", "Your subscription " + subscriptionId + " is cancelled; calls with it "
+                            + "are refused from now on.",
+                    "/api/v1/subscriptions", Map.of("subscription_id", subscriptionId.toString()),
+                    "subscription:" + subscriptionId + ":cancelled"));
             LOG.infof("User %s cancelled subscription %s", consumerId, subscriptionId);
         });
     }

@@ -80,6 +80,15 @@ class SubscriptionChargingTest extends LedgerChecked {
         consumer.as().get("/api/v1/users/me/credits").then().body("balance", equalTo(5));
         consumer.as().get("/api/v1/billing/transactions?type=subscription").then().header("X-Total-Count", "2");
         call(api, key).then().statusCode(200);
+
+        // each step told the consumer once; the provider heard of the subscriber once
+        assertThat(periods.renewDue(Instant.now())).isZero();
+        consumer.as().delete("/api/v1/subscriptions/" + subscription).then().statusCode(204);
+        assertThat(consumer.as().get("/api/v1/notify/history").then().extract().jsonPath()
+                .getList("notification_type")).containsExactly("subscription_cancelled", "subscription_renewed",
+                        "subscription_past_due");
+        assertThat(api.provider().as().get("/api/v1/notify/history").then().extract().jsonPath()
+                .getList("notification_type")).containsExactly("new_subscriber");
     }
 
     @Test
