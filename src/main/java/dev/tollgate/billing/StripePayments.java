@@ -8,7 +8,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -170,13 +169,7 @@ public class StripePayments {
                 new Ledger.Leg(AccountKind.STRIPE_CLEARING, null, -micros)));
         store.markPaymentSucceeded(id);
         if (!posted.replayed()) {
-            notifications.notify(new Notifications.Notice(user.get(), "topup_succeeded", "Credits added: "
-                    + Money.fromMicros(micros).toPlainString() + " " + ledger.currency(),
-                    "Your payment " + id + " was "
-                            + "credited to your wallet.",
-                    "/api/v1/billing/transactions", Map.of("amount",
-                            Money.fromMicros(micros), "reference", id),
-                    "topup:" + id));
+            notifications.notify(StripeTopUps.credited(user.get(), micros, ledger.currency(), id));
         }
         return new StripeWebhooks.Received(true, posted.replayed() ? "already credited" : "credited");
     }

@@ -110,15 +110,19 @@ public class StripeTopUps {
                         new Ledger.Leg(AccountKind.STRIPE_CLEARING, null, -micros)));
         store.markCheckoutCompleted(sessionId);
         if (!posted.replayed()) {
-            notifications.notify(new Notifications.Notice(user.get(), "topup_succeeded", "Credits added: "
-                    + Money.fromMicros(micros).toPlainString() + " " + ledger.currency(),
-                    "Your payment " + sessionId + " was "
-                            + "credited to your wallet.",
-                    "/api/v1/billing/transactions", Map.of("amount",
-                            Money.fromMicros(micros), "reference", sessionId),
-                    "topup:" + sessionId));
+            notifications.notify(credited(user.get(), micros, ledger.currency(), sessionId));
         }
         return new StripeWebhooks.Received(true, posted.replayed() ? "already credited" : "credited");
+    }
+
+    /** What a user is told when a payment ({@code reference}: its session or PaymentIntent id) reached their wallet. */
+    static Notifications.Notice credited(UUID user, long micros, String currency, String reference) {
+        return new Notifications.Notice(user, "topup_succeeded", "Credits added: "
+                + Money.fromMicros(micros).toPlainString() + " " + currency,
+                "Your payment " + reference
+                        + " was credited to your wallet.",
+                "/api/v1/billing/transactions", Map.of("amount", Money.fromMicros(micros), "reference", reference),
+                "topup:" + reference);
     }
 
     private int minorDigits() {
