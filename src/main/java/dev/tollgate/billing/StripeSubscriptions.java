@@ -32,6 +32,7 @@ import dev.tollgate.billing.StripeWebhooks.Received;
 import dev.tollgate.billing.store.StripeStore;
 import dev.tollgate.billing.store.StripeStore.SubscriptionRow;
 import dev.tollgate.billing.stripe.StripeApi;
+import dev.tollgate.notifications.Notifications;
 import dev.tollgate.platform.Money;
 import dev.tollgate.platform.ProblemException;
 import dev.tollgate.platform.ProblemException.FieldError;
@@ -69,8 +70,11 @@ public class StripeSubscriptions {
     private final Ledger ledger;
     private final Map<Tier, BigDecimal> prices;
 
+    private final Notifications notifications;
+
     StripeSubscriptions(StripeApi stripe, StripeStore store, UserDirectory users, Ledger ledger,
-            BillingConfig config) {
+            BillingConfig config, Notifications notifications) {
+        this.notifications = notifications;
         this.stripe = stripe;
         this.store = store;
         this.users = users;
@@ -345,7 +349,11 @@ public class StripeSubscriptions {
     /** The tier follows the user's live subscription, or is free without one. */
     private void applyTier(UUID userId, String why) {
         Tier tier = live(userId).flatMap(s -> Tier.parse(s.tier())).orElse(Tier.FREE);
-        users.setTier(userId, tier, why);
+        if (users.setTier(userId, tier, why)) {
+            notifications.notify(new Notifications.Notice(userId, "tier_changed", "Your account is now on the "
+                    + tier.id() + " tier", "Changed because: " + why + ".", "/api/v1/billing/subscription",
+                    Map.of("tier", tier.id()), "tier:" + userId + ":" + tier.id() + ":" + System.currentTimeMillis()));
+        }
     }
 
     /** Saves the state Stripe answered with (newer than any event so far) and returns it. */

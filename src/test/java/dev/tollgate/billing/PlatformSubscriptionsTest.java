@@ -86,6 +86,8 @@ class PlatformSubscriptionsTest extends LedgerChecked {
         long revenue = platformRevenue();
         String subscription = subscribed(user, "pro");
         assertThat(tierOf(user)).isEqualTo("pro");
+        user.as().queryParam("type", "tier_changed").get("/api/v1/notify/history").then().statusCode(200)
+                .body("title", equalTo(java.util.List.of("Your account is now on the pro tier")));
         assertThat(platformRevenue() - revenue).as("the paid invoice is platform revenue").isEqualTo(29_000_000L);
         user.as().get("/api/v1/billing/subscription").then().statusCode(200).body("id", equalTo(subscription))
                 .body("tier", equalTo("pro")).body("status", equalTo("active")).body("price", equalTo(29))
