@@ -168,6 +168,24 @@ public class ChangeFeed {
         }
     }
 
+    /**
+     * Rebuilds every snapshot of the given topics on this node now (every topic when empty), whether or not it changed;
+     * returns each topic's published version. For admins who want the data plane rebuilt from the database.
+     */
+    public Map<String, Long> reloadNow(Set<String> topics) {
+        Map<String, Long> versions = new java.util.TreeMap<>();
+        for (String topic : topics.isEmpty() ? loaders.keySet() : topics) {
+            List<Subscription> subscriptions = loaders.get(topic);
+            if (subscriptions == null) {
+                throw new IllegalArgumentException("Unknown change topic " + topic);
+            }
+            subscriptions.forEach(subscription -> subscription.loaded = null);
+            await(topic);
+            versions.put(topic, loadedVersions.get(topic));
+        }
+        return versions;
+    }
+
     /** The version of each topic this node has published, for tests and diagnostics. */
     public Long loadedVersion(String topic) {
         return loadedVersions.get(topic);
