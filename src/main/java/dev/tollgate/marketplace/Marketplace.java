@@ -214,34 +214,33 @@ public class Marketplace {
             List<Candidate> matching = new ArrayList<>();
             for (Listing listing : snapshot.listings()) {
                 if (filter.matches(listing)) {
-                    matching.add(new Candidate(listing, null, calls(figures, listing)));
+                    matching.add(new Candidate(listing, null));
                 }
             }
-            return new Page(page(matching, order(sort, false), b.skip(), b.limit()).stream()
+            return new Page(page(matching, order(sort, false, figures), b.skip(), b.limit()).stream()
                     .map(c -> view(c.listing(), null, null)).toList(), matching.size());
         }
         ListingIndex.Search search = shelf.index().search(SearchQuery.everyWord(words));
-        List<Candidate> matching = matching(search, snapshot, filter, figures);
+        List<Candidate> matching = matching(search, snapshot, filter);
         if (matching.isEmpty() && words.size() > 1) { // no listing these filters keep has every word: any word
             search.close();
             search = shelf.index().search(SearchQuery.anyWord(words));
-            matching = matching(search, snapshot, filter, figures);
+            matching = matching(search, snapshot, filter);
         }
         try (ListingIndex.Search open = search) {
-            List<Candidate> page = page(matching, order(sort, true), b.skip(), b.limit());
+            List<Candidate> page = page(matching, order(sort, true, figures), b.skip(), b.limit());
             Map<UUID, Map<String, String>> highlights = open.highlights(page.stream().map(Candidate::hit).toList());
             return new Page(page.stream().map(c -> view(c.listing(), (double) c.hit().score(),
                     highlights.getOrDefault(c.listing().apiId(), Map.of()))).toList(), matching.size());
         }
     }
 
-    private static List<Candidate> matching(ListingIndex.Search search, Shelf.Snapshot snapshot, Filter filter,
-            Map<UUID, ApiFigures> figures) {
+    private static List<Candidate> matching(ListingIndex.Search search, Shelf.Snapshot snapshot, Filter filter) {
         List<Candidate> matching = new ArrayList<>();
         for (ListingIndex.Hit hit : search.hits()) {
             Listing listing = snapshot.byApi().get(hit.apiId());
             if (listing != null && filter.matches(listing)) {
-                matching.add(new Candidate(listing, hit, calls(figures, listing)));
+                matching.add(new Candidate(listing, hit));
             }
         }
         return matching;
@@ -268,8 +267,8 @@ public class Marketplace {
         return sorted.subList(skip, sorted.size());
     }
 
-    /** A listing that matched a browse, with its search hit (null without a search) and calls of 30 days. */
-    private record Candidate(Listing listing, ListingIndex.Hit hit, long calls) {
+    /** A listing that matched a browse, with its search hit (null without a search). */
+    private record Candidate(Listing listing, ListingIndex.Hit hit) {
     }
 
     /** A browse's filters, normalised once. */
@@ -295,7 +294,7 @@ public class Marketplace {
                 return false;
             }
             for (String wanted : tags) {
-                if (!l.tagKeys().contains(wanted)) {
+                if (l.tags().stream().noneMatch(wanted::equalsIgnoreCase)) {
                     return false;
                 }
             }
@@ -357,8 +356,7 @@ public class Marketplace {
     }
 
     /** How popular a listing is: subscribers, then calls of the last 30 days, then rating, then newest. */
-    Comparator<Listing> popularity() {
-        Map<UUID, ApiFigures> figures = shelf.figures();
+    static Comparator<Listing> popularity(Map<UUID, ApiFigures> figures) {
         return Comparator.comparingLong(Listing::subscribers).reversed()
                 .thenComparing(Comparator.comparingLong((Listing l) -> calls(figures, l)).reversed())
                 .thenComparing(Comparator.comparingDouble(Listing::rating).reversed())
@@ -366,30 +364,32 @@ public class Marketplace {
                 .thenComparing(Listing::slug);
     }
 
+    /** The same, with the usage figures in force now. */
+    Comparator<Listing> popularity() {
+        return popularity(shelf.figures());
+    }
+
     private static long calls(Map<UUID, ApiFigures> all, Listing listing) {
         ApiFigures figures = all.get(listing.apiId());
         return figures == null ? 0 : figures.calls();
     }
 
-    private static Comparator<Candidate> order(String sort, boolean searched) {
-        Comparator<Candidate> popular = Comparator.comparingLong((Candidate c) -> c.listing().subscribers())
-                .reversed().thenComparing(Comparator.comparingLong(Candidate::calls).reversed())
-                .thenComparing(Comparator.comparingDouble((Candidate c) -> c.listing().rating()).reversed())
-                .thenComparing(Comparator.comparing((Candidate c) -> c.listing().publishedAt()).reversed())
-                .thenComparing(c -> c.listing().slug());
-        return switch (sort) {
+    /** The order of a browse: by the search's score first when it searched and sorts by relevance. */
+    private static Comparator<Candidate> order(String sort, boolean searched, Map<UUID, ApiFigures> figures) {
+        Comparator<Listing> popular = popularity(figures);
+        Comparator<Listing> listings = switch (sort) {
             case "popular" -> popular;
-            case "rating" -> Comparator.comparingDouble((Candidate c) -> c.listing().rating()).reversed()
-                    .thenComparing(Comparator.comparingLong((Candidate c) -> c.listing().reviewCount()).reversed())
+            case "rating" -> Comparator.comparingDouble(Listing::rating).reversed()
+                    .thenComparing(Comparator.comparingLong(Listing::reviewCount).reversed()).thenComparing(popular);
+            case "newest" -> Comparator.comparing(Listing::publishedAt).reversed().thenComparing(Listing::slug);
+            case "price" -> Comparator.comparing(Listing::minPrice, Comparator.nullsLast(Comparator.naturalOrder()))
                     .thenComparing(popular);
-            case "newest" -> Comparator.comparing((Candidate c) -> c.listing().publishedAt()).reversed()
-                    .thenComparing(c -> c.listing().slug());
-            case "price" -> Comparator.comparing((Candidate c) -> c.listing().minPrice(),
-                    Comparator.nullsLast(Comparator.naturalOrder())).thenComparing(popular);
-            default -> searched
-                    ? Comparator.comparingDouble((Candidate c) -> c.hit().score()).reversed().thenComparing(popular)
-                    : Comparator.comparing((Candidate c) -> c.listing().featured()).reversed().thenComparing(popular);
+            default -> searched ? popular : Comparator.comparing(Listing::featured).reversed().thenComparing(popular);
         };
+        Comparator<Candidate> byListing = Comparator.comparing(Candidate::listing, listings);
+        return searched && "relevance".equals(sort)
+                ? Comparator.comparingDouble((Candidate c) -> c.hit().score()).reversed().thenComparing(byListing)
+                : byListing;
     }
 
     ListingDetail detail(Listing l, String origin) {

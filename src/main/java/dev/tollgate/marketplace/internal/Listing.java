@@ -3,10 +3,7 @@ package dev.tollgate.marketplace.internal;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
-import java.util.Set;
 import java.util.UUID;
-import java.util.stream.Collectors;
 
 import dev.tollgate.catalog.PlanView;
 import dev.tollgate.models.ModelCatalogue;
@@ -27,11 +24,6 @@ public record Listing(UUID apiId, String kind, String slug, String title, String
     public static final String API = "api";
     public static final String MODEL = "model";
     public static final String AI_CATEGORY = "ai-models";
-
-    /** Its tags in lower case, for filters. */
-    public Set<String> tagKeys() {
-        return tags.stream().map(t -> t.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
-    }
 
     /** What the search index holds of it; when this changes, its document is replaced. */
     String indexed() {
