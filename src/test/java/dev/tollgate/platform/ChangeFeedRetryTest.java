@@ -73,6 +73,30 @@ class ChangeFeedRetryTest {
         assertThat(feed.loadedVersion(topic)).isEqualTo(1);
     }
 
+    @Test
+    void another_loader_of_the_topic_publishes_while_one_keeps_failing_and_only_the_failing_one_is_retried()
+            throws Exception {
+        AtomicLong healthy = new AtomicLong(-1);
+        AtomicInteger healthyLoads = new AtomicInteger();
+        feed.subscribe(topic, version -> {
+            healthyLoads.incrementAndGet();
+            healthy.set(version.getAsLong());
+        });
+        assertThat(healthy.get()).isZero();
+        int loadsBefore = healthyLoads.get();
+
+        failuresToCome.set(3);
+        QuarkusTransaction.requiringNew().run(() -> feed.changed(topic));
+        assertThat(healthy.get()).as("the healthy loader published at once").isEqualTo(1);
+        assertThat(published.get()).as("the failing one did not").isZero();
+        assertThat(feed.loadedVersion(topic)).as("the topic is behind while one of its loaders is").isZero();
+
+        awaitPublished(1);
+        assertThat(feed.loadedVersion(topic)).isEqualTo(1);
+        assertThat(healthyLoads.get() - loadsBefore).as("the healthy loader was not run again by the retries")
+                .isEqualTo(1);
+    }
+
     /** Waits for the version and checks it was in force within a second of the loader's recovery. */
     private void awaitPublished(long version) throws InterruptedException {
         long started = System.nanoTime();
@@ -85,6 +109,13 @@ class ChangeFeedRetryTest {
         long afterRecovery = (System.nanoTime() - lastFailure.get()) / 1_000_000;
         assertThat(afterRecovery).as("milliseconds from the loader's recovery to the change in force")
                 .isLessThan(1_000);
+        // the feed records the version once every loader of the topic returned, a moment after the snapshot is out
+        while (!Long.valueOf(version).equals(feed.loadedVersion(topic))) {
+            if (System.nanoTime() - started > 5_000_000_000L) {
+                throw new AssertionError("version " + version + " of " + topic + " was not recorded within 5 s");
+            }
+            Thread.sleep(5);
+        }
     }
 
     private void execute(String sql) throws SQLException {
