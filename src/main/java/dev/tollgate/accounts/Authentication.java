@@ -135,6 +135,20 @@ public class Authentication {
                 .map(UserEntity::view));
     }
 
+    /**
+     * The user an access token presented outside an HTTP request speaks for (a WebSocket's first message): verified
+     * like a bearer token, empty when it is not valid, expired, its login ended or its user suspended.
+     */
+    public Optional<UserView> userOfAccessToken(String accessToken) {
+        AccessTokens.Claims claims;
+        try {
+            claims = accessTokens.verify(accessToken);
+        } catch (AccessTokens.InvalidTokenException e) {
+            return Optional.empty();
+        }
+        return activeUser(claims.userId(), claims.sessionId());
+    }
+
     private TokenPair startSession(UserEntity user, Instant now) {
         LoginSessionEntity session = new LoginSessionEntity();
         session.id = UUID.randomUUID();

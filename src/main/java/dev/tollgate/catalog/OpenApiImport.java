@@ -2,10 +2,6 @@ package dev.tollgate.catalog;
 
 import java.io.IOException;
 import java.io.Writer;
-import java.net.InetAddress;
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,11 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -36,9 +28,9 @@ import dev.tollgate.catalog.store.CatalogStore;
 import dev.tollgate.catalog.store.EndpointEntity;
 import dev.tollgate.gateway.GatewayConfig;
 import dev.tollgate.platform.ChangeFeed;
-import dev.tollgate.platform.NetworkAddresses;
 import dev.tollgate.platform.ProblemException;
 import dev.tollgate.platform.ProblemException.FieldError;
+import dev.tollgate.platform.PublicHttp;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.swagger.v3.core.util.Json;
 import io.swagger.v3.core.util.Json31;
@@ -50,15 +42,7 @@ import io.swagger.v3.oas.models.parameters.Parameter;
 import io.swagger.v3.parser.OpenAPIV3Parser;
 import io.swagger.v3.parser.core.models.ParseOptions;
 import io.swagger.v3.parser.core.models.SwaggerParseResult;
-import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpClientRequest;
-import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.RequestOptions;
-import io.vertx.core.net.SocketAddress;
 
 /**
  * Imports an API's endpoints from its OpenAPI 3.0 or 3.1 document (JSON or YAML, sent or fetched from a URL), parsed
@@ -96,12 +80,11 @@ public class OpenApiImport {
     private final ApiAccess access;
     private final ChangeFeed changes;
     private final boolean allowPrivate;
-    private final HttpClient http;
+    private final PublicHttp http;
     private final ObjectMapper json = new ObjectMapper();
 
-    OpenApiImport(CatalogStore store, ApiAccess access, ChangeFeed changes, GatewayConfig gateway, Vertx vertx) {
-        this.http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout((int) FETCH_TIMEOUT.toMillis())
-                .setMaxRedirects(0));
+    OpenApiImport(CatalogStore store, ApiAccess access, ChangeFeed changes, GatewayConfig gateway, PublicHttp http) {
+        this.http = http;
         this.store = store;
         this.access = access;
         this.changes = changes;
@@ -370,88 +353,31 @@ public class OpenApiImport {
     // --- fetching ---------------------------------------------------------------------------------------------------
 
     /**
-     * The document at the URL: http(s), a public address (unless private upstreams are allowed) that the connection
-     * is pinned to (no second DNS lookup), no redirects, one 10 s deadline for connecting and reading, at most
-     * {@value #MAX_DOCUMENT_BYTES} bytes.
+     * The document at the URL: fetched under the rules of upstreams ({@link PublicHttp}: http(s), a public address
+     * unless private upstreams are allowed, no redirects), one 10 s deadline, at most {@value #MAX_DOCUMENT_BYTES}
+     * bytes.
      */
     private String fetch(String url) {
-        URI uri;
+        PublicHttp.Answer answer;
         try {
-            uri = new URI(url);
-        } catch (URISyntaxException e) {
-            throw ProblemException.invalid("url", "is not a valid URL");
-        }
-        boolean https = "https".equals(uri.getScheme());
-        if (!(https || "http".equals(uri.getScheme())) || uri.getHost() == null || url.length() > 2000) {
-            throw ProblemException.invalid("url", "must be an http or https URL of at most 2000 characters");
-        }
-        int port = uri.getPort() > 0 ? uri.getPort() : https ? 443 : 80;
-        RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setHost(uri.getHost()).setPort(port)
-                .setSsl(https).setURI(uri.getRawPath() == null || uri.getRawPath().isEmpty()
-                        ? "/"
-                        : uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()))
-                .setFollowRedirects(false).putHeader("Accept", "application/json, application/yaml, text/yaml, */*");
-        if (!allowPrivate) {
-            InetAddress address;
-            try {
-                InetAddress[] addresses = InetAddress.getAllByName(uri.getHost());
-                for (InetAddress candidate : addresses) {
-                    if (NetworkAddresses.isInternal(candidate)) {
-                        throw ProblemException.invalid("url", "points at an internal address ("
-                                + candidate.getHostAddress() + "); documents are fetched from public addresses only");
-                    }
-                }
-                address = addresses[0];
-            } catch (UnknownHostException e) {
-                throw ProblemException.invalid("url", "names an unknown host (" + uri.getHost() + ")");
-            }
-            options.setServer(SocketAddress.inetSocketAddress(port, address.getHostAddress()));
-        }
-        CompletableFuture<Buffer> body = new CompletableFuture<>();
-        AtomicReference<HttpClientRequest> sent = new AtomicReference<>();
-        http.request(options).compose(request -> {
-            sent.set(request);
-            return request.send();
-        }).onComplete(answer -> {
-            if (answer.failed()) {
-                body.completeExceptionally(answer.cause());
-                return;
-            }
-            HttpClientResponse response = answer.result();
-            if (response.statusCode() != 200) {
-                body.completeExceptionally(ProblemException.invalid("url", "answered HTTP " + response.statusCode()
-                        + (response.statusCode() / 100 == 3 ? " (a redirect: give the URL it points to)" : "")));
-                response.request().reset();
-                return;
-            }
-            Buffer received = Buffer.buffer();
-            response.handler(chunk -> {
-                received.appendBuffer(chunk);
-                if (received.length() > MAX_DOCUMENT_BYTES && body.completeExceptionally(ProblemException
-                        .invalid("url", "gave a document larger than " + MAX_DOCUMENT_BYTES + " bytes"))) {
-                    response.request().reset();
-                }
-            });
-            response.exceptionHandler(body::completeExceptionally);
-            response.endHandler(ignored -> body.complete(received));
-        });
-        try {
-            return body.get(FETCH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).toString(StandardCharsets.UTF_8);
-        } catch (TimeoutException e) {
-            HttpClientRequest request = sent.get();
-            if (request != null) {
-                request.reset();
-            }
-            throw ProblemException.invalid("url", "did not send its document within " + FETCH_TIMEOUT.toSeconds()
-                    + " s");
+            answer = http.send(new PublicHttp.Request(HttpMethod.GET, url,
+                    Map.of("Accept", "application/json, application/yaml, text/yaml, */*"), null, FETCH_TIMEOUT,
+                    MAX_DOCUMENT_BYTES, false), allowPrivate).get();
+        } catch (PublicHttp.Refused e) {
+            throw ProblemException.invalid("url", e.getMessage()
+                    + (e.getMessage().startsWith("points at")
+                            ? "; documents are fetched from public addresses only"
+                            : ""));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw ProblemException.invalid("url", "could not be fetched: interrupted");
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof ProblemException problem) {
-                throw problem;
-            }
-            throw ProblemException.invalid("url", "could not be fetched: " + e.getCause().getMessage());
+            throw ProblemException.invalid("url", e.getCause().getMessage());
         }
+        if (answer.status() != 200) {
+            throw ProblemException.invalid("url", "answered HTTP " + answer.status()
+                    + (answer.status() / 100 == 3 ? " (a redirect: give the URL it points to)" : ""));
+        }
+        return answer.body().toString(StandardCharsets.UTF_8);
     }
 }

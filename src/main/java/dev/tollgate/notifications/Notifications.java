@@ -27,8 +27,11 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.tollgate.accounts.UserDirectory;
+import dev.tollgate.notifications.NotificationPreferences.Channels;
+import dev.tollgate.notifications.internal.EmailSender;
 import dev.tollgate.notifications.store.NotificationEntity;
 import dev.tollgate.notifications.store.NotificationStore;
+import dev.tollgate.platform.ChangeFeed;
 import dev.tollgate.platform.ProblemException;
 import dev.tollgate.platform.ProblemException.FieldError;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -62,8 +65,15 @@ public class Notifications {
     private static final TypeReference<Map<String, Object>> OBJECT = new TypeReference<>() {
     };
 
+    /** The change topic every new in-app notification moves, so each node pushes it to its open connections. */
+    public static final String TOPIC = "notifications";
+
     private final NotificationStore store;
     private final UserDirectory users;
+    private final NotificationPreferences preferences;
+    private final Webhooks webhooks;
+    private final EmailSender email;
+    private final ChangeFeed changes;
     private final Event<Notice> notices;
     private final Clock clock;
     private final ObjectMapper json = new ObjectMapper();
@@ -74,9 +84,14 @@ public class Notifications {
         return thread;
     });
 
-    Notifications(NotificationStore store, UserDirectory users, Event<Notice> notices, Clock clock) {
+    Notifications(NotificationStore store, UserDirectory users, Event<Notice> notices, Clock clock,
+            NotificationPreferences preferences, Webhooks webhooks, EmailSender email, ChangeFeed changes) {
         this.store = store;
         this.users = users;
+        this.preferences = preferences;
+        this.webhooks = webhooks;
+        this.email = email;
+        this.changes = changes;
         this.notices = notices;
         this.clock = clock;
     }
@@ -97,13 +112,22 @@ public class Notifications {
         }
     }
 
-    /** Writes the notice unless its cause already notified the user; whether it was written. */
+    /** What writing a notice did: the notification, or null when its cause had notified the user already. */
+    private record Written(NotificationView notification, Channels channels, boolean deliveries) {
+    }
+
+    /**
+     * Writes the notice unless its cause already notified the user, with its webhook deliveries and the change that
+     * makes every node push it live, in one transaction; then e-mails it. Whether it was written.
+     */
     private boolean write(Notice notice) {
+        Written written;
         try {
-            return QuarkusTransaction.requiringNew().call(() -> {
+            written = QuarkusTransaction.requiringNew().call(() -> {
                 if (store.exists(notice.userId(), notice.cause())) {
-                    return false;
+                    return null;
                 }
+                Channels channels = preferences.channels(notice.userId(), notice.type());
                 NotificationEntity entity = new NotificationEntity();
                 entity.id = UUID.randomUUID();
                 entity.userId = notice.userId();
@@ -114,8 +138,14 @@ public class Notifications {
                 entity.metadata = json.writeValueAsString(notice.metadata() == null ? Map.of() : notice.metadata());
                 entity.cause = cut(notice.cause(), 200);
                 entity.createdAt = clock.instant();
+                entity.inApp = channels.inApp();
                 store.persist(entity);
-                return true;
+                if (entity.inApp) {
+                    changes.changed(TOPIC);
+                }
+                NotificationView view = view(entity);
+                boolean deliveries = channels.webhook() && webhooks.enqueue(notice.userId(), view);
+                return new Written(view, channels, deliveries);
             });
         } catch (RuntimeException e) {
             for (Throwable t = e; t != null; t = t.getCause()) {
@@ -125,6 +155,16 @@ public class Notifications {
             }
             throw e;
         }
+        if (written == null) {
+            return false;
+        }
+        if (written.deliveries()) {
+            webhooks.wakeSender();
+        }
+        if (written.channels().email()) {
+            email.send(notice.userId(), written.notification());
+        }
+        return true;
     }
 
     /**
@@ -201,7 +241,8 @@ public class Notifications {
         return QuarkusTransaction.requiringNew().call(() -> store.unread(userId));
     }
 
-    private NotificationView view(NotificationEntity n) {
+    /** The view of a stored notification (for the live push). */
+    public NotificationView view(NotificationEntity n) {
         Map<String, Object> metadata;
         try {
             metadata = json.readValue(n.metadata, OBJECT);

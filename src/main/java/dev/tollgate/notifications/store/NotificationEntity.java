@@ -42,4 +42,8 @@ public class NotificationEntity {
 
     @Column(name = "read_at")
     public Instant readAt;
+
+    /** Whether it shows in the user's history (their preferences); recorded either way. */
+    @Column(name = "in_app", nullable = false)
+    public boolean inApp = true;
 }

@@ -36,7 +36,7 @@ public class NotificationStore {
 
     /** A user's notifications, newest first. */
     public List<NotificationEntity> history(UUID userId, boolean unreadOnly, String type, int skip, int limit) {
-        var query = session.createSelectionQuery("from NotificationEntity where userId = :user"
+        var query = session.createSelectionQuery("from NotificationEntity where userId = :user and inApp"
                 + (unreadOnly ? " and readAt is null" : "") + (type == null ? "" : " and type = :type")
                 + " order by createdAt desc, id", NotificationEntity.class).setParameter("user", userId);
         if (type != null) {
@@ -47,12 +47,33 @@ public class NotificationStore {
 
     public long unread(UUID userId) {
         return session.createSelectionQuery("select count(*) from NotificationEntity where userId = :user"
-                + " and readAt is null", Long.class).setParameter("user", userId).getSingleResult();
+                + " and inApp and readAt is null", Long.class).setParameter("user", userId).getSingleResult();
     }
 
     public int markAllRead(UUID userId, Instant at) {
         return session.createMutationQuery("update NotificationEntity set readAt = :at where userId = :user"
-                + " and readAt is null").setParameter("at", at).setParameter("user", userId).executeUpdate();
+                + " and inApp and readAt is null").setParameter("at", at).setParameter("user", userId).executeUpdate();
+    }
+
+    /** The in-app notifications of these users created after the instant, oldest first (the live push). */
+    public List<NotificationEntity> createdAfter(java.util.Collection<UUID> users, Instant after, int limit) {
+        return session.createSelectionQuery("from NotificationEntity where userId in :users and inApp"
+                + " and createdAt > :after order by createdAt, id", NotificationEntity.class)
+                .setParameter("users", users).setParameter("after", after).setMaxResults(limit).getResultList();
+    }
+
+    // --- preferences ------------------------------------------------------------------------------
+
+    public List<PreferenceEntity> preferences(UUID userId) {
+        return session.createSelectionQuery("from PreferenceEntity where userId = :user order by type",
+                PreferenceEntity.class).setParameter("user", userId).getResultList();
+    }
+
+    public Optional<PreferenceEntity> preference(UUID userId, String type) {
+        PreferenceEntity.Key key = new PreferenceEntity.Key();
+        key.userId = userId;
+        key.type = type;
+        return Optional.ofNullable(session.find(PreferenceEntity.class, key));
     }
 
     // --- feedback ---------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -23,6 +24,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import dev.tollgate.accounts.CurrentUser;
 import dev.tollgate.accounts.Role;
+import dev.tollgate.notifications.NotificationPreferences;
 import dev.tollgate.notifications.Notifications;
 import dev.tollgate.notifications.Notifications.NotificationView;
 import dev.tollgate.platform.ProblemException;
@@ -37,10 +39,12 @@ import io.quarkus.security.Authenticated;
 public class NotifyResource {
 
     private final Notifications notifications;
+    private final NotificationPreferences preferences;
     private final CurrentUser currentUser;
 
-    NotifyResource(Notifications notifications, CurrentUser currentUser) {
+    NotifyResource(Notifications notifications, NotificationPreferences preferences, CurrentUser currentUser) {
         this.notifications = notifications;
+        this.preferences = preferences;
         this.currentUser = currentUser;
     }
 
@@ -114,5 +118,25 @@ public class NotifyResource {
         int sent = notifications.send(toAll ? null : target != null ? target : currentUser.id(),
                 body.notificationType(), body.title(), body.message(), body.actionUrl(), body.metadata());
         return Response.status(201).entity(new Sent(sent)).build();
+    }
+
+    @GET
+    @Path("/preferences")
+    @Operation(operationId = "notificationPreferences", summary = "My notification preferences", description = "Per "
+            + "event type, whether it shows in the app, is e-mailed and goes to my webhooks; email_available says "
+            + "whether this server sends e-mail at all.")
+    public NotificationPreferences.View preferences() {
+        return preferences.view(currentUser.id());
+    }
+
+    @PUT
+    @Path("/preferences")
+    @APIResponse(responseCode = "200")
+    @APIResponse(responseCode = "422", ref = "UnprocessableContent")
+    @Operation(operationId = "updateNotificationPreferences", summary = "Change my notification preferences", description = "A JSON object from event type to the channels to change, e.g. {\"new_review\": "
+            + "{\"email\": false}}; channels not named stay as they are.")
+    public NotificationPreferences.View updatePreferences(
+            @NotNull(message = "a JSON body is required") Map<String, NotificationPreferences.ChannelsChange> body) {
+        return preferences.update(currentUser.id(), body);
     }
 }

@@ -1,0 +1,181 @@
+package dev.tollgate.notifications.web;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.tollgate.accounts.Authentication;
+import dev.tollgate.accounts.UserView;
+import dev.tollgate.notifications.NotificationsConfig;
+import dev.tollgate.notifications.internal.LivePush;
+import io.quarkus.websockets.next.CloseReason;
+import io.quarkus.websockets.next.OnClose;
+import io.quarkus.websockets.next.OnOpen;
+import io.quarkus.websockets.next.OnTextMessage;
+import io.quarkus.websockets.next.WebSocket;
+import io.quarkus.websockets.next.WebSocketConnection;
+import io.vertx.core.Vertx;
+
+/**
+ * {@code /api/v1/notify/stream}: each new notification of the signed-in user, pushed as it is written on any node.
+ * <p>
+ * The access token comes in the {@code Authorization: Bearer} header of the upgrade request, or — for browsers, which
+ * cannot set it — in the first message, {@code {"type": "auth", "token": "…"}}, within {@code auth-timeout}. Neither
+ * is ever logged. {@code since} (in the query or the auth message) replays what came after a reconnecting client's
+ * last notification. Messages sent: {@code ready}, {@code notification}, {@code heartbeat}, {@code pong} and
+ * {@code error} (then the connection closes with 1008).
+ */
+@WebSocket(path = "/api/v1/notify/stream")
+public class NotifyStream {
+
+    private static final Logger LOG = Logger.getLogger(NotifyStream.class);
+    private static final int POLICY_VIOLATION = 1008;
+
+    private final LivePush push;
+    private final Authentication authentication;
+    private final ObjectMapper json;
+    private final Vertx vertx;
+    private final long authTimeoutMillis;
+    /** Connections not authenticated yet, and the timer that closes them. */
+    private final Map<String, Long> waiting = new ConcurrentHashMap<>();
+
+    NotifyStream(LivePush push, Authentication authentication, ObjectMapper json, Vertx vertx,
+            NotificationsConfig config) {
+        this.push = push;
+        this.authentication = authentication;
+        this.json = json;
+        this.vertx = vertx;
+        this.authTimeoutMillis = config.authTimeout().toMillis();
+    }
+
+    @OnOpen
+    public void open(WebSocketConnection connection) {
+        String header = connection.handshakeRequest().header("Authorization");
+        Instant since;
+        try {
+            since = since(queryParam(connection.handshakeRequest().query(), "since"));
+        } catch (DateTimeParseException e) {
+            refuse(connection, "since must be an ISO-8601 instant such as 2026-12-04T10:00:00Z");
+            return;
+        }
+        if (header != null) {
+            authenticate(connection, header.regionMatches(true, 0, "Bearer ", 0, 7)
+                    ? header.substring(7).trim()
+                    : "", since);
+            return;
+        }
+        long timer = vertx.setTimer(authTimeoutMillis, id -> {
+            if (waiting.remove(connection.id()) != null) {
+                refuse(connection, "No access token within " + authTimeoutMillis / 1000 + " s: send {\"type\": "
+                        + "\"auth\", \"token\": \"<access token>\"} first, or the Authorization header.");
+            }
+        });
+        waiting.put(connection.id(), timer);
+    }
+
+    @OnTextMessage
+    public void message(WebSocketConnection connection, String text) {
+        JsonNode message;
+        try {
+            message = json.readTree(text);
+        } catch (Exception e) {
+            message = null;
+        }
+        String type = message == null ? "" : message.path("type").asText("");
+        Long timer = waiting.remove(connection.id());
+        if (timer != null) {
+            vertx.cancelTimer(timer);
+            if (!"auth".equals(type) || !message.path("token").isTextual()) {
+                refuse(connection, "The first message must be {\"type\": \"auth\", \"token\": \"<access token>\"}.");
+                return;
+            }
+            try {
+                authenticate(connection, message.path("token").asText(),
+                        since(message.path("since").isTextual() ? message.path("since").asText() : null));
+            } catch (DateTimeParseException e) {
+                refuse(connection, "since must be an ISO-8601 instant such as 2026-12-04T10:00:00Z");
+            }
+            return;
+        }
+        if ("ping".equals(type)) {
+            connection.sendText("{\"type\":\"pong\"}").subscribe().with(ok -> {
+            }, failure -> {
+            });
+        }
+    }
+
+    @OnClose
+    public void close(WebSocketConnection connection) {
+        Long timer = waiting.remove(connection.id());
+        if (timer != null) {
+            vertx.cancelTimer(timer);
+        }
+        push.remove(connection.id());
+    }
+
+    private void authenticate(WebSocketConnection connection, String token, Instant since) {
+        Optional<UserView> user = token.isEmpty() ? Optional.empty() : authentication.userOfAccessToken(token);
+        if (user.isEmpty()) {
+            refuse(connection, "The access token is not valid, has expired, or its login has ended.");
+            return;
+        }
+        push.add(new Live(connection), user.get().id(), since);
+        LOG.debugf("Live notifications connected for user %s (connection %s)", user.get().id(), connection.id());
+    }
+
+    private void refuse(WebSocketConnection connection, String detail) {
+        String error;
+        try {
+            error = json.writeValueAsString(Map.of("type", "error", "detail", detail));
+        } catch (Exception e) {
+            error = "{\"type\":\"error\"}";
+        }
+        connection.sendText(error).chain(() -> connection.close(new CloseReason(POLICY_VIOLATION, "unauthorized")))
+                .subscribe().with(ok -> {
+                }, failure -> {
+                });
+    }
+
+    private static Instant since(String value) {
+        return value == null || value.isBlank() ? null : Instant.parse(value);
+    }
+
+    private static String queryParam(String query, String name) {
+        if (query == null) {
+            return null;
+        }
+        for (String pair : query.split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0 && pair.substring(0, eq).equals(name)) {
+                return URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            }
+        }
+        return null;
+    }
+
+    /** A connection as the live push sends to it: without waiting, dropping what a closed one cannot take. */
+    private record Live(WebSocketConnection connection) implements LivePush.Connection {
+        @Override
+        public String id() {
+            return connection.id();
+        }
+
+        @Override
+        public void send(String text) {
+            if (connection.isOpen()) {
+                connection.sendText(text).subscribe().with(ok -> {
+                }, failure -> LOG.debugf("A live notification to connection %s was lost: %s", connection.id(),
+                        failure.getMessage()));
+            }
+        }
+    }
+}
