@@ -16,6 +16,7 @@ import dev.tollgate.testing.Api;
 import dev.tollgate.testing.Gateway;
 import dev.tollgate.testing.Gateway.Caller;
 import dev.tollgate.testing.Gateway.PublishedApi;
+import dev.tollgate.testing.WebhookReceiver;
 import dev.tollgate.testing.WithUpstream;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -61,6 +62,37 @@ public class PrivateUpstreamsTest extends WithUpstream {
         PublishedApi api = Gateway.publish(provider, "http://93.184.216.34/v1", Map.of());
         provider.as().body(Map.of("base_url", baseUrl)).put("/api/v1/apis/" + api.id()).then().statusCode(422);
         provider.as().get("/api/v1/apis/" + api.id()).then().body("base_url", equalTo("http://93.184.216.34/v1"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"http://127.0.0.1:8080/hook", "http://localhost/hook", "http://169.254.169.254/latest",
+            "http://[::1]/hook", "http://10.0.0.7/hook"})
+    void webhooks_to_internal_addresses_are_refused(String url) {
+        Api.User user = Api.registerConsumer();
+        user.as().body(Map.of("url", url)).post("/api/v1/webhooks").then().statusCode(422)
+                .contentType("application/problem+json").body("errors.field", hasItem("url"))
+                .body("errors.message", hasItem(containsString("internal address")));
+        user.as().get("/api/v1/webhooks").then().statusCode(200).body("size()", equalTo(0));
+    }
+
+    @Test
+    void a_webhook_that_turns_internal_after_creation_is_not_called() throws Exception {
+        Api.User user = Api.registerConsumer();
+        try (WebhookReceiver receiver = new WebhookReceiver()) {
+            String id = user.as().body(Map.of("url", "http://93.184.216.34/hook")).post("/api/v1/webhooks").then()
+                    .statusCode(201).extract().path("id");
+            // as if its DNS name now resolved to this machine
+            update("update webhook_endpoints set url = ? where id = ?", receiver.url("/hook"), id);
+            user.as().body(Map.of("title", "t", "message", "m")).post("/api/v1/notify/send").then().statusCode(201);
+            String error = null;
+            for (int i = 0; i < 100 && error == null; i++) {
+                Thread.sleep(50);
+                error = user.as().get("/api/v1/webhooks/" + id + "/deliveries").then().extract()
+                        .path("[0].attempt_log[0].error");
+            }
+            assertThat(error).contains("internal address");
+            assertThat(receiver.next(java.time.Duration.ofMillis(300))).isNull();
+        }
     }
 
     @Test

@@ -78,7 +78,7 @@ public class WebhookResource {
 
     @DELETE
     @Path("/{id}")
-    @APIResponse(responseCode = "204")
+    @APIResponse(responseCode = "204", description = "Deleted")
     @APIResponse(responseCode = "404", ref = "NotFound")
     @Operation(operationId = "deleteWebhook", summary = "Delete a webhook endpoint", description = "Its pending "
             + "deliveries are given up.")
