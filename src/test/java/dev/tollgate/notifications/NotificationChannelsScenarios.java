@@ -174,6 +174,21 @@ abstract class NotificationChannelsScenarios {
         assertThat(wrongFirst.closed.get(10, TimeUnit.SECONDS)).isEqualTo((short) 1008);
     }
 
+    @Test
+    void a_connection_gets_heartbeats_and_is_closed_once_its_login_ends() throws Exception {
+        Api.User user = Api.registerConsumer();
+        Client client = new Client(user.accessToken(), null);
+        assertThat(client.next(WAIT).path("type").asText()).isEqualTo("ready");
+        JsonNode beat = client.messages.poll(5, TimeUnit.SECONDS); // every second in the test profile
+        assertThat(beat.path("type").asText()).isEqualTo("heartbeat");
+
+        user.as().post("/api/v1/auth/logout").then().statusCode(204);
+        JsonNode error = client.next(WAIT);
+        assertThat(error.path("type").asText()).isEqualTo("error");
+        assertThat(error.path("detail").asText()).contains("login has ended");
+        assertThat(client.closed.get(10, TimeUnit.SECONDS)).isEqualTo((short) 1008);
+    }
+
     // --- webhooks -------------------------------------------------------------------------------------------------
 
     private static String hmac(String secret, String text) throws Exception {

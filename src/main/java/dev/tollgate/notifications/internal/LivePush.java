@@ -48,6 +48,12 @@ public class LivePush {
         String id();
 
         void send(String text);
+
+        /** Whether its token still speaks for the user (not expired, login not ended, user not suspended). */
+        boolean authorized();
+
+        /** Tells the client why and closes the connection. */
+        void refuse(String detail);
     }
 
     private static final class Subscriber {
@@ -142,9 +148,25 @@ public class LivePush {
         subscriber.connection.send(message(Map.of("type", "notification", "notification", notification)));
     }
 
+    /**
+     * Sends each connection a heartbeat, after checking its token again: a connection lasts only as long as the login
+     * and the token it was opened with (the client reconnects with a fresh token).
+     */
     private void heartbeat() {
         String beat = message(Map.of("type", "heartbeat", "at", clock.instant()));
-        subscribers.values().forEach(s -> s.connection.send(beat));
+        for (Subscriber subscriber : subscribers.values()) {
+            try {
+                if (subscriber.connection.authorized()) {
+                    subscriber.connection.send(beat);
+                } else {
+                    subscribers.remove(subscriber.connection.id());
+                    subscriber.connection.refuse("The access token has expired or its login has ended; connect "
+                            + "again with a new one.");
+                }
+            } catch (RuntimeException e) {
+                LOG.warnf("Heartbeat to live connection %s failed: %s", subscriber.connection.id(), e.getMessage());
+            }
+        }
     }
 
     private String message(Map<String, Object> fields) {

@@ -128,7 +128,7 @@ public class NotifyStream {
             refuse(connection, "The access token is not valid, has expired, or its login has ended.");
             return;
         }
-        push.add(new Live(connection), user.get().id(), since);
+        push.add(new Live(connection, token), user.get().id(), since);
         LOG.debugf("Live notifications connected for user %s (connection %s)", user.get().id(), connection.id());
     }
 
@@ -163,7 +163,25 @@ public class NotifyStream {
     }
 
     /** A connection as the live push sends to it: without waiting, dropping what a closed one cannot take. */
-    private record Live(WebSocketConnection connection) implements LivePush.Connection {
+    private final class Live implements LivePush.Connection {
+        private final WebSocketConnection connection;
+        private final String token;
+
+        Live(WebSocketConnection connection, String token) {
+            this.connection = connection;
+            this.token = token;
+        }
+
+        @Override
+        public boolean authorized() {
+            return authentication.userOfAccessToken(token).isPresent();
+        }
+
+        @Override
+        public void refuse(String detail) {
+            NotifyStream.this.refuse(connection, detail);
+        }
+
         @Override
         public String id() {
             return connection.id();
