@@ -9,7 +9,9 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.event.Observes;
@@ -23,6 +25,7 @@ import dev.tollgate.keys.ApiKeys;
 import dev.tollgate.metering.MeteringConfig;
 import dev.tollgate.metering.internal.raw.RawEvents;
 import dev.tollgate.metering.rollup.UsageRollups;
+import dev.tollgate.platform.WorkQueue;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -33,10 +36,11 @@ import io.quarkus.runtime.StartupEvent;
  * The gateway's usage events, queued in memory (bounded, never blocking the event loop) and written by one thread in
  * batches to the raw usage store ({@link RawEvents}). A full queue drops the event, counts it ({@code tollgate_usage_events_dropped_total}) and logs at most
  * once a minute; a failing database is retried with the batch kept, so events are lost only once the queue overflows.
- * On shutdown the queue is written out.
+ * On shutdown the queue is written out; {@link #drain} writes out what is queued, the rollups of the current minutes
+ * and keys' latest use without stopping (the services restart of {@code POST /api/v1/system/restart}).
  */
 @Singleton
-class UsageRecorder implements UsageSink {
+class UsageRecorder implements UsageSink, WorkQueue {
 
     private static final Logger LOG = Logger.getLogger(UsageRecorder.class);
 
@@ -61,6 +65,14 @@ class UsageRecorder implements UsageSink {
     private long nextRollupFlush;
     private long nextMaintenance;
     private Thread writer;
+    /** Events the queue accepted, ever. */
+    private final LongAdder accepted = new LongAdder();
+    /** Events written, ever; only the writer thread adds to it. */
+    private volatile long writtenEvents;
+    /** A {@link #drain} asks the writer to write the rollups of every minute and keys' latest use. */
+    private final AtomicBoolean flushAsked = new AtomicBoolean();
+    /** {@link #writtenEvents} when the writer last did what a drain asked. */
+    private volatile long flushedThrough = -1;
 
     UsageRecorder(MeteringConfig config, RawEvents rawEvents, ApiKeys keys, MeterRegistry registry,
             UsageRollups rollups, Clock clock) {
@@ -96,6 +108,7 @@ class UsageRecorder implements UsageSink {
     public boolean offer(UsageEvent event) {
         count(event.status());
         if (queue.offer(event)) {
+            accepted.increment();
             return true;
         }
         dropped.increment();
@@ -155,6 +168,9 @@ class UsageRecorder implements UsageSink {
         while (running || !queue.isEmpty()) {
             try {
                 rollUp(false);
+                if (batch.isEmpty() && flushAsked.compareAndSet(true, false)) {
+                    flushForDrain();
+                }
                 if (batch.isEmpty()) {
                     UsageEvent first = queue.poll(flushMillis, TimeUnit.MILLISECONDS);
                     if (first == null) {
@@ -239,6 +255,55 @@ class UsageRecorder implements UsageSink {
         }
         rawEvents.append(batch);
         written.increment(batch.size());
+        writtenEvents += batch.size(); // only this thread writes it
+    }
+
+    /** On the writer thread, between batches: what a drain asked for. */
+    private void flushForDrain() {
+        long through = writtenEvents;
+        try {
+            rollups.flush(true);
+            touchKeys(true);
+            flushedThrough = through;
+        } catch (java.sql.SQLException | RuntimeException e) {
+            LOG.errorf("Writing usage rollups for a drain failed (%s); they stay in memory", e.getMessage());
+        }
+    }
+
+    @Override
+    public String name() {
+        return "usage_events";
+    }
+
+    @Override
+    public int depth() {
+        return queue.size();
+    }
+
+    @Override
+    public int capacity() {
+        return queue.size() + queue.remainingCapacity();
+    }
+
+    /**
+     * Waits until the writer has written every event accepted before the call, then has it write the rollups of all
+     * minutes in memory (the current ones too: rollup rows add up, so the rest of a minute is written later as more
+     * rows) and keys' latest use. The writer keeps running: calls go on being recorded meanwhile.
+     */
+    @Override
+    public boolean drain(java.time.Duration timeout) throws InterruptedException {
+        long target = accepted.sum();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (flushedThrough < target) {
+            if (!running || System.nanoTime() - deadline > 0) {
+                return false;
+            }
+            if (writtenEvents >= target) {
+                flushAsked.set(true);
+            }
+            Thread.sleep(5);
+        }
+        return true;
     }
 
     private static void sleepQuietly(long millis) {
