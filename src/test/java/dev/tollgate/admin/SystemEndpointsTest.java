@@ -39,11 +39,15 @@ class SystemEndpointsTest extends WithUpstream {
     static final String URL_PASSWORD = "hunter2urlpass";
     static final String JWT_LIKE = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJzeXN0ZW0tdGVzdCJ9.c2lnbmF0dXJlLW9mLWl0";
 
-    /** Its own profile: properties holding secrets, by name and by look, that /system/config must not show. */
+    /**
+     * Its own profile: properties holding secrets, by name and by look, that /system/config must not show; and usage
+     * and charges written only every minute, so that what a restart finds written it wrote itself.
+     */
     public static class WithSecrets implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("tollgate.system-test.webhook-token", NAMED_SECRET,
+            return Map.of("tollgate.metering.flush-interval", "60s", "tollgate.billing.settle-interval", "60s",
+                    "tollgate.system-test.webhook-token", NAMED_SECRET,
                     "tollgate.system-test.notes", "rotate " + WEBHOOK_LIKE + " and " + STRIPE_LIKE + " soon",
                     "tollgate.system-test.upstream", "https://svc:" + URL_PASSWORD + "@upstream.example/x",
                     "tollgate.system-test.sample", JWT_LIKE);

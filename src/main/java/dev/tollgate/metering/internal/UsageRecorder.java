@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -69,10 +68,17 @@ class UsageRecorder implements UsageSink, WorkQueue {
     private final LongAdder accepted = new LongAdder();
     /** Events written, ever; only the writer thread adds to it. */
     private volatile long writtenEvents;
-    /** A {@link #drain} asks the writer to write the rollups of every minute and keys' latest use. */
-    private final AtomicBoolean flushAsked = new AtomicBoolean();
-    /** {@link #writtenEvents} when the writer last did what a drain asked. */
+    /** The most accepted events a {@link #drain} waits to see written (with the rollups and keys' latest use). */
+    private final AtomicLong drainTarget = new AtomicLong(-1);
+    /** {@link #writtenEvents} when the writer last wrote rollups and keys' latest use for a drain. */
     private volatile long flushedThrough = -1;
+    /** How often writing the rollups for a drain failed; a drain waiting meanwhile answers false. */
+    private volatile long drainFailures;
+    /**
+     * The writer waits for events in slices of at most this long, so that a drain waiting for it is noticed soon
+     * even with a long flush interval (a wake-up ten times a second when idle costs nothing measurable).
+     */
+    private static final long WAIT_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     UsageRecorder(MeteringConfig config, RawEvents rawEvents, ApiKeys keys, MeterRegistry registry,
             UsageRollups rollups, Clock clock) {
@@ -168,28 +174,28 @@ class UsageRecorder implements UsageSink, WorkQueue {
         while (running || !queue.isEmpty()) {
             try {
                 rollUp(false);
-                if (batch.isEmpty() && flushAsked.compareAndSet(true, false)) {
+                if (batch.isEmpty() && drainWaiting() && writtenEvents >= drainTarget.get()) {
                     flushForDrain();
                 }
                 if (batch.isEmpty()) {
-                    UsageEvent first = queue.poll(flushMillis, TimeUnit.MILLISECONDS);
+                    UsageEvent first = queue.poll(Math.min(flushNanos, WAIT_SLICE_NANOS), TimeUnit.NANOSECONDS);
                     if (first == null) {
                         touchKeys(false);
                         continue;
                     }
                     batch.add(first);
                     long deadline = System.nanoTime() + flushNanos;
-                    while (batch.size() < batchSize && running) {
+                    // a drain waiting cuts the collecting short: what is queued now is written at once
+                    while (batch.size() < batchSize && running && !drainWaiting()) {
                         queue.drainTo(batch, batchSize - batch.size());
                         long left = deadline - System.nanoTime();
                         if (batch.size() >= batchSize || left <= 0) {
                             break;
                         }
-                        UsageEvent next = queue.poll(left, TimeUnit.NANOSECONDS);
-                        if (next == null) {
-                            break;
+                        UsageEvent next = queue.poll(Math.min(left, WAIT_SLICE_NANOS), TimeUnit.NANOSECONDS);
+                        if (next != null) {
+                            batch.add(next);
                         }
-                        batch.add(next);
                     }
                     queue.drainTo(batch, batchSize - batch.size());
                 }
@@ -258,15 +264,23 @@ class UsageRecorder implements UsageSink, WorkQueue {
         writtenEvents += batch.size(); // only this thread writes it
     }
 
-    /** On the writer thread, between batches: what a drain asked for. */
+    private boolean drainWaiting() {
+        return drainTarget.get() > flushedThrough;
+    }
+
+    /** On the writer thread, between batches, once the events a drain waits for are written: the rest of it. */
     private void flushForDrain() {
         long through = writtenEvents;
+        long target = drainTarget.get();
         try {
             rollups.flush(true);
             touchKeys(true);
             flushedThrough = through;
         } catch (java.sql.SQLException | RuntimeException e) {
+            // the waiting drains fail; the rollups stay in memory for the writer's own flushes to retry
             LOG.errorf("Writing usage rollups for a drain failed (%s); they stay in memory", e.getMessage());
+            drainFailures++; // only this thread writes it
+            drainTarget.compareAndSet(target, flushedThrough);
         }
     }
 
@@ -293,13 +307,12 @@ class UsageRecorder implements UsageSink, WorkQueue {
     @Override
     public boolean drain(java.time.Duration timeout) throws InterruptedException {
         long target = accepted.sum();
+        long failures = drainFailures;
+        drainTarget.accumulateAndGet(target, Math::max);
         long deadline = System.nanoTime() + timeout.toNanos();
         while (flushedThrough < target) {
-            if (!running || System.nanoTime() - deadline > 0) {
+            if (!running || drainFailures != failures || System.nanoTime() - deadline > 0) {
                 return false;
-            }
-            if (writtenEvents >= target) {
-                flushAsked.set(true);
             }
             Thread.sleep(5);
         }
