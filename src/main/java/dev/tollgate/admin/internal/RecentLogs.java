@@ -76,7 +76,13 @@ public class RecentLogs {
     private final Handler handler = new ExtHandler() {
         @Override
         protected void doPublish(ExtLogRecord record) {
-            keep(record);
+            try {
+                keep(record);
+            } catch (RuntimeException e) {
+                // never break the caller's logging over the copy kept for the endpoint; the console still has it
+                reportError("Keeping a log record for /system/logs failed", e,
+                        java.util.logging.ErrorManager.WRITE_FAILURE);
+            }
         }
     };
 
