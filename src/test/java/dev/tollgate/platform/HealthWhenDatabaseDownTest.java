@@ -23,10 +23,14 @@ class HealthWhenDatabaseDownTest {
     @Test
     void health_is_503_when_the_database_is_down() {
         given().get("/health").then().statusCode(200).body("checks.database.status", equalTo("up"));
+        given().get("/api/v1/system/health").then().statusCode(200).body("checks.database.status", equalTo("up"));
         PostgresResource.stopDatabase();
         given().get("/health").then().statusCode(503)
                 .body("status", equalTo("unavailable"))
                 .body("checks.database.status", equalTo("down"))
                 .body("version", notNullValue());
+        given().get("/api/v1/system/health").then().statusCode(503)
+                .body("status", equalTo("unavailable"))
+                .body("checks.database.status", equalTo("down"));
     }
 }

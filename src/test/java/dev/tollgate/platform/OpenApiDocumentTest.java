@@ -39,14 +39,16 @@ class OpenApiDocumentTest {
 
     /** Operations anyone may call: they must say {@code security: []}. */
     static final Set<String> PUBLIC = Set.of("register", "login", "refreshTokens", "getJwks", "getHealth",
-            "listTiers", "receiveStripeWebhook", "browseListings", "getListing", "listCategories", "listReviews",
+            "getSystemHealth", "listTiers", "receiveStripeWebhook", "browseListings", "getListing", "listCategories",
+            "listReviews",
             "search", "recommendations");
 
     /**
      * Operations that answer no 4xx of their own: GETs without parameters, body or token (the verifying keys, health,
      * the tier price list, the marketplace's categories).
      */
-    static final Set<String> NO_CLIENT_ERRORS = Set.of("getJwks", "getHealth", "listTiers", "listCategories");
+    static final Set<String> NO_CLIENT_ERRORS = Set.of("getJwks", "getHealth", "getSystemHealth", "listTiers",
+            "listCategories");
 
     static final ObjectMapper JSON = new ObjectMapper();
 

@@ -30,6 +30,7 @@ import dev.tollgate.billing.Ledger;
 import dev.tollgate.billing.store.HoldStore;
 import dev.tollgate.gateway.CallCharging;
 import dev.tollgate.platform.Money;
+import dev.tollgate.platform.WorkQueue;
 import io.quarkus.runtime.StartupEvent;
 
 /**
@@ -45,7 +46,7 @@ import io.quarkus.runtime.StartupEvent;
  * calls wait) plus the credit it held; the consumer's held credit is unavailable until the hold expires.
  */
 @Singleton
-class CreditGate implements CallCharging, HeldCredit {
+class CreditGate implements CallCharging, HeldCredit, WorkQueue {
 
     private static final Logger LOG = Logger.getLogger(CreditGate.class);
     private static final long EXHAUSTED_NANOS = 1_000_000_000L;
@@ -382,8 +383,11 @@ class CreditGate implements CallCharging, HeldCredit {
         leases.execute(() -> lease(budget));
     }
 
-    /** Writes queued charges to the ledger; on failure they stay queued and are retried. */
-    private void settleQueued() {
+    /**
+     * Writes queued charges to the ledger; on failure they stay queued and are retried. Whether every charge it found
+     * was written.
+     */
+    private boolean settleQueued() {
         try {
             while (!charges.isEmpty()) {
                 List<Queued> batch = new ArrayList<>();
@@ -397,7 +401,7 @@ class CreditGate implements CallCharging, HeldCredit {
                     // it may have committed after all: the retry looks up what was written
                     batch.forEach(q -> charges.add(new Queued(q.charge(), q.budget(), true)));
                     LOG.errorf("Writing %d charges failed (%s); retrying", batch.size(), e.getMessage());
-                    return;
+                    return false;
                 }
                 for (Queued q : batch) {
                     if (q.budget() != null) {
@@ -408,8 +412,42 @@ class CreditGate implements CallCharging, HeldCredit {
                 }
                 parked.forEach(this::wake);
             }
+            return true;
         } catch (RuntimeException e) {
             LOG.errorf(e, "Settling charges failed");
+            return false;
+        }
+    }
+
+    @Override
+    public String name() {
+        return "charges";
+    }
+
+    /** Charges waiting to be written (counted by walking the queue: for diagnostics, not the hot path). */
+    @Override
+    public int depth() {
+        return charges.size();
+    }
+
+    @Override
+    public int capacity() {
+        return -1; // bounded per consumer by max-unsettled-calls instead
+    }
+
+    /**
+     * Writes the queued charges now on the settling thread (so never beside a scheduled settlement), waiting at most
+     * {@code timeout}; whether every charge queued before the call is written. Calls go on being charged meanwhile
+     * (their charges are written by the next settlements).
+     */
+    @Override
+    public boolean drain(java.time.Duration timeout) throws InterruptedException {
+        java.util.concurrent.Callable<Boolean> settle = this::settleQueued;
+        try {
+            return timers.submit(settle).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException
+                | java.util.concurrent.RejectedExecutionException e) {
+            return false;
         }
     }
 

@@ -10,6 +10,7 @@ import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.event.Observes;
@@ -23,6 +24,7 @@ import dev.tollgate.keys.ApiKeys;
 import dev.tollgate.metering.MeteringConfig;
 import dev.tollgate.metering.internal.raw.RawEvents;
 import dev.tollgate.metering.rollup.UsageRollups;
+import dev.tollgate.platform.WorkQueue;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -33,10 +35,11 @@ import io.quarkus.runtime.StartupEvent;
  * The gateway's usage events, queued in memory (bounded, never blocking the event loop) and written by one thread in
  * batches to the raw usage store ({@link RawEvents}). A full queue drops the event, counts it ({@code tollgate_usage_events_dropped_total}) and logs at most
  * once a minute; a failing database is retried with the batch kept, so events are lost only once the queue overflows.
- * On shutdown the queue is written out.
+ * On shutdown the queue is written out; {@link #drain} writes out what is queued, the rollups of the current minutes
+ * and keys' latest use without stopping (the services restart of {@code POST /api/v1/system/restart}).
  */
 @Singleton
-class UsageRecorder implements UsageSink {
+class UsageRecorder implements UsageSink, WorkQueue {
 
     private static final Logger LOG = Logger.getLogger(UsageRecorder.class);
 
@@ -61,6 +64,21 @@ class UsageRecorder implements UsageSink {
     private long nextRollupFlush;
     private long nextMaintenance;
     private Thread writer;
+    /** Events the queue accepted, ever. */
+    private final LongAdder accepted = new LongAdder();
+    /** Events written, ever; only the writer thread adds to it. */
+    private volatile long writtenEvents;
+    /** The most accepted events a {@link #drain} waits to see written (with the rollups and keys' latest use). */
+    private final AtomicLong drainTarget = new AtomicLong(-1);
+    /** {@link #writtenEvents} when the writer last wrote rollups and keys' latest use for a drain. */
+    private volatile long flushedThrough = -1;
+    /** How often writing the rollups for a drain failed; a drain waiting meanwhile answers false. */
+    private volatile long drainFailures;
+    /**
+     * The writer waits for events in slices of at most this long, so that a drain waiting for it is noticed soon
+     * even with a long flush interval (a wake-up ten times a second when idle costs nothing measurable).
+     */
+    private static final long WAIT_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     UsageRecorder(MeteringConfig config, RawEvents rawEvents, ApiKeys keys, MeterRegistry registry,
             UsageRollups rollups, Clock clock) {
@@ -96,6 +114,7 @@ class UsageRecorder implements UsageSink {
     public boolean offer(UsageEvent event) {
         count(event.status());
         if (queue.offer(event)) {
+            accepted.increment();
             return true;
         }
         dropped.increment();
@@ -155,25 +174,28 @@ class UsageRecorder implements UsageSink {
         while (running || !queue.isEmpty()) {
             try {
                 rollUp(false);
+                if (batch.isEmpty() && drainWaiting() && writtenEvents >= drainTarget.get()) {
+                    flushForDrain();
+                }
                 if (batch.isEmpty()) {
-                    UsageEvent first = queue.poll(flushMillis, TimeUnit.MILLISECONDS);
+                    UsageEvent first = queue.poll(Math.min(flushNanos, WAIT_SLICE_NANOS), TimeUnit.NANOSECONDS);
                     if (first == null) {
                         touchKeys(false);
                         continue;
                     }
                     batch.add(first);
                     long deadline = System.nanoTime() + flushNanos;
-                    while (batch.size() < batchSize && running) {
+                    // a drain waiting cuts the collecting short: what is queued now is written at once
+                    while (batch.size() < batchSize && running && !drainWaiting()) {
                         queue.drainTo(batch, batchSize - batch.size());
                         long left = deadline - System.nanoTime();
                         if (batch.size() >= batchSize || left <= 0) {
                             break;
                         }
-                        UsageEvent next = queue.poll(left, TimeUnit.NANOSECONDS);
-                        if (next == null) {
-                            break;
+                        UsageEvent next = queue.poll(Math.min(left, WAIT_SLICE_NANOS), TimeUnit.NANOSECONDS);
+                        if (next != null) {
+                            batch.add(next);
                         }
-                        batch.add(next);
                     }
                     queue.drainTo(batch, batchSize - batch.size());
                 }
@@ -239,6 +261,62 @@ class UsageRecorder implements UsageSink {
         }
         rawEvents.append(batch);
         written.increment(batch.size());
+        writtenEvents += batch.size(); // only this thread writes it
+    }
+
+    private boolean drainWaiting() {
+        return drainTarget.get() > flushedThrough;
+    }
+
+    /** On the writer thread, between batches, once the events a drain waits for are written: the rest of it. */
+    private void flushForDrain() {
+        long through = writtenEvents;
+        long target = drainTarget.get();
+        try {
+            rollups.flush(true);
+            touchKeys(true);
+            flushedThrough = through;
+        } catch (java.sql.SQLException | RuntimeException e) {
+            // the waiting drains fail; the rollups stay in memory for the writer's own flushes to retry
+            LOG.errorf("Writing usage rollups for a drain failed (%s); they stay in memory", e.getMessage());
+            drainFailures++; // only this thread writes it
+            drainTarget.compareAndSet(target, flushedThrough);
+        }
+    }
+
+    @Override
+    public String name() {
+        return "usage_events";
+    }
+
+    @Override
+    public int depth() {
+        return queue.size();
+    }
+
+    @Override
+    public int capacity() {
+        return queue.size() + queue.remainingCapacity();
+    }
+
+    /**
+     * Waits until the writer has written every event accepted before the call, then has it write the rollups of all
+     * minutes in memory (the current ones too: rollup rows add up, so the rest of a minute is written later as more
+     * rows) and keys' latest use. The writer keeps running: calls go on being recorded meanwhile.
+     */
+    @Override
+    public boolean drain(java.time.Duration timeout) throws InterruptedException {
+        long target = accepted.sum();
+        long failures = drainFailures;
+        drainTarget.accumulateAndGet(target, Math::max);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (flushedThrough < target) {
+            if (!running || drainFailures != failures || System.nanoTime() - deadline > 0) {
+                return false;
+            }
+            Thread.sleep(5);
+        }
+        return true;
     }
 
     private static void sleepQuietly(long millis) {

@@ -9,6 +9,7 @@ import org.jboss.logging.MDC;
 import dev.tollgate.platform.Durations;
 import dev.tollgate.platform.ProblemException;
 import dev.tollgate.platform.Problems;
+import dev.tollgate.platform.RequestCounters;
 import dev.tollgate.platform.RequestIds;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
@@ -25,7 +26,8 @@ import io.vertx.ext.web.impl.RoutingContextInternal;
  * Router-level behaviour for every request, before and around the REST layer:
  * <ol>
  * <li>request id: {@code X-Request-ID} echoed if sane, generated otherwise, put in the logging MDC;</li>
- * <li>{@code X-Process-Time} (milliseconds) on every response;</li>
+ * <li>{@code X-Process-Time} (milliseconds) on every response, and the response counted by status in
+ * {@link RequestCounters};</li>
  * <li>body size limit under {@code /api} (413);</li>
  * <li>problem+json for everything the REST layer does not answer itself: unknown routes (404), failures raised
  * by Vert.x or the security layer (401/403/413/...), and unexpected errors (500).</li>
@@ -38,8 +40,10 @@ class HttpPipeline {
 
     private final long apiMaxBodySize;
     private final BodyHandler streamedBodyLimit;
+    private final RequestCounters counters;
 
-    HttpPipeline(HttpConfig config) {
+    HttpPipeline(HttpConfig config, RequestCounters counters) {
+        this.counters = counters;
         this.apiMaxBodySize = config.apiMaxBodySize().asLongValue();
         this.streamedBodyLimit = BodyHandler.create(false).setBodyLimit(apiMaxBodySize);
     }
@@ -60,8 +64,10 @@ class HttpPipeline {
         MDC.put(RequestIds.MDC_KEY, requestId);
         HttpServerResponse response = context.response();
         response.putHeader(RequestIds.HEADER, requestId);
-        context.addHeadersEndHandler(
-                ignored -> response.putHeader("X-Process-Time", Durations.millis(System.nanoTime() - started)));
+        context.addHeadersEndHandler(ignored -> {
+            response.putHeader("X-Process-Time", Durations.millis(System.nanoTime() - started));
+            counters.record(response.getStatusCode());
+        });
         context.next();
     }
 
