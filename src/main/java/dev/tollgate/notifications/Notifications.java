@@ -34,6 +34,7 @@ import dev.tollgate.notifications.store.NotificationStore;
 import dev.tollgate.platform.ChangeFeed;
 import dev.tollgate.platform.ProblemException;
 import dev.tollgate.platform.ProblemException.FieldError;
+import dev.tollgate.platform.WorkQueue;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /**
@@ -42,7 +43,7 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
  * transaction), at most once per user and cause, whoever sends it and however often.
  */
 @ApplicationScoped
-public class Notifications {
+public class Notifications implements WorkQueue {
 
     private static final Logger LOG = Logger.getLogger(Notifications.class);
 
@@ -78,6 +79,8 @@ public class Notifications {
     private final Clock clock;
     private final ObjectMapper json = new ObjectMapper();
     /** Writes notices after their transaction, off the committing thread's finished transaction context. */
+    /** Notices handed to the writer and not written yet. */
+    private final java.util.concurrent.atomic.AtomicInteger waiting = new java.util.concurrent.atomic.AtomicInteger();
     private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
         Thread thread = new Thread(r, "tollgate-notifications");
         thread.setDaemon(true);
@@ -102,8 +105,15 @@ public class Notifications {
     }
 
     void afterCommit(@Observes(during = TransactionPhase.AFTER_SUCCESS) Notice notice) {
+        waiting.incrementAndGet();
         try {
-            writer.submit(() -> write(notice)).get(10, TimeUnit.SECONDS);
+            writer.submit(() -> {
+                try {
+                    return write(notice);
+                } finally {
+                    waiting.decrementAndGet();
+                }
+            }).get(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {
@@ -255,6 +265,33 @@ public class Notifications {
 
     private static String cut(String text, int max) {
         return text == null || text.length() <= max ? text : text.substring(0, max);
+    }
+
+    @Override
+    public String name() {
+        return "notifications";
+    }
+
+    @Override
+    public int depth() {
+        return waiting.get();
+    }
+
+    @Override
+    public int capacity() {
+        return -1;
+    }
+
+    /** Waits until the notices handed to the writer before the call are written. */
+    @Override
+    public boolean drain(java.time.Duration timeout) throws InterruptedException {
+        try {
+            writer.submit(() -> {
+            }).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (ExecutionException | TimeoutException | java.util.concurrent.RejectedExecutionException e) {
+            return false;
+        }
     }
 
     @PreDestroy

@@ -1,9 +1,14 @@
 package dev.tollgate.notifications.internal;
 
+import java.time.Duration;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,6 +19,7 @@ import dev.tollgate.accounts.UserDirectory;
 import dev.tollgate.accounts.UserView;
 import dev.tollgate.notifications.EmailSettings;
 import dev.tollgate.notifications.Notifications.NotificationView;
+import dev.tollgate.platform.WorkQueue;
 import io.quarkus.mailer.Mail;
 import io.quarkus.mailer.Mailer;
 import io.quarkus.qute.Location;
@@ -26,7 +32,7 @@ import io.quarkus.qute.TemplateInstance;
  * a send that fails is tried twice more (after 5 s and 30 s), then logged. Nothing is sent when SMTP is not set up.
  */
 @ApplicationScoped
-public class EmailSender {
+public class EmailSender implements WorkQueue {
 
     private static final Logger LOG = Logger.getLogger(EmailSender.class);
     private static final long[] RETRY_SECONDS = {5, 30};
@@ -36,6 +42,7 @@ public class EmailSender {
     private final EmailSettings settings;
     private final Template text;
     private final Template html;
+    private final AtomicInteger waiting = new AtomicInteger();
     private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "tollgate-email");
         thread.setDaemon(true);
@@ -58,11 +65,20 @@ public class EmailSender {
     /** E-mails the notification to the user, later, if SMTP is set up. */
     public void send(UUID userId, NotificationView notification) {
         if (configured()) {
+            waiting.incrementAndGet();
             worker.execute(() -> attempt(userId, notification, 0));
         }
     }
 
     private void attempt(UUID userId, NotificationView notification, int retry) {
+        try {
+            send(userId, notification, retry);
+        } finally {
+            waiting.decrementAndGet();
+        }
+    }
+
+    private void send(UUID userId, NotificationView notification, int retry) {
         UserView user;
         try {
             user = users.get(userId);
@@ -79,6 +95,7 @@ public class EmailSender {
             if (retry < RETRY_SECONDS.length) {
                 LOG.warnf("E-mailing notification %s to user %s failed (%s); trying again in %d s",
                         notification.id(), userId, e.getMessage(), RETRY_SECONDS[retry]);
+                waiting.incrementAndGet();
                 worker.schedule(() -> attempt(userId, notification, retry + 1), RETRY_SECONDS[retry],
                         TimeUnit.SECONDS);
             } else {
@@ -97,6 +114,34 @@ public class EmailSender {
                 .data("message", n.message()).data("link", link).data("type", n.notificationType())
                 .data("preferencesUrl", base + "/api/v1/notify/preferences");
         return instance.render();
+    }
+
+    @Override
+    public String name() {
+        return "emails";
+    }
+
+    /** E-mails waiting to be sent, retries included. */
+    @Override
+    public int depth() {
+        return waiting.get();
+    }
+
+    @Override
+    public int capacity() {
+        return -1;
+    }
+
+    /** Waits for the e-mails queued before the call to be tried (retries scheduled for later are not awaited). */
+    @Override
+    public boolean drain(Duration timeout) throws InterruptedException {
+        try {
+            worker.submit(() -> {
+            }).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (ExecutionException | TimeoutException | RejectedExecutionException e) {
+            return false;
+        }
     }
 
     @PreDestroy

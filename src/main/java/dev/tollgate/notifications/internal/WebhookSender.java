@@ -35,6 +35,7 @@ import dev.tollgate.notifications.store.WebhookEntity;
 import dev.tollgate.notifications.store.WebhookStore;
 import dev.tollgate.platform.PublicHttp;
 import dev.tollgate.platform.SecretBox;
+import dev.tollgate.platform.WorkQueue;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -48,7 +49,7 @@ import io.vertx.core.http.HttpMethod;
  * {@code disable-after} is disabled, its failing delivery given up, and its owner told.
  */
 @ApplicationScoped
-public class WebhookSender {
+public class WebhookSender implements WorkQueue {
 
     private static final Logger LOG = Logger.getLogger(WebhookSender.class);
     private static final int EXCERPT = 500;
@@ -68,6 +69,8 @@ public class WebhookSender {
     });
     /** Whether a look for due deliveries is already queued (wake-ups between two looks fold into one). */
     private final AtomicBoolean queued = new AtomicBoolean();
+    /** Attempts sent and not recorded yet. */
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean stopped;
 
     WebhookSender(WebhookStore store, SecretBox secrets, PublicHttp http, Notifications notifications, Clock clock,
@@ -131,6 +134,7 @@ public class WebhookSender {
                 "t=" + timestamp + ",v1=" + signature(secret, timestamp, delivery.payload));
         Instant attemptedAt = clock.instant();
         long started = System.nanoTime();
+        inFlight.incrementAndGet();
         try {
             http.send(new PublicHttp.Request(HttpMethod.POST, webhook.url, headers, delivery.payload,
                     config.timeout(), EXCERPT, true), allowPrivate).whenComplete((answer, failure) -> {
@@ -141,6 +145,7 @@ public class WebhookSender {
                                     answer == null ? null : answer.body().toString(StandardCharsets.UTF_8),
                                     failure == null ? null : reason(failure)));
                         } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                            inFlight.decrementAndGet();
                             LOG.infof("Shutting down: webhook delivery %s is sent again when its lease ends",
                                     delivery.id);
                         }
@@ -160,6 +165,15 @@ public class WebhookSender {
     /** Records one attempt: delivered on a 2xx answer; otherwise retried later, or the endpoint disabled. */
     private void record(DeliveryEntity sent, WebhookEntity webhook, Instant attemptedAt, long millis, Integer status,
             String body, String error) {
+        try {
+            recordAttempt(sent, webhook, attemptedAt, millis, status, body, error);
+        } finally {
+            inFlight.decrementAndGet();
+        }
+    }
+
+    private void recordAttempt(DeliveryEntity sent, WebhookEntity webhook, Instant attemptedAt, long millis,
+            Integer status, String body, String error) {
         boolean delivered = status != null && status / 100 == 2;
         String problem = error != null ? error : delivered ? null : "answered HTTP " + status;
         boolean[] disabled = {false};
@@ -257,6 +271,35 @@ public class WebhookSender {
 
     private static String cut(String text, int max) {
         return text == null || text.length() <= max ? text : text.substring(0, max);
+    }
+
+    @Override
+    public String name() {
+        return "webhook_attempts";
+    }
+
+    /** Attempts in flight (pending deliveries themselves are in the database and survive anything). */
+    @Override
+    public int depth() {
+        return inFlight.get();
+    }
+
+    @Override
+    public int capacity() {
+        return -1;
+    }
+
+    /** Waits until the attempts in flight are answered and recorded (else their lease makes them retried). */
+    @Override
+    public boolean drain(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (inFlight.get() > 0) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(20);
+        }
+        return true;
     }
 
     /** Stops before the database does: attempts in flight are recorded if they answer within 5 s. */
