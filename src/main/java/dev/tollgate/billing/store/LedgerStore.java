@@ -66,6 +66,19 @@ public class LedgerStore {
                 + condition).setParameter("amount", amount).setParameter("id", accountId).executeUpdate() == 1;
     }
 
+    /** Notes a top-up or grant credited to a wallet account (it sets the default low-balance threshold). */
+    public void recordTopUp(UUID accountId, UUID transactionId, long amount) {
+        session.createMutationQuery("update LedgerAccountEntity set lastTopUpId = :tx, lastTopUpAmount = :amount"
+                + " where id = :id").setParameter("tx", transactionId).setParameter("amount", amount)
+                .setParameter("id", accountId).executeUpdate();
+    }
+
+    /** Sets the owner's low-balance threshold of a wallet account (null: the default). */
+    public void setLowBalanceThreshold(UUID accountId, Long micros) {
+        session.createMutationQuery("update LedgerAccountEntity set lowBalanceThreshold = :micros where id = :id")
+                .setParameter("micros", micros).setParameter("id", accountId).executeUpdate();
+    }
+
     public Optional<LedgerTransactionEntity> transactionByKey(String idempotencyKey) {
         return session.createSelectionQuery("from LedgerTransactionEntity where idempotencyKey = :key",
                 LedgerTransactionEntity.class).setParameter("key", idempotencyKey).uniqueResultOptional();
