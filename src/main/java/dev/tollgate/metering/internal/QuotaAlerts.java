@@ -31,7 +31,8 @@ import dev.tollgate.platform.Money;
  * a plan's monthly call quota on an API, and a key's monthly AI spend cap. Run by the usage writer after each batch
  * of usage events is written — never on the request path — from the same in-memory counters the gateway and the AI
  * proxy enforce (per node, re-seeded from recorded usage at start-up), so it says what enforcement does. Once per
- * quota and month: the cause is {@code quota80:<subscription or key>:<month start>} (or {@code quota100:…}); only the
+ * quota and month (a key's spend cap counts as used up once it refused a call, as the proxy refuses calls whose
+ * worst case would pass it): the cause is {@code quota80:<subscription or key>:<month start>} (or {@code quota100:…}); only the
  * highest level reached is told when a batch jumps past both.
  */
 @Singleton
@@ -72,13 +73,15 @@ class QuotaAlerts {
         Map<CallQuota, Boolean> calls = new LinkedHashMap<>();
         Map<UUID, UUID> aiKeys = new LinkedHashMap<>();
         for (UsageEvent e : batch) {
-            if (!e.dispatched() || e.consumerId() == null) {
+            if (e.consumerId() == null) {
                 continue;
             }
             if (e.ai() == null) {
-                calls.put(new CallQuota(e.consumerId(), e.apiId(), e.planId()), Boolean.TRUE);
+                if (e.dispatched()) {
+                    calls.put(new CallQuota(e.consumerId(), e.apiId(), e.planId()), Boolean.TRUE);
+                }
             } else if (e.keyId() != null) {
-                aiKeys.put(e.keyId(), e.consumerId());
+                aiKeys.put(e.keyId(), e.consumerId()); // refused calls too: a spend-cap refusal uses the cap up
             }
         }
         if (!calls.isEmpty()) {
@@ -139,7 +142,8 @@ class QuotaAlerts {
         }
         long cap = key.monthlySpendCapMicros();
         long spent = aiLimits.spentThisMonth(key.id(), now);
-        int level = level(spent, cap);
+        // calls are refused once their worst case would pass the cap, usually a little before spending reaches it
+        int level = aiLimits.spendCapReached(key.id(), now) ? 100 : level(spent, cap);
         if (level == 0) {
             return;
         }
@@ -157,7 +161,9 @@ class QuotaAlerts {
                 + " this month (UTC). ";
         notifications.notify(level == 100
                 ? new Notice(key.ownerId(), "quota_exhausted", "Monthly spend cap reached on an API key",
-                        made + "Its AI calls are refused until the cap renews on " + renews + ".", "/api/v1/api-keys",
+                        made + "A call was refused because its cost could pass the cap: what is left is too little for"
+                                + " such calls until the cap renews on " + renews + ".",
+                        "/api/v1/api-keys",
                         metadata, cause)
                 : new Notice(key.ownerId(), "quota_warning", "80% of an API key's monthly spend cap used",
                         made + "AI calls whose cost could pass the cap are refused until it renews on " + renews
