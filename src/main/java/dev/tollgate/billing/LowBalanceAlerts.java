@@ -36,7 +36,7 @@ public class LowBalanceAlerts {
      * A wallet's alert setting: the threshold in force (null: none, as there was no top-up yet), whether its owner
      * chose it ({@code custom}) and the last top-up or grant that sets the default.
      */
-    public record Settings(BigDecimal lowBalanceThreshold, boolean custom, BigDecimal lastTopUp, String currency) {
+    public record AlertSettings(BigDecimal lowBalanceThreshold, boolean custom, BigDecimal lastTopUp, String currency) {
     }
 
     private final LedgerStore store;
@@ -54,7 +54,7 @@ public class LowBalanceAlerts {
     }
 
     /** The user's setting. */
-    public Settings settings(UUID userId) {
+    public AlertSettings settings(UUID userId) {
         UUID wallet = ledger.accountId(AccountKind.CONSUMER_WALLET, userId);
         return QuarkusTransaction.requiringNew().call(() -> view(store.freshAccount(wallet).orElseThrow()));
     }
@@ -65,7 +65,7 @@ public class LowBalanceAlerts {
      * @throws ProblemException 422 (nothing changes) for a negative or too large threshold or one with more decimals
      *                          than micros
      */
-    public Settings setThreshold(UUID userId, BigDecimal threshold) {
+    public AlertSettings setThreshold(UUID userId, BigDecimal threshold) {
         Long micros = null;
         if (threshold != null) {
             if (threshold.signum() < 0 || threshold.compareTo(MAX_THRESHOLD) > 0) {
@@ -133,9 +133,10 @@ public class LowBalanceAlerts {
         return wallet.lastTopUpAmount * defaultPercent / 100;
     }
 
-    private Settings view(LedgerAccountEntity wallet) {
+    private AlertSettings view(LedgerAccountEntity wallet) {
         Long threshold = threshold(wallet);
-        return new Settings(threshold == null ? null : Money.fromMicros(threshold), wallet.lowBalanceThreshold != null,
+        return new AlertSettings(threshold == null ? null : Money.fromMicros(threshold),
+                wallet.lowBalanceThreshold != null,
                 wallet.lastTopUpAmount == null ? null : Money.fromMicros(wallet.lastTopUpAmount), wallet.currency);
     }
 }

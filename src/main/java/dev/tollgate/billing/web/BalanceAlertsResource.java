@@ -35,7 +35,7 @@ public class BalanceAlertsResource {
     }
 
     /** {@code low_balance_threshold} in currency units; null for the default. */
-    public record AlertsRequest(BigDecimal lowBalanceThreshold) {
+    public record BalanceAlertsRequest(BigDecimal lowBalanceThreshold) {
     }
 
     @GET
@@ -44,7 +44,7 @@ public class BalanceAlertsResource {
             + "leaves my wallet's balance below low_balance_threshold (currency units) notifies me (low_balance), once "
             + "until my next top-up or grant. custom: whether I set it; otherwise it is TOLLGATE_LOW_BALANCE_PERCENT "
             + "(10) percent of last_top_up, and null before any top-up.")
-    public LowBalanceAlerts.Settings get() {
+    public LowBalanceAlerts.AlertSettings get() {
         return alerts.settings(currentUser.id());
     }
 
@@ -54,7 +54,7 @@ public class BalanceAlertsResource {
     @APIResponse(responseCode = "422", ref = "UnprocessableContent")
     @Operation(operationId = "setMyBalanceAlerts", summary = "Set my low-balance alert", description = "low_balance_threshold: "
             + "0 to 1000000 currency units (0: never), or null to go back to the default share of the last top-up.")
-    public LowBalanceAlerts.Settings put(@NotNull(message = "a JSON body is required") AlertsRequest body) {
+    public LowBalanceAlerts.AlertSettings put(@NotNull(message = "a JSON body is required") BalanceAlertsRequest body) {
         return alerts.setThreshold(currentUser.id(), body.lowBalanceThreshold());
     }
 }
