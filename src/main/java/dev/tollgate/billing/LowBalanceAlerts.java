@@ -93,10 +93,13 @@ public class LowBalanceAlerts {
 
     /** Checks wallets whose settled charges have just been committed (outside any transaction). */
     public void afterCharges(Collection<UUID> walletAccounts) {
+        if (walletAccounts.isEmpty()) {
+            return;
+        }
+        // one query per settled batch, on the settling thread: it must not slow the ledger down
         QuarkusTransaction.requiringNew().run(() -> {
-            for (UUID wallet : walletAccounts) {
-                store.freshAccount(wallet).flatMap(this::notice).filter(n -> told.add(n.cause()))
-                        .ifPresent(notifications::notify);
+            for (LedgerAccountEntity wallet : store.accounts(walletAccounts)) {
+                notice(wallet).filter(n -> told.add(n.cause())).ifPresent(notifications::notify);
             }
         });
         if (told.size() > 100_000) {

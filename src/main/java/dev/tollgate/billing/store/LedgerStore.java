@@ -49,6 +49,12 @@ public class LedgerStore {
         return Optional.ofNullable(account);
     }
 
+    /** These accounts, read in one query (in a transaction of their own, they are as the database has them). */
+    public List<LedgerAccountEntity> accounts(Collection<UUID> ids) {
+        return session.createSelectionQuery("from LedgerAccountEntity where id in :ids", LedgerAccountEntity.class)
+                .setParameter("ids", ids).getResultList();
+    }
+
     public List<LedgerAccountEntity> accountsOf(UUID ownerId) {
         return session.createSelectionQuery("from LedgerAccountEntity where ownerId = :owner order by kind",
                 LedgerAccountEntity.class).setParameter("owner", ownerId).getResultList();
