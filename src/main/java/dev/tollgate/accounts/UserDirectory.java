@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 
 import org.jboss.logging.Logger;
 
@@ -29,10 +30,12 @@ public class UserDirectory {
 
     private final AccountStore store;
     private final ChangeFeed changes;
+    private final Event<TierChanged> tierChanged;
 
-    UserDirectory(AccountStore store, ChangeFeed changes) {
+    UserDirectory(AccountStore store, ChangeFeed changes, Event<TierChanged> tierChanged) {
         this.store = store;
         this.changes = changes;
+        this.tierChanged = tierChanged;
     }
 
     public record Page(List<UserView> users, long total) {
@@ -114,8 +117,13 @@ public class UserDirectory {
                 changes.changed(TOPIC);
             }
             if (change.plan() != null && !change.plan().id().equals(user.plan)) {
+                Tier from = Tier.parse(user.plan).orElse(Tier.FREE);
                 user.plan = change.plan().id();
                 changes.changed(TOPIC);
+                tierChanged.fire(new TierChanged(id, from, change.plan(),
+                        "tier:" + id + ":" + change.plan().id() + ":admin:" + now.toEpochMilli()));
+                LOG.infof("User %s moved from the %s to the %s tier by admin %s", id, from.id(), change.plan().id(),
+                        actingAdmin);
             }
             if (change.suspended() != null && change.suspended() != user.suspended) {
                 if (id.equals(actingAdmin) && change.suspended()) {

@@ -68,6 +68,8 @@ public class AiLimits {
     private static final class Spend {
         final long monthStart;
         long micros;
+        /** Whether a call was refused this month because its worst case would pass the cap. */
+        boolean capReached;
 
         Spend(long monthStart) {
             this.monthStart = monthStart;
@@ -112,6 +114,7 @@ public class AiLimits {
             Spend spend = spend(keyId, nowMillis);
             synchronized (spend) {
                 if (spend.micros + reserveMicros > spendCapMicros) {
+                    spend.capReached = true;
                     if (window != null) {
                         synchronized (window) {
                             window.requests--;
@@ -164,6 +167,17 @@ public class AiLimits {
         Spend spend = spend(keyId, nowMillis);
         synchronized (spend) {
             return spend.micros;
+        }
+    }
+
+    /**
+     * Whether the key's monthly spend cap refused a call this month (on this node): what is left of it is less than a
+     * call's worst case, so the cap is used up in effect.
+     */
+    public boolean spendCapReached(UUID keyId, long nowMillis) {
+        Spend spend = spend(keyId, nowMillis);
+        synchronized (spend) {
+            return spend.capReached;
         }
     }
 

@@ -46,4 +46,11 @@ public interface BillingConfig {
     /** Credit held for a consumer who made no call for this long goes back to their wallet. */
     @WithDefault("60s")
     Duration idleRelease();
+
+    /**
+     * A wallet's low-balance threshold when its owner set none, in percent of their last top-up or grant
+     * ({@code TOLLGATE_LOW_BALANCE_PERCENT}; 0: no alert unless the owner sets a threshold).
+     */
+    @WithDefault("10")
+    int lowBalancePercent();
 }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -55,14 +56,19 @@ public class Ledger {
     public record Posted(LedgerViews.Transaction transaction, boolean replayed) {
     }
 
+    /** Movement types that are money put into a wallet (they set the default low-balance threshold). */
+    private static final Set<String> TOP_UPS = Set.of("topup", "grant");
+
     private final LedgerStore store;
     private final String currency;
     private final Event<WalletCredited> walletCredited;
+    private final LowBalanceAlerts lowBalance;
 
     Ledger(LedgerStore store, @ConfigProperty(name = "tollgate.currency", defaultValue = "usd") String currency,
-            Event<WalletCredited> walletCredited) {
+            Event<WalletCredited> walletCredited, LowBalanceAlerts lowBalance) {
         this.store = store;
         this.walletCredited = walletCredited;
+        this.lowBalance = lowBalance;
         this.currency = currency.trim().toLowerCase(Locale.ROOT);
         if (!CURRENCY.matcher(this.currency).matches()) {
             throw new IllegalStateException(
@@ -231,6 +237,14 @@ public class Ledger {
             entries.add(entry);
             if (leg.kind() == AccountKind.CONSUMER_WALLET && leg.amount() > 0) {
                 walletCredited.fire(new WalletCredited(leg.ownerId()));
+                if (TOP_UPS.contains(type)) {
+                    store.recordTopUp(account, transaction.id, leg.amount());
+                }
+            }
+        }
+        for (Leg leg : ordered) {
+            if (leg.kind() == AccountKind.CONSUMER_WALLET && leg.amount() < 0) {
+                lowBalance.afterDebit(accounts.get(leg));
             }
         }
         LOG.infof("Ledger %s %s: %s", type, transaction.id, describe(ordered));

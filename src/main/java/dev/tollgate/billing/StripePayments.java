@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -172,6 +173,34 @@ public class StripePayments {
             notifications.notify(StripeTopUps.credited(user.get(), micros, ledger.currency(), id));
         }
         return new StripeWebhooks.Received(true, posted.replayed() ? "already credited" : "credited");
+    }
+
+    /**
+     * {@code payment_intent.payment_failed} of a saved-card payment Tollgate made (also one Stripe declined while
+     * Tollgate was creating it): nothing is credited; its history shows it failed and the user is told, once per
+     * PaymentIntent. PaymentIntents behind Checkout sessions are left alone: their payer is on Stripe's page and may
+     * retry there.
+     */
+    StripeWebhooks.Received failed(JsonNode intent) {
+        String id = intent.path("id").asText("");
+        Optional<UUID> user = store.payment(id).map(PaymentRow::userId).or(() -> ownCustomersUser(intent));
+        if (user.isEmpty()) {
+            return new StripeWebhooks.Received(true, "payment intent " + id + " is not a Tollgate wallet payment");
+        }
+        String currency = intent.path("currency").asText(ledger.currency()).toLowerCase(Locale.ROOT);
+        long micros = currency.equals(ledger.currency())
+                ? StripeFormats.microsOfMinor(intent.path("amount").asLong(0), currency)
+                : 0;
+        if (micros > 0) {
+            // declined while being created: Tollgate has not recorded it yet; the history shows it failed
+            store.savePayment(new PaymentRow(id, user.get(), "failed", micros, currency, Instant.now()));
+        }
+        store.markPaymentFailed(id);
+        JsonNode error = intent.path("last_payment_error");
+        String reason = error.path("decline_code").asText(error.path("code").asText(""));
+        notifications.notify(StripeTopUps.topUpFailed(user.get(), micros, ledger.currency(), id,
+                reason.isEmpty() ? null : reason.replace('_', ' ')));
+        return new StripeWebhooks.Received(true, "payment intent " + id + " failed; the user is told");
     }
 
     /**

@@ -293,6 +293,10 @@ public class StripeSubscriptions {
             return new Received(true, "invoice " + invoice.path("id").asText("") + " is not for a Tollgate tier");
         }
         String revenue = type.equals("invoice.paid") ? recordRevenue(invoice, payer) : "";
+        if (type.equals("invoice.payment_failed")) {
+            paymentFailed(invoice, payer, known.map(SubscriptionRow::tier)
+                    .orElse(metadata.path("tollgate_tier").asText("")));
+        }
         if (known.isEmpty()) {
             // paid before Tollgate heard of the subscription: its own events will set the status
             return new Received(true, "invoice for subscription " + subscriptionId + revenue);
@@ -314,6 +318,33 @@ public class StripeSubscriptions {
                 ? " paid"
                 : " failed"));
         return new Received(true, "subscription " + subscriptionId + " is " + status + revenue);
+    }
+
+    /**
+     * Tells the payer that Stripe could not collect a tier invoice, once per invoice (Stripe's later retries of the
+     * same invoice tell nothing new; whether the tier lapses is told by {@code tier_changed}).
+     */
+    private void paymentFailed(JsonNode invoice, UUID payer, String tier) {
+        String id = invoice.path("id").asText("");
+        if (id.isEmpty()) {
+            return;
+        }
+        String currency = invoice.path("currency").asText("").toLowerCase(Locale.ROOT);
+        long minor = invoice.path("amount_due").asLong(0);
+        String amount = minor > 0 && !currency.isEmpty()
+                ? Money.fromMicros(StripeFormats.microsOfMinor(minor, currency)).toPlainString() + " " + currency
+                : "The payment";
+        String what = tier.isEmpty() ? "your account tier" : "the " + tier + " tier";
+        Map<String, Object> metadata = new LinkedHashMap<>();
+        metadata.put("invoice_id", id);
+        metadata.put("tier", tier);
+        if (invoice.hasNonNull("hosted_invoice_url")) {
+            metadata.put("invoice_url", invoice.path("hosted_invoice_url").asText());
+        }
+        notifications.notify(new Notifications.Notice(payer, "payment_failed", "Payment failed for " + what,
+                amount + " for " + what + " (invoice " + id + ") could not be collected. Stripe retries it; update "
+                        + "your payment method to keep the tier.",
+                "/api/v1/billing/invoices", metadata, "payment_failed:" + id));
     }
 
     /**

@@ -115,6 +115,37 @@ public class StripeTopUps {
         return new StripeWebhooks.Received(true, posted.replayed() ? "already credited" : "credited");
     }
 
+    /**
+     * {@code checkout.session.async_payment_failed} of a top-up (a delayed payment method such as a bank debit that
+     * did not go through): nothing is credited; the session's user is told, once per session.
+     */
+    StripeWebhooks.Received failed(JsonNode session) {
+        String sessionId = session.path("id").asText("");
+        Optional<StripeStore.CheckoutRow> checkout = store.checkout(sessionId, "payment");
+        if (checkout.isEmpty()) {
+            LOG.warnf("Failed-payment webhook for Checkout Session %s, which Tollgate did not create: ignored",
+                    sessionId);
+            return new StripeWebhooks.Received(true, "unknown session " + sessionId);
+        }
+        notifications.notify(topUpFailed(checkout.get().userId(), checkout.get().amount(), ledger.currency(),
+                sessionId, null));
+        return new StripeWebhooks.Received(true, "session " + sessionId + " failed; the user is told");
+    }
+
+    /**
+     * What a user is told when a payment meant for their wallet failed ({@code reference}: its session or
+     * PaymentIntent id, the cause: one notice per failed payment however often Stripe delivers it).
+     */
+    static Notifications.Notice topUpFailed(UUID user, long micros, String currency, String reference,
+            String reason) {
+        return new Notifications.Notice(user, "topup_failed", "Payment failed: "
+                + Money.fromMicros(micros).toPlainString() + " " + currency + " not added",
+                "Your payment " + reference + " did not go through" + (reason == null ? "" : " (" + reason + ")")
+                        + "; nothing was charged to your wallet. Try again or use another payment method.",
+                "/api/v1/payments/history", Map.of("amount", Money.fromMicros(micros), "reference", reference),
+                "topup_failed:" + reference);
+    }
+
     /** What a user is told when a payment ({@code reference}: its session or PaymentIntent id) reached their wallet. */
     static Notifications.Notice credited(UUID user, long micros, String currency, String reference) {
         return new Notifications.Notice(user, "topup_succeeded", "Credits added: "

@@ -58,7 +58,11 @@ public class StripeWebhooks {
                 "subscription".equals(object.path("mode").asText())
                         ? subscriptions.sessionCompleted(object)
                         : topUps.completed(object);
+            case "checkout.session.async_payment_failed" -> "subscription".equals(object.path("mode").asText())
+                    ? new Received(true, "subscription checkout " + object.path("id").asText("") + " not paid")
+                    : topUps.failed(object);
             case "payment_intent.succeeded" -> payments.succeeded(object);
+            case "payment_intent.payment_failed" -> payments.failed(object);
             case "customer.subscription.created", "customer.subscription.updated", "customer.subscription.deleted" ->
                 subscriptions.subscriptionChanged(type, object, created);
             case "invoice.paid", "invoice.payment_failed" -> subscriptions.invoiceEvent(type, object, created);

@@ -54,4 +54,27 @@ public interface MeteringConfig {
     /** How long raw events (request logs) are kept; whole UTC days older than this are dropped. */
     @WithDefault("30d")
     Duration rawRetention();
+
+    /**
+     * Share of an API's calls failing with a server error (status 500 and above: upstream errors and the gateway's
+     * timeouts and unreachable upstreams) within one error-rate window above which its provider is told
+     * ({@code error_rate_spike}; {@code TOLLGATE_ALERT_ERROR_RATE}); 0 turns the alert off.
+     */
+    @WithDefault("0.2")
+    double errorRateAlert();
+
+    /** Fewest calls in a window for its error rate to count ({@code TOLLGATE_ALERT_MIN_CALLS}). */
+    @WithDefault("20")
+    int errorRateMinCalls();
+
+    /**
+     * The windows the error rate is measured over: consecutive windows of this length (whole minutes, UTC) from the
+     * epoch ({@code TOLLGATE_ALERT_ERROR_WINDOW}).
+     */
+    @WithDefault("5m")
+    Duration errorRateWindow();
+
+    /** How often the error rates of the current window are checked ({@code TOLLGATE_ALERT_CHECK_INTERVAL}). */
+    @WithDefault("30s")
+    Duration errorRateCheckInterval();
 }

@@ -24,9 +24,9 @@ public class NotificationPreferences {
 
     /** The event types users can set preferences for, in the order they are listed. */
     public static final List<String> EVENT_TYPES = List.of("quota_warning", "quota_exhausted", "low_balance",
-            "topup_succeeded", "payment_failed", "subscription_renewed", "subscription_past_due",
+            "topup_succeeded", "topup_failed", "payment_failed", "subscription_renewed", "subscription_past_due",
             "subscription_cancelled", "tier_changed", "new_subscriber", "new_review", "error_rate_spike",
-            "payout_approved", "payout_paid", "payout_rejected", "feedback_answered", "webhook_disabled", "broadcast");
+            "payout_paid", "payout_rejected", "feedback_answered", "webhook_disabled", "broadcast");
 
     /** The channels of one event type. */
     public record Channels(boolean inApp, boolean email, boolean webhook) {

@@ -135,6 +135,44 @@ class AiKeyLimitsTest {
         chat(key(user, Map.of()), model, 10).then().statusCode(200);
     }
 
+    private static List<String> notices(Api.User user, String type) {
+        return user.as().queryParam("type", type).get("/api/v1/notify/history").then().statusCode(200).extract()
+                .jsonPath().getList("title");
+    }
+
+    private static void awaitNotice(Api.User user, String type) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (notices(user, type).isEmpty()) {
+            assertThat(System.nanoTime()).as("a %s notification", type).isLessThan(deadline);
+            Thread.sleep(100);
+        }
+    }
+
+    @Test
+    void the_spend_cap_tells_the_owner_at_80_percent_and_when_it_refuses_once_each() throws InterruptedException {
+        String model = AiFixtures.model("gpt", AiFixtures.openAiChannel(openAi, "gpt-4o-mini", 0));
+        Api.User user = Api.registerConsumer();
+        Api.grantCredits(user, "1");
+        String key = key(user, Map.of("monthly_spend_cap", new BigDecimal("0.001")));
+        // each call costs 135 micros of the cap of 1000, its worst case is 186
+        for (int i = 0; i < 5; i++) {
+            chat(key, model, 10).then().statusCode(200);
+        }
+        Thread.sleep(1_000); // written and checked: 675 is below 80%
+        assertThat(notices(user, "quota_warning")).isEmpty();
+        chat(key, model, 10).then().statusCode(200);
+        awaitNotice(user, "quota_warning");
+        chat(key, model, 10).then().statusCode(200); // 945: still the warning already given
+        Thread.sleep(1_000);
+        assertThat(notices(user, "quota_exhausted")).isEmpty();
+        chat(key, model, 10).then().statusCode(429).body("error.code", equalTo("spend_cap_reached"));
+        awaitNotice(user, "quota_exhausted");
+        chat(key, model, 10).then().statusCode(429);
+        Thread.sleep(1_000);
+        assertThat(notices(user, "quota_warning")).containsExactly("80% of an API key's monthly spend cap used");
+        assertThat(notices(user, "quota_exhausted")).containsExactly("Monthly spend cap reached on an API key");
+    }
+
     @Test
     void the_worst_case_is_the_prompts_bytes_and_overheads_plus_the_output_cap() {
         String model = AiFixtures.model("gpt", AiFixtures.openAiChannel(openAi, "gpt-4o-mini", 0));

@@ -138,4 +138,27 @@ abstract class NotificationsScenarios extends WithUpstream {
         assertThat(notified.getList("message")).containsExactly("Fixed in 1.2");
         author.as().get("/api/v1/feedback").then().body("[0].admin_response", equalTo("Fixed in 1.2"));
     }
+
+    @Test
+    void an_admin_changing_a_tier_notifies_the_user_once_per_change() {
+        Api.User user = Api.registerConsumer();
+        Api.User admin = Api.admin();
+        String path = "/api/v1/admin/users/" + user.id();
+        admin.as().body(Map.of("plan", "pro")).put(path).then().statusCode(200).body("plan", equalTo("pro"));
+        // the same tier again is no change; a refused change (bad role) changes nothing and tells nothing
+        admin.as().body(Map.of("plan", "pro")).put(path).then().statusCode(200);
+        admin.as().body(Map.of("plan", "enterprise", "roles", List.of())).put(path).then().statusCode(422);
+        admin.as().body(Map.of("plan", "enterprise", "roles", List.of("wizard"))).put(path).then().statusCode(422);
+        JsonPath notices = user.as().queryParam("type", "tier_changed").get(NOTIFY + "/history").then().extract()
+                .jsonPath();
+        assertThat(notices.getList("title")).containsExactly("Your account is now on the pro tier");
+        assertThat(notices.getString("[0].message")).contains("from the free to the pro tier");
+        assertThat(notices.getMap("[0].metadata")).containsEntry("tier", "pro").containsEntry("previous_tier",
+                "free");
+
+        admin.as().body(Map.of("plan", "free")).put(path).then().statusCode(200);
+        assertThat(user.as().queryParam("type", "tier_changed").get(NOTIFY + "/history").then().extract()
+                .jsonPath().getList("title")).containsExactly("Your account is now on the free tier",
+                        "Your account is now on the pro tier");
+    }
 }

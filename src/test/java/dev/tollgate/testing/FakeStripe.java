@@ -117,8 +117,15 @@ public final class FakeStripe implements AutoCloseable {
         }
         Map<String, String> form = form(exchange);
         if ("pm_card_chargeDeclined".equals(form.get("payment_method"))) {
+            // as Stripe does: the PaymentIntent exists (requires_payment_method), the error names it, and a
+            // payment_intent.payment_failed event follows
+            String id = "pi_" + UUID.randomUUID().toString().replace("-", "");
+            form.put("declined", "true");
+            objects.put(id, form);
             send(exchange, 402, "{\"error\":{\"type\":\"card_error\",\"code\":\"card_declined\","
-                    + "\"decline_code\":\"generic_decline\",\"message\":\"Your card was declined.\"}}");
+                    + "\"decline_code\":\"generic_decline\",\"message\":\"Your card was declined.\","
+                    + "\"payment_intent\":{\"id\":\"" + id + "\",\"object\":\"payment_intent\","
+                    + "\"status\":\"requires_payment_method\"}}}");
             return;
         }
         boolean[] created = new boolean[1];
@@ -137,10 +144,47 @@ public final class FakeStripe implements AutoCloseable {
         send(exchange, 200, json);
     }
 
-    /** PaymentIntents created for a Stripe customer. */
+    /** PaymentIntents created for a Stripe customer (declined ones left out). */
     public long paymentIntentsOf(String customer) {
         return objects.entrySet().stream().filter(e -> e.getKey().startsWith("pi_")
-                && customer.equals(e.getValue().get("customer"))).count();
+                && customer.equals(e.getValue().get("customer")) && !e.getValue().containsKey("declined")).count();
+    }
+
+    /** The declined PaymentIntents of a Stripe customer. */
+    public List<String> declinedPaymentIntentsOf(String customer) {
+        return objects.entrySet().stream().filter(e -> e.getKey().startsWith("pi_")
+                && customer.equals(e.getValue().get("customer")) && e.getValue().containsKey("declined"))
+                .map(Map.Entry::getKey).toList();
+    }
+
+    /**
+     * The {@code payment_intent.payment_failed} event of a declined PaymentIntent (status
+     * {@code requires_payment_method}, {@code last_payment_error} as Stripe gives it).
+     */
+    public String paymentFailedEvent(String paymentIntentId) {
+        Map<String, String> form = objects.get(paymentIntentId);
+        ObjectNode intent = JSON.createObjectNode().put("id", paymentIntentId).put("object", "payment_intent")
+                .put("status", "requires_payment_method").put("amount", Long.parseLong(form.get("amount")))
+                .put("amount_received", 0).put("currency", form.get("currency")).put("customer", form.get("customer"));
+        try {
+            intent.set("metadata", JSON.readTree(metadataJson(form)));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        intent.putObject("last_payment_error").put("type", "card_error").put("code", "card_declined")
+                .put("decline_code", "generic_decline").put("message", "Your card was declined.")
+                .put("payment_method", form.get("payment_method"));
+        return event("payment_intent.payment_failed", intent);
+    }
+
+    /** The {@code checkout.session.async_payment_failed} event of a payment session (a delayed method failed). */
+    public String asyncPaymentFailedEvent(String sessionId) {
+        Map<String, String> form = sessions.getOrDefault(sessionId, Map.of());
+        ObjectNode session = JSON.createObjectNode().put("id", sessionId).put("object", "checkout.session")
+                .put("mode", "payment").put("status", "complete").put("payment_status", "unpaid")
+                .put("amount_total", Long.parseLong(form.getOrDefault("line_items[0][price_data][unit_amount]", "0")))
+                .put("currency", "usd").put("client_reference_id", form.get("client_reference_id"));
+        return event("checkout.session.async_payment_failed", session);
     }
 
     /** The event Stripe sends when a PaymentIntent succeeded (with the customer and metadata Tollgate sent). */

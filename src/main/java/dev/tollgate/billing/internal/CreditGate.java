@@ -27,6 +27,7 @@ import dev.tollgate.billing.AccountKind;
 import dev.tollgate.billing.BillingConfig;
 import dev.tollgate.billing.HeldCredit;
 import dev.tollgate.billing.Ledger;
+import dev.tollgate.billing.LowBalanceAlerts;
 import dev.tollgate.billing.store.HoldStore;
 import dev.tollgate.gateway.CallCharging;
 import dev.tollgate.platform.Money;
@@ -107,12 +108,15 @@ class CreditGate implements CallCharging, HeldCredit, WorkQueue {
     private final java.util.Set<Budget> parked = ConcurrentHashMap.newKeySet();
     private final java.util.concurrent.atomic.AtomicBoolean settleKicked = new java.util.concurrent.atomic.AtomicBoolean();
 
-    CreditGate(Ledger ledger, HoldStore holds, BillingConfig config,
+    private final LowBalanceAlerts lowBalance;
+
+    CreditGate(Ledger ledger, HoldStore holds, BillingConfig config, LowBalanceAlerts lowBalance,
             @ConfigProperty(name = "tollgate.node-id") java.util.Optional<String> nodeId,
             @ConfigProperty(name = "quarkus.http.port", defaultValue = "8080") int port) {
         this.ledger = ledger;
         this.holds = holds;
         this.config = config;
+        this.lowBalance = lowBalance;
         this.nodeId = nodeId.orElseGet(() -> hostName() + ":" + port);
         this.settleMillis = Math.max(10, config.settleInterval().toMillis());
     }
@@ -395,8 +399,10 @@ class CreditGate implements CallCharging, HeldCredit, WorkQueue {
                     batch.add(q);
                     charges.poll();
                 }
+                List<HoldStore.ChargeRow> rows;
                 try {
-                    holds.settle(rows(batch), nodeId, ledger.currency(), batch.stream().anyMatch(Queued::retry));
+                    rows = rows(batch);
+                    holds.settle(rows, nodeId, ledger.currency(), batch.stream().anyMatch(Queued::retry));
                 } catch (Exception e) {
                     // it may have committed after all: the retry looks up what was written
                     batch.forEach(q -> charges.add(new Queued(q.charge(), q.budget(), true)));
@@ -411,6 +417,7 @@ class CreditGate implements CallCharging, HeldCredit, WorkQueue {
                     }
                 }
                 parked.forEach(this::wake);
+                tellLowBalances(rows);
             }
             return true;
         } catch (RuntimeException e) {
@@ -448,6 +455,16 @@ class CreditGate implements CallCharging, HeldCredit, WorkQueue {
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException
                 | java.util.concurrent.RejectedExecutionException e) {
             return false;
+        }
+    }
+
+    /** The charges are in the ledger: wallets they took below their owner's threshold tell them. */
+    private void tellLowBalances(List<HoldStore.ChargeRow> rows) {
+        try {
+            lowBalance.afterCharges(rows.stream().map(HoldStore.ChargeRow::walletAccount)
+                    .collect(java.util.stream.Collectors.toCollection(java.util.LinkedHashSet::new)));
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "Checking low balances after %d charges failed", rows.size());
         }
     }
 

@@ -38,4 +38,16 @@ public class LedgerAccountEntity {
 
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
+
+    /** Micros below which a charge tells the owner their balance is low; null: the default share of the last top-up. */
+    @Column(name = "low_balance_threshold")
+    public Long lowBalanceThreshold;
+
+    /** The ledger transaction of the last top-up or grant credited to this wallet (null: none yet). */
+    @Column(name = "last_top_up_id")
+    public UUID lastTopUpId;
+
+    /** Micros credited by that top-up or grant. */
+    @Column(name = "last_top_up_amount")
+    public Long lastTopUpAmount;
 }

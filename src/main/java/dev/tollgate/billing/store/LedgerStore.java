@@ -49,6 +49,12 @@ public class LedgerStore {
         return Optional.ofNullable(account);
     }
 
+    /** These accounts, read in one query (in a transaction of their own, they are as the database has them). */
+    public List<LedgerAccountEntity> accounts(Collection<UUID> ids) {
+        return session.createSelectionQuery("from LedgerAccountEntity where id in :ids", LedgerAccountEntity.class)
+                .setParameter("ids", ids).getResultList();
+    }
+
     public List<LedgerAccountEntity> accountsOf(UUID ownerId) {
         return session.createSelectionQuery("from LedgerAccountEntity where ownerId = :owner order by kind",
                 LedgerAccountEntity.class).setParameter("owner", ownerId).getResultList();
@@ -64,6 +70,19 @@ public class LedgerStore {
         String condition = mustStayCovered && amount < 0 ? " and balance - reserved + :amount >= 0" : "";
         return session.createMutationQuery("update LedgerAccountEntity set balance = balance + :amount where id = :id"
                 + condition).setParameter("amount", amount).setParameter("id", accountId).executeUpdate() == 1;
+    }
+
+    /** Notes a top-up or grant credited to a wallet account (it sets the default low-balance threshold). */
+    public void recordTopUp(UUID accountId, UUID transactionId, long amount) {
+        session.createMutationQuery("update LedgerAccountEntity set lastTopUpId = :tx, lastTopUpAmount = :amount"
+                + " where id = :id").setParameter("tx", transactionId).setParameter("amount", amount)
+                .setParameter("id", accountId).executeUpdate();
+    }
+
+    /** Sets the owner's low-balance threshold of a wallet account (null: the default). */
+    public void setLowBalanceThreshold(UUID accountId, Long micros) {
+        session.createMutationQuery("update LedgerAccountEntity set lowBalanceThreshold = :micros where id = :id")
+                .setParameter("micros", micros).setParameter("id", accountId).executeUpdate();
     }
 
     public Optional<LedgerTransactionEntity> transactionByKey(String idempotencyKey) {

@@ -171,6 +171,12 @@ public class StripeStore {
                 Instant.now(), paymentIntentId);
     }
 
+    /** A payment that Stripe says failed; one that succeeded (a later attempt) stays succeeded. */
+    public void markPaymentFailed(String paymentIntentId) {
+        update("update stripe_payments set status = 'failed' where payment_intent_id = ? and status <> 'succeeded'",
+                paymentIntentId);
+    }
+
     private static PaymentRow paymentRow(ResultSet rs) throws SQLException {
         return new PaymentRow(rs.getString(1), rs.getObject(2, UUID.class), rs.getString(3), rs.getLong(4),
                 rs.getString(5), instant(rs, 6));

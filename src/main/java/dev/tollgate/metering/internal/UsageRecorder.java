@@ -60,6 +60,7 @@ class UsageRecorder implements UsageSink, WorkQueue {
     private final AtomicLong lastDropWarning = new AtomicLong();
     private volatile boolean running;
     private final UsageRollups rollups;
+    private final QuotaAlerts quotaAlerts;
     private final Clock clock;
     private long nextRollupFlush;
     private long nextMaintenance;
@@ -81,8 +82,9 @@ class UsageRecorder implements UsageSink, WorkQueue {
     private static final long WAIT_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     UsageRecorder(MeteringConfig config, RawEvents rawEvents, ApiKeys keys, MeterRegistry registry,
-            UsageRollups rollups, Clock clock) {
+            UsageRollups rollups, QuotaAlerts quotaAlerts, Clock clock) {
         this.rollups = rollups;
+        this.quotaAlerts = quotaAlerts;
         this.clock = clock;
         this.queue = new ArrayBlockingQueue<>(config.queueCapacity());
         this.rawEvents = rawEvents;
@@ -204,6 +206,7 @@ class UsageRecorder implements UsageSink, WorkQueue {
                     folded = true;
                 }
                 write(batch);
+                alertQuotas(batch);
                 batch.clear();
                 folded = false;
                 touchKeys(!running);
@@ -241,6 +244,15 @@ class UsageRecorder implements UsageSink, WorkQueue {
         if (!shutdown && now >= nextMaintenance) {
             rollups.maintain();
             nextMaintenance = now + 10 * 60_000;
+        }
+    }
+
+    /** Tells consumers about quotas the written calls used up; a failure here never holds up usage writing. */
+    private void alertQuotas(List<UsageEvent> batch) {
+        try {
+            quotaAlerts.check(batch);
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "Checking the quotas of %d calls failed", batch.size());
         }
     }
 

@@ -56,6 +56,26 @@ class UsageQueueFullTest {
         public Duration hourRollupRetention() {
             return Duration.ofDays(400);
         }
+
+        @Override
+        public double errorRateAlert() {
+            return 0.2;
+        }
+
+        @Override
+        public int errorRateMinCalls() {
+            return 20;
+        }
+
+        @Override
+        public Duration errorRateWindow() {
+            return Duration.ofMinutes(5);
+        }
+
+        @Override
+        public Duration errorRateCheckInterval() {
+            return Duration.ofSeconds(30);
+        }
     }
 
     private static UsageEvent event(int status) {
@@ -67,7 +87,7 @@ class UsageQueueFullTest {
     void events_beyond_the_queue_are_dropped_counted_and_the_calls_still_counted() {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         // the writer thread is not started (it starts with the application), so nothing drains the queue
-        UsageRecorder recorder = new UsageRecorder(new Config(2), null, null, registry, null, Clock.systemUTC());
+        UsageRecorder recorder = new UsageRecorder(new Config(2), null, null, registry, null, null, Clock.systemUTC());
 
         assertThat(recorder.offer(event(200))).isTrue();
         assertThat(recorder.offer(event(200))).isTrue();
