@@ -85,7 +85,22 @@ public class NotificationPreferences {
         if (!errors.isEmpty()) {
             throw ProblemException.invalid(errors);
         }
-        QuarkusTransaction.requiringNew().run(() -> changes.forEach((type, change) -> {
+        try {
+            QuarkusTransaction.requiringNew().run(() -> store(userId, changes));
+        } catch (RuntimeException e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof org.hibernate.exception.ConstraintViolationException) {
+                    throw ProblemException.conflict("Your preferences were changed at the same moment by another "
+                            + "request; send the change again.");
+                }
+            }
+            throw e;
+        }
+        return view(userId);
+    }
+
+    private void store(UUID userId, Map<String, ChannelsChange> changes) {
+        changes.forEach((type, change) -> {
             PreferenceEntity row = store.preference(userId, type).orElse(null);
             if (row == null) {
                 row = new PreferenceEntity();
@@ -97,8 +112,7 @@ public class NotificationPreferences {
             } else {
                 apply(row, change);
             }
-        }));
-        return view(userId);
+        });
     }
 
     private void apply(PreferenceEntity row, ChannelsChange change) {

@@ -131,6 +131,10 @@ public class Notifications implements WorkQueue {
      * makes every node push it live, in one transaction; then e-mails it. Whether it was written.
      */
     private boolean write(Notice notice) {
+        return write(notice, true);
+    }
+
+    private boolean write(Notice notice, boolean mayEmail) {
         Written written;
         try {
             written = QuarkusTransaction.requiringNew().call(() -> {
@@ -171,7 +175,7 @@ public class Notifications implements WorkQueue {
         if (written.deliveries()) {
             webhooks.wakeSender();
         }
-        if (written.channels().email()) {
+        if (mayEmail && written.channels().email()) {
             email.send(notice.userId(), written.notification());
         }
         return true;
@@ -179,9 +183,11 @@ public class Notifications implements WorkQueue {
 
     /**
      * Sends a notice now (the {@code /send} endpoint): to one user, or to every user when {@code userId} is null.
-     * Returns how many were written.
+     * What admins send is a {@code broadcast} unless they pick a type, and is e-mailed like any event; what users send
+     * themselves is {@code info} by default and never e-mailed (else anyone could make the server mail any text to
+     * the address they signed up with). Returns how many were written.
      */
-    public int send(UUID userId, String type, String title, String message, String actionUrl,
+    public int send(UUID userId, boolean byAdmin, String type, String title, String message, String actionUrl,
             Map<String, Object> metadata) {
         List<FieldError> errors = new ArrayList<>();
         if (title == null || title.isBlank() || title.length() > 200) {
@@ -215,8 +221,8 @@ public class Notifications implements WorkQueue {
         }
         int written = 0;
         for (UUID user : to) {
-            written += write(new Notice(user, type == null ? "info" : type, title.trim(), message.trim(), actionUrl,
-                    metadata, cause)) ? 1 : 0;
+            written += write(new Notice(user, type != null ? type : byAdmin ? "broadcast" : "info", title.trim(),
+                    message.trim(), actionUrl, metadata, cause), byAdmin) ? 1 : 0;
         }
         LOG.infof("Notification \"%s\" sent to %d user(s)", title.trim(), written);
         return written;

@@ -143,8 +143,8 @@ public class Webhooks {
                 types.add(event);
             }
         }
-        if (types.size() > 50) {
-            errors.add(new FieldError("events", "may name at most 50 event types"));
+        if (types.size() > 50 || String.join(",", types).length() > 2000) {
+            errors.add(new FieldError("events", "may name at most 50 event types, 2000 characters in all"));
         }
         return List.copyOf(types);
     }
@@ -205,7 +205,8 @@ public class Webhooks {
     /** Sends a delivery's event again, as a new delivery at the end of the endpoint's queue (same event id). */
     public DeliveryView redeliver(UUID userId, UUID id, UUID deliveryId) {
         DeliveryView view = QuarkusTransaction.requiringNew().call(() -> {
-            owned(userId, id);
+            store.lockedWebhook(id).filter(w -> w.userId.equals(userId))
+                    .orElseThrow(() -> ProblemException.notFound("No webhook endpoint of yours with id " + id + "."));
             DeliveryEntity original = store.delivery(deliveryId).filter(d -> d.endpointId.equals(id))
                     .orElseThrow(() -> ProblemException.notFound("No delivery " + deliveryId + " of webhook " + id
                             + "."));
@@ -224,7 +225,7 @@ public class Webhooks {
     boolean enqueue(UUID userId, NotificationView notification) {
         boolean any = false;
         String payload = null;
-        for (WebhookEntity webhook : store.webhooksOf(userId)) {
+        for (WebhookEntity webhook : store.lockedWebhooksOf(userId)) {
             if (!"active".equals(webhook.status) || !takes(webhook, notification.notificationType())) {
                 continue;
             }

@@ -92,7 +92,8 @@ public class PublicHttp {
             }
             for (InetAddress candidate : addresses) {
                 if (NetworkAddresses.isInternal(candidate)) {
-                    throw new Refused("points at an internal address (" + candidate.getHostAddress() + ")");
+                    // which address is not said: the answer must not map the server's private network
+                    throw new Refused("points at an internal address");
                 }
             }
             options.setServer(SocketAddress.inetSocketAddress(port, addresses[0].getHostAddress()));

@@ -107,9 +107,13 @@ public class EmailSender implements WorkQueue {
 
     private String render(Template template, UserView user, NotificationView n) {
         String base = settings.publicUrl().replaceAll("/+$", "");
-        String link = n.actionUrl() == null
+        // only links into Tollgate: a path of it, or an absolute URL under its public address
+        String url = n.actionUrl();
+        String link = url == null
                 ? null
-                : n.actionUrl().startsWith("http") ? n.actionUrl() : base + n.actionUrl();
+                : url.startsWith("/") && !url.startsWith("//")
+                        ? base + url
+                        : url.startsWith(base + "/") ? url : null;
         TemplateInstance instance = template.data("username", user.username()).data("title", n.title())
                 .data("message", n.message()).data("link", link).data("type", n.notificationType())
                 .data("preferencesUrl", base + "/api/v1/notify/preferences");

@@ -42,6 +42,10 @@ public class LivePush {
     private static final Logger LOG = Logger.getLogger(LivePush.class);
     static final int LOOK_BACK_SECONDS = 30;
     private static final int REMEMBERED = 1_000;
+    /** Users asked about in one query (bind parameters stay well under any database's limit). */
+    private static final int USERS_PER_QUERY = 500;
+    /** Notifications read per query: 10 per user in the window, far above what people receive in 30 s. */
+    private static final int ROWS_PER_QUERY = 5_000;
 
     /** One open connection, as the stream endpoint sees it: how to send it a text frame. */
     public interface Connection {
@@ -51,6 +55,9 @@ public class LivePush {
 
         /** Whether its token still speaks for the user (not expired, login not ended, user not suspended). */
         boolean authorized();
+
+        /** Whether it is still open. */
+        boolean open();
 
         /** Tells the client why and closes the connection. */
         void refuse(String detail);
@@ -108,14 +115,19 @@ public class LivePush {
      */
     public void add(Connection connection, UUID userId, Instant since) {
         Subscriber subscriber = new Subscriber(connection, userId);
-        subscribers.put(connection.id(), subscriber);
         long unread = notifications.unreadCount(userId);
         connection.send(message(Map.of("type", "ready", "user_id", userId, "unread_count", unread)));
+        // registered before the backlog is read, so nothing written meanwhile is missed; each connection's record
+        // of what it was sent keeps the backlog and the change feed from sending one notification twice
+        subscribers.put(connection.id(), subscriber);
         Instant after = since != null ? since : clock.instant().minusSeconds(LOOK_BACK_SECONDS);
         List<NotificationView> missed = QuarkusTransaction.requiringNew()
                 .call(() -> store.createdAfter(List.of(userId), after, 200).stream().map(notifications::view)
                         .toList());
-        missed.forEach(n -> send(subscriber, n, since != null));
+        missed.forEach(n -> send(subscriber, n));
+        if (!connection.open()) {
+            subscribers.remove(connection.id()); // closed while it was being set up
+        }
     }
 
     public void remove(String connectionId) {
@@ -131,18 +143,21 @@ public class LivePush {
         if (subscribers.isEmpty()) {
             return;
         }
-        Set<UUID> users = ConcurrentHashMap.newKeySet();
-        subscribers.values().forEach(s -> users.add(s.userId));
+        List<UUID> users = subscribers.values().stream().map(s -> s.userId).distinct().toList();
         Map<UUID, List<NotificationView>> recent = new java.util.HashMap<>();
-        store.createdAfter(users, clock.instant().minusSeconds(LOOK_BACK_SECONDS), 1_000).forEach(
-                n -> recent.computeIfAbsent(n.userId, k -> new java.util.ArrayList<>()).add(notifications.view(n)));
+        Instant after = clock.instant().minusSeconds(LOOK_BACK_SECONDS);
+        for (int from = 0; from < users.size(); from += USERS_PER_QUERY) {
+            List<UUID> chunk = users.subList(from, Math.min(users.size(), from + USERS_PER_QUERY));
+            store.createdAfter(chunk, after, ROWS_PER_QUERY).forEach(n -> recent
+                    .computeIfAbsent(n.userId, k -> new java.util.ArrayList<>()).add(notifications.view(n)));
+        }
         for (Subscriber subscriber : subscribers.values()) {
-            recent.getOrDefault(subscriber.userId, List.of()).forEach(n -> send(subscriber, n, true));
+            recent.getOrDefault(subscriber.userId, List.of()).forEach(n -> send(subscriber, n));
         }
     }
 
-    private void send(Subscriber subscriber, NotificationView notification, boolean once) {
-        if (!subscriber.sent.add(notification.id()) && once) {
+    private void send(Subscriber subscriber, NotificationView notification) {
+        if (!subscriber.sent.add(notification.id())) {
             return;
         }
         subscriber.connection.send(message(Map.of("type", "notification", "notification", notification)));

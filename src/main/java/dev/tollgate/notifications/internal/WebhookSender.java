@@ -108,7 +108,11 @@ public class WebhookSender implements WorkQueue {
             Instant now = clock.instant();
             List<DeliveryEntity> due = QuarkusTransaction.requiringNew().call(() -> store.due(now, BATCH));
             for (DeliveryEntity delivery : due) {
-                Instant lease = now.plus(config.timeout()).plusSeconds(30);
+                if (stopped) {
+                    return;
+                }
+                // from now, not from the start of the batch: sending the ones before may have taken a while
+                Instant lease = clock.instant().plus(config.timeout()).plusSeconds(30);
                 boolean mine = QuarkusTransaction.requiringNew()
                         .call(() -> store.claim(delivery.id, delivery.nextAttemptAt, lease));
                 if (mine) {
@@ -126,7 +130,15 @@ public class WebhookSender implements WorkQueue {
         if (webhook == null) {
             return;
         }
-        String secret = secrets.open(webhook.secret, webhook.id.toString());
+        String secret;
+        try {
+            secret = secrets.open(webhook.secret, webhook.id.toString());
+        } catch (RuntimeException e) {
+            inFlight.incrementAndGet();
+            record(delivery, webhook, clock.instant(), 0, null, null, "the endpoint's signing secret cannot be "
+                    + "opened with this node's encryption key (TOLLGATE_ENCRYPTION_KEY)");
+            return;
+        }
         long timestamp = clock.instant().getEpochSecond();
         Map<String, String> headers = Map.of("Content-Type", "application/json", "User-Agent",
                 "Tollgate-Webhooks/1", "Tollgate-Event", delivery.eventType, "Tollgate-Event-Id",

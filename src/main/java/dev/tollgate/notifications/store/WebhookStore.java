@@ -33,6 +33,23 @@ public class WebhookStore {
                 + " order by createdAt, id", WebhookEntity.class).setParameter("user", userId).getResultList();
     }
 
+    /**
+     * The user's endpoints, locked until the caller's transaction ends: deliveries are written under this lock, so
+     * an endpoint's deliveries commit in the order of their {@code seq} and the sender never passes one that commits
+     * late.
+     */
+    public List<WebhookEntity> lockedWebhooksOf(UUID userId) {
+        return session.createSelectionQuery("from WebhookEntity where userId = :user and deletedAt is null"
+                + " order by createdAt, id", WebhookEntity.class).setParameter("user", userId)
+                .setLockMode(jakarta.persistence.LockModeType.PESSIMISTIC_WRITE).getResultList();
+    }
+
+    /** The endpoint, locked until the caller's transaction ends (see {@link #lockedWebhooksOf}). */
+    public Optional<WebhookEntity> lockedWebhook(UUID id) {
+        return Optional.ofNullable(session.find(WebhookEntity.class, id,
+                jakarta.persistence.LockModeType.PESSIMISTIC_WRITE)).filter(w -> w.deletedAt == null);
+    }
+
     public long countOf(UUID userId) {
         return session.createSelectionQuery("select count(*) from WebhookEntity where userId = :user"
                 + " and deletedAt is null", Long.class).setParameter("user", userId).getSingleResult();

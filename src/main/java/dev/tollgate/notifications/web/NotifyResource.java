@@ -102,8 +102,9 @@ public class NotifyResource {
     @APIResponse(responseCode = "403", ref = "Forbidden")
     @APIResponse(responseCode = "404", ref = "NotFound")
     @APIResponse(responseCode = "422", ref = "UnprocessableContent")
-    @Operation(operationId = "sendNotification", summary = "Send a notification", description = "To myself; admins "
-            + "also to another user (user_id, in the body or the query) or to every user (to_all: true).")
+    @Operation(operationId = "sendNotification", summary = "Send a notification", description = "To myself (type info "
+            + "by default, never e-mailed); admins also to another user (user_id, in the body or the query) or to every "
+            + "user (to_all: true), type broadcast by default.")
     public Response send(@NotNull(message = "a JSON body is required") SendRequest body,
             @QueryParam("user_id") UUID userIdParam) {
         UUID target = body.userId() != null ? body.userId() : userIdParam;
@@ -115,7 +116,7 @@ public class NotifyResource {
         if (toAll && target != null) {
             throw ProblemException.invalid("to_all", "cannot be combined with user_id");
         }
-        int sent = notifications.send(toAll ? null : target != null ? target : currentUser.id(),
+        int sent = notifications.send(toAll ? null : target != null ? target : currentUser.id(), admin,
                 body.notificationType(), body.title(), body.message(), body.actionUrl(), body.metadata());
         return Response.status(201).entity(new Sent(sent)).build();
     }

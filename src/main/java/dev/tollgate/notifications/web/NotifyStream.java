@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.jboss.logging.Logger;
@@ -45,8 +46,10 @@ public class NotifyStream {
     private final ObjectMapper json;
     private final Vertx vertx;
     private final long authTimeoutMillis;
-    /** Connections not authenticated yet, and the timer that closes them. */
-    private final Map<String, Long> waiting = new ConcurrentHashMap<>();
+    /** Connections whose token was accepted. */
+    private final Set<String> authenticated = ConcurrentHashMap.newKeySet();
+    /** The timers that close connections not authenticated in time. */
+    private final Map<String, Long> timers = new ConcurrentHashMap<>();
 
     NotifyStream(LivePush push, Authentication authentication, ObjectMapper json, Vertx vertx,
             NotificationsConfig config) {
@@ -74,14 +77,19 @@ public class NotifyStream {
             return;
         }
         long timer = vertx.setTimer(authTimeoutMillis, id -> {
-            if (waiting.remove(connection.id()) != null) {
+            timers.remove(connection.id());
+            if (!authenticated.contains(connection.id())) {
                 refuse(connection, "No access token within " + authTimeoutMillis / 1000 + " s: send {\"type\": "
                         + "\"auth\", \"token\": \"<access token>\"} first, or the Authorization header.");
             }
         });
-        waiting.put(connection.id(), timer);
+        timers.put(connection.id(), timer);
     }
 
+    /**
+     * Without the header, the first message must be the token (it may even be handled before {@link #open} ran);
+     * afterwards only {@code ping} is answered.
+     */
     @OnTextMessage
     public void message(WebSocketConnection connection, String text) {
         JsonNode message;
@@ -91,9 +99,8 @@ public class NotifyStream {
             message = null;
         }
         String type = message == null ? "" : message.path("type").asText("");
-        Long timer = waiting.remove(connection.id());
-        if (timer != null) {
-            vertx.cancelTimer(timer);
+        boolean byHeader = connection.handshakeRequest().header("Authorization") != null;
+        if (!byHeader && !authenticated.contains(connection.id())) {
             if (!"auth".equals(type) || !message.path("token").isTextual()) {
                 refuse(connection, "The first message must be {\"type\": \"auth\", \"token\": \"<access token>\"}.");
                 return;
@@ -115,10 +122,11 @@ public class NotifyStream {
 
     @OnClose
     public void close(WebSocketConnection connection) {
-        Long timer = waiting.remove(connection.id());
+        Long timer = timers.remove(connection.id());
         if (timer != null) {
             vertx.cancelTimer(timer);
         }
+        authenticated.remove(connection.id());
         push.remove(connection.id());
     }
 
@@ -128,7 +136,12 @@ public class NotifyStream {
             refuse(connection, "The access token is not valid, has expired, or its login has ended.");
             return;
         }
+        authenticated.add(connection.id());
         push.add(new Live(connection, token), user.get().id(), since);
+        if (!connection.isOpen()) {
+            authenticated.remove(connection.id());
+            push.remove(connection.id());
+        }
         LOG.debugf("Live notifications connected for user %s (connection %s)", user.get().id(), connection.id());
     }
 
@@ -170,6 +183,11 @@ public class NotifyStream {
         Live(WebSocketConnection connection, String token) {
             this.connection = connection;
             this.token = token;
+        }
+
+        @Override
+        public boolean open() {
+            return connection.isOpen();
         }
 
         @Override
