@@ -111,34 +111,18 @@ public class PublicHttp {
         long started = System.nanoTime();
         CompletableFuture<Answer> answer = new CompletableFuture<>();
         CompletableFuture<HttpClientRequest> sent = new CompletableFuture<>();
-        http.request(options).compose(outgoing -> {
-            sent.complete(outgoing);
-            return request.body() == null ? outgoing.send() : outgoing.send(request.body());
-        }).onComplete(result -> {
-            if (result.failed()) {
-                answer.completeExceptionally(new Failed(describe(result.cause())));
+        http.request(options).onComplete(created -> {
+            if (created.failed()) {
+                answer.completeExceptionally(new Failed(describe(created.cause())));
                 return;
             }
-            var response = result.result();
-            Buffer received = Buffer.buffer();
-            response.handler(chunk -> {
-                int room = request.maxBytes() - received.length();
-                if (chunk.length() <= room) {
-                    received.appendBuffer(chunk);
-                    return;
-                }
-                if (request.truncate()) {
-                    received.appendBuffer(chunk, 0, Math.max(room, 0));
-                    answer.complete(new Answer(response.statusCode(), received, true, millisSince(started)));
-                } else {
-                    answer.completeExceptionally(new Failed("gave a body larger than " + request.maxBytes()
-                            + " bytes"));
-                }
-                response.request().reset();
-            });
-            response.exceptionHandler(e -> answer.completeExceptionally(new Failed(describe(e))));
-            response.endHandler(ignored -> answer.complete(new Answer(response.statusCode(), received, false,
-                    millisSince(started))));
+            HttpClientRequest outgoing = created.result();
+            sent.complete(outgoing);
+            // the answer's handlers are set by the listener of send() itself, which runs on the event loop as the
+            // answer's head arrives: a listener further down a chain of futures may run after a short body has
+            // ended, when handlers can no longer be set
+            (request.body() == null ? outgoing.send() : outgoing.send(request.body()))
+                    .onComplete(result -> read(request, result, answer, started));
         });
         return answer.orTimeout(request.deadline().toMillis(), TimeUnit.MILLISECONDS).handle((done, failure) -> {
             if (failure == null) {
@@ -152,6 +136,35 @@ public class PublicHttp {
                     ? new Failed("did not answer within " + request.deadline().toMillis() + " ms")
                     : cause);
         }).thenCompose(f -> f);
+    }
+
+    /** Reads the answer's body into the future, up to the request's bound. */
+    private static void read(Request request, io.vertx.core.AsyncResult<io.vertx.core.http.HttpClientResponse> result,
+            CompletableFuture<Answer> answer, long started) {
+        if (result.failed()) {
+            answer.completeExceptionally(new Failed(describe(result.cause())));
+            return;
+        }
+        var response = result.result();
+        Buffer received = Buffer.buffer();
+        response.handler(chunk -> {
+            int room = request.maxBytes() - received.length();
+            if (chunk.length() <= room) {
+                received.appendBuffer(chunk);
+                return;
+            }
+            if (request.truncate()) {
+                received.appendBuffer(chunk, 0, Math.max(room, 0));
+                answer.complete(new Answer(response.statusCode(), received, true, millisSince(started)));
+            } else {
+                answer.completeExceptionally(new Failed("gave a body larger than " + request.maxBytes()
+                        + " bytes"));
+            }
+            response.request().reset();
+        });
+        response.exceptionHandler(e -> answer.completeExceptionally(new Failed(describe(e))));
+        response.endHandler(ignored -> answer.complete(new Answer(response.statusCode(), received, false,
+                millisSince(started))));
     }
 
     private static long millisSince(long started) {
