@@ -13,6 +13,7 @@ import dev.tollgate.notifications.store.NotificationStore;
 import dev.tollgate.notifications.store.PreferenceEntity;
 import dev.tollgate.platform.ProblemException;
 import dev.tollgate.platform.ProblemException.FieldError;
+import dev.tollgate.platform.Transactions;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /**
@@ -85,17 +86,10 @@ public class NotificationPreferences {
         if (!errors.isEmpty()) {
             throw ProblemException.invalid(errors);
         }
-        try {
-            QuarkusTransaction.requiringNew().run(() -> store(userId, changes));
-        } catch (RuntimeException e) {
-            for (Throwable t = e; t != null; t = t.getCause()) {
-                if (t instanceof org.hibernate.exception.ConstraintViolationException) {
-                    throw ProblemException.conflict("Your preferences were changed at the same moment by another "
-                            + "request; send the change again.");
-                }
-            }
-            throw e;
-        }
+        Transactions.uniquely(() -> {
+            store(userId, changes);
+            return null;
+        }, "Your preferences were changed at the same moment by another request; send the change again.");
         return view(userId);
     }
 

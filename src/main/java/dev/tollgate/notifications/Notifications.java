@@ -19,7 +19,6 @@ import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
 
-import org.hibernate.exception.ConstraintViolationException;
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -34,6 +33,7 @@ import dev.tollgate.notifications.store.NotificationStore;
 import dev.tollgate.platform.ChangeFeed;
 import dev.tollgate.platform.ProblemException;
 import dev.tollgate.platform.ProblemException.FieldError;
+import dev.tollgate.platform.Transactions;
 import dev.tollgate.platform.WorkQueue;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
@@ -162,10 +162,8 @@ public class Notifications implements WorkQueue {
                 return new Written(view, channels, deliveries);
             });
         } catch (RuntimeException e) {
-            for (Throwable t = e; t != null; t = t.getCause()) {
-                if (t instanceof ConstraintViolationException) {
-                    return false; // the same cause, written by another node or thread just now
-                }
+            if (Transactions.isUniqueViolation(e)) {
+                return false; // the same cause, written by another node or thread just now
             }
             throw e;
         }

@@ -20,12 +20,20 @@ public final class Transactions {
         try {
             return QuarkusTransaction.requiringNew().call(write);
         } catch (RuntimeException e) {
-            for (Throwable t = e; t != null; t = t.getCause()) {
-                if (t instanceof ConstraintViolationException) {
-                    throw ProblemException.conflict(conflictDetail);
-                }
+            if (isUniqueViolation(e)) {
+                throw ProblemException.conflict(conflictDetail);
             }
             throw e;
         }
+    }
+
+    /** Whether the failure is a constraint violation (a concurrent duplicate), however deeply it is wrapped. */
+    public static boolean isUniqueViolation(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof ConstraintViolationException) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -58,13 +58,9 @@ public class EmailSender implements WorkQueue {
         this.html = html;
     }
 
-    public boolean configured() {
-        return settings.configured();
-    }
-
     /** E-mails the notification to the user, later, if SMTP is set up. */
     public void send(UUID userId, NotificationView notification) {
-        if (configured()) {
+        if (settings.configured()) {
             waiting.incrementAndGet();
             worker.execute(() -> attempt(userId, notification, 0));
         }

@@ -134,10 +134,6 @@ public class LivePush {
         subscribers.remove(connectionId);
     }
 
-    public int connections() {
-        return subscribers.size();
-    }
-
     /** The change-feed loader: sends each connection the recent notifications of its user it has not had. */
     private void pushRecent() {
         if (subscribers.isEmpty()) {

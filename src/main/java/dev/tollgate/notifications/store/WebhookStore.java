@@ -91,12 +91,6 @@ public class WebhookStore {
                 .setParameter("now", now).setMaxResults(limit).getResultList();
     }
 
-    /** The earliest time any delivery is due, to sleep until then. */
-    public Optional<Instant> nextDue() {
-        return Optional.ofNullable(session.createSelectionQuery("select min(nextAttemptAt) from DeliveryEntity"
-                + " where status = 'pending'", Instant.class).getSingleResult());
-    }
-
     /**
      * Takes the delivery for one attempt if no one else has since {@code seen} was read: moves its next attempt to
      * {@code leaseUntil}. Whether this caller got it.
@@ -119,9 +113,4 @@ public class WebhookStore {
                 + " and status = 'pending'", Long.class).setParameter("endpoint", endpointId).getSingleResult();
     }
 
-    /** Pending deliveries of every endpoint (the system's queue depth). */
-    public long pendingAll() {
-        return session.createSelectionQuery("select count(*) from DeliveryEntity where status = 'pending'",
-                Long.class).getSingleResult();
-    }
 }
