@@ -1,8 +1,14 @@
 package dev.tollgate.hosted.internal;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -23,23 +29,37 @@ import org.graalvm.polyglot.Source;
 import org.graalvm.polyglot.Value;
 import org.graalvm.polyglot.io.IOAccess;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 /**
  * Runs hosted APIs' JavaScript (ES2023 modules, GraalJS) with nothing of the host: no Java classes, no files, no
- * processes, no threads, no environment, no other languages. One engine is shared (its parsed code is reused); each
- * program keeps a pool of contexts that have evaluated its module, so a call does not pay the ~5 ms of a new context.
+ * processes, no threads, no environment, no other languages, and none of GraalJS's shell globals ({@code load},
+ * {@code print}, {@code Graal}, {@code Polyglot}, {@code java}, {@code performance}). What the code may reach is what a
+ * call's {@link Bindings} give it, through the globals {@code env}, {@code kv}, {@code fetch} and {@code console} (see
+ * {@link Program#handle}). One engine is shared (its parsed code is reused); each program keeps a pool of contexts that
+ * have evaluated its module, so a call does not pay the ~5 ms of a new context.
  * <p>
  * Every call has a deadline and an allocation budget, watched from another thread: a call over either is cancelled
  * (its context closed and thrown away), and a statement limit stops runaway loops even between two watches. GraalJS
- * community has no heap limit of its own, hence the budget of bytes the calling thread may allocate.
+ * community has no heap limit of its own, hence the budget of bytes the calling thread may allocate. Time spent in
+ * {@code fetch} counts against the deadline (a fetch never waits longer than the call has left).
  */
 public final class Sandbox implements AutoCloseable {
 
-    /** The bounds of every call. */
-    public record Limits(Duration timeout, long allocationBytes, long statements, int contextsPerProgram) {
-    }
+    /**
+     * The bounds of every call: its deadline, the bytes its thread may allocate, the statements it may run, the
+     * contexts pooled per program, the time one {@code fetch} may take and the fetches per call.
+     */
+    public record Limits(Duration timeout, long allocationBytes, long statements, int contextsPerProgram,
+            Duration fetchTimeout, int fetchesPerCall) {
 
-    /** A call's request as the handler sees it: {@code JSON} of {method, path, params, query, headers, body, json}. */
-    public record Call(String route, String requestJson) {
+        /** Limits with the default fetch bounds: 10 s per fetch, 20 fetches per call. */
+        public Limits(Duration timeout, long allocationBytes, long statements, int contextsPerProgram) {
+            this(timeout, allocationBytes, statements, contextsPerProgram, Duration.ofSeconds(10), 20);
+        }
     }
 
     /** Why a program or call failed, as the gateway reports it. */
@@ -47,7 +67,7 @@ public final class Sandbox implements AutoCloseable {
         /** {@code invalid} (the code), {@code timeout}, {@code memory}, {@code error} (the code threw). */
         private final String kind;
 
-        Failure(String kind, String message) {
+        public Failure(String kind, String message) {
             super(message, null, false, false);
             this.kind = kind;
         }
@@ -57,49 +77,90 @@ public final class Sandbox implements AutoCloseable {
         }
     }
 
-    /** A loaded module: its routes and its pool of ready contexts. */
+    /** A context of a program with what the host needs of it, and the secrets it last served. */
+    private record Pooled(Context context, HostBridge bridge, Value routes, Value run, Value end,
+            Map<String, String> servedEnv) {
+
+        Pooled serving(Map<String, String> env) {
+            return new Pooled(context, bridge, routes, run, end, env);
+        }
+    }
+
+    /** A loaded module: its routes and its pool of ready contexts. Thread-safe. */
     public final class Program {
         private final Source source;
+        private final RouteTable table;
         private final List<String> routes;
-        private final BlockingQueue<Context> idle;
+        private final BlockingQueue<Pooled> idle;
 
-        private Program(Source source, List<String> routes) {
+        private Program(Source source, RouteTable table, List<String> routes) {
             this.source = source;
+            this.table = table;
             this.routes = routes;
             this.idle = new ArrayBlockingQueue<>(limits.contextsPerProgram());
         }
 
-        /** The routes the module exports, e.g. {@code GET /facts/{id}}. */
+        /** The routes the module exports, e.g. {@code GET /facts/{id}}, in the module's order. */
         public List<String> routes() {
             return routes;
         }
 
-        /** Runs the route's handler; its result as JSON ({@code {status, headers, json | text}}). */
-        public String call(Call call) {
-            Context context = idle.poll();
-            if (context == null) {
-                context = loaded(source);
+        /**
+         * Answers a request with the handler of the route it matches (see {@link RouteTable} for the matching): no
+         * route is a JSON 404 {@code {"error": "No route GET /x", "routes": […]}}, a path whose routes are all of other
+         * methods a JSON 405 with {@code Allow}; neither runs any code.
+         * <p>
+         * The handler gets {@code req = {method, path, params, query, queryAll, headers, body, json}}: {@code query}
+         * maps a name to its first value and {@code queryAll} to all of them, header names are lower case,
+         * {@code body} is the body as UTF-8 text ({@code ""} when none) and {@code json} the body parsed when it is
+         * JSON, else {@code null}. It returns (or resolves to, when it is {@code async}) {@code {status?, headers?,
+         * json? | text? | body?}}: status defaults to 200; {@code json} is sent as {@code application/json},
+         * {@code text} as {@code text/plain; charset=utf-8} unless the handler set a content type; {@code body} is a
+         * string, an {@code ArrayBuffer} or a {@code Uint8Array}; none of them is an empty body.
+         * <p>
+         * During the call the code sees {@code env}, a frozen object of the bindings' secrets, {@code kv},
+         * {@code fetch} and {@code console} (see {@link HostBridge}); after it, none of them serves anyone. A pooled
+         * context that last served other secrets is closed rather than reused, so what one call's code kept in its
+         * globals never reaches a call with other secrets. Secrets (of 4 characters or more) are replaced by
+         * {@code [env.NAME]} in failure messages and console lines.
+         *
+         * @throws Failure {@code timeout} or {@code memory} when the call was cancelled, {@code error} when the code
+         *         threw or its promise rejected (with the error's message) or never settled, {@code invalid} when the
+         *         result is not a response; the context of a failed call is never used again.
+         */
+        public HostedResponse handle(HostedRequest request, Bindings bindings) {
+            String method = request.method().toUpperCase(java.util.Locale.ROOT);
+            RouteTable.Match match = table.match(method, request.path());
+            if (match.route() == null) {
+                return match.allowed().isEmpty()
+                        ? notFound(method, request.path())
+                        : notAllowed(method, request,
+                                match);
             }
+            Secrets secrets = new Secrets(bindings.env());
+            Pooled pooled = take(bindings.env());
+            Context context = pooled.context();
             context.resetLimits();
             boolean healthy = false;
             Thread thread = Thread.currentThread();
-            Running running = new Running(context, thread.getId(), allocated(thread.getId()), System.nanoTime());
+            long started = System.nanoTime();
+            Running running = new Running(context, thread.getId(), allocated(thread.getId()), started);
+            pooled.bridge().begin(new HostBridge.Call(bindings, secrets, started + limits.timeout().toNanos(),
+                    limits.fetchTimeout(), limits.fetchesPerCall()));
             calls.put(running, Boolean.TRUE);
             try {
-                Value handler = context.getBindings("js").getMember("__tollgate_routes").getMember(call.route());
-                if (handler == null || !handler.canExecute()) {
-                    throw new Failure("invalid", "No handler for " + call.route());
-                }
-                Value json = context.getBindings("js").getMember("JSON");
-                Value result = handler.execute(json.getMember("parse").execute(call.requestJson()));
-                String answer = json.getMember("stringify").execute(result).asString();
+                Value out = pooled.run().execute(pooled.routes().getMember(match.route().key()),
+                        requestJson(request, method, match.params()), json(bindings.env()));
+                HostedResponse response = response(out, secrets);
+                pooled.end().execute();
                 healthy = true;
-                return answer;
+                return response;
             } catch (PolyglotException e) {
-                throw failure(running, e);
+                throw failure(running, e, secrets);
             } finally {
                 calls.remove(running);
-                if (!healthy || running.cancelled != null || !idle.offer(context)) {
+                pooled.bridge().end();
+                if (!healthy || running.cancelled != null || !idle.offer(pooled.serving(bindings.env()))) {
                     context.close(true);
                 }
             }
@@ -107,9 +168,33 @@ public final class Sandbox implements AutoCloseable {
 
         /** Closes the pooled contexts (a new version replaces this one). */
         public void discard() {
-            for (Context context; (context = idle.poll()) != null;) {
-                context.close(true);
+            for (Pooled pooled; (pooled = idle.poll()) != null;) {
+                pooled.context().close(true);
             }
+        }
+
+        /** An idle context that served the same secrets or none, else a new one. */
+        private Pooled take(Map<String, String> env) {
+            for (Pooled pooled; (pooled = idle.poll()) != null;) {
+                if (pooled.servedEnv() == null || pooled.servedEnv().equals(env)) {
+                    return pooled;
+                }
+                pooled.context().close(true);
+            }
+            return loaded(source);
+        }
+
+        private HostedResponse notFound(String method, String path) {
+            ObjectNode body = JSON.createObjectNode().put("error", "No route " + method + " " + path);
+            routes.forEach(body.putArray("routes")::add);
+            return jsonResponse(404, body, Map.of());
+        }
+
+        private HostedResponse notAllowed(String method, HostedRequest request, RouteTable.Match match) {
+            ObjectNode body = JSON.createObjectNode().put("error", "Method " + method + " is not allowed for "
+                    + request.path());
+            match.allowed().forEach(body.putArray("allow")::add);
+            return jsonResponse(405, body, Map.of("allow", String.join(", ", match.allowed())));
         }
     }
 
@@ -131,6 +216,12 @@ public final class Sandbox implements AutoCloseable {
 
     private static final com.sun.management.ThreadMXBean THREADS = (com.sun.management.ThreadMXBean) ManagementFactory
             .getThreadMXBean();
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Source PRELUDE = prelude();
+    /** Options that remove GraalJS globals a server has no use for (all verified against 25.0.5). */
+    private static final Map<String, String> OPTIONS = Map.of("js.esm-eval-returns-exports", "true", "js.load",
+            "false", "js.print", "false", "js.graal-builtin", "false", "js.console", "false", "js.polyglot-builtin",
+            "false", "js.java-package-globals", "false", "js.performance", "false");
 
     private final Limits limits;
     private final Engine engine;
@@ -143,42 +234,48 @@ public final class Sandbox implements AutoCloseable {
 
     public Sandbox(Limits limits) {
         this.limits = limits;
-        this.engine = Engine.newBuilder("js").option("engine.WarnInterpreterOnly", "false").build();
+        // nothing the code does may reach the server's own output
+        this.engine = Engine.newBuilder("js").option("engine.WarnInterpreterOnly", "false")
+                .out(OutputStream.nullOutputStream()).err(OutputStream.nullOutputStream()).build();
         THREADS.setThreadAllocatedMemoryEnabled(true);
         watchdog.scheduleWithFixedDelay(this::watch, 10, 10, TimeUnit.MILLISECONDS);
     }
 
-    /** Loads a module: it must evaluate and export {@code default.routes}, an object of functions. */
+    /**
+     * Loads a module: it must evaluate and export {@code default.routes}, an object of functions keyed
+     * {@code "METHOD /path"}; {@link Failure} {@code invalid} says what is wrong.
+     */
     public Program load(String code) {
         Source source;
         try {
             source = Source.newBuilder("js", code, "api.mjs").build();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new Failure("invalid", e.getMessage());
         }
-        Context context = loaded(source);
+        Pooled pooled = loaded(source);
         try {
-            Value routes = context.getBindings("js").getMember("__tollgate_routes");
-            List<String> names = new ArrayList<>(routes.getMemberKeys());
-            Program program = new Program(source, List.copyOf(names));
-            program.idle.offer(context);
+            List<String> names = List.copyOf(new ArrayList<>(pooled.routes().getMemberKeys()));
+            Program program = new Program(source, RouteTable.of(names), names);
+            program.idle.offer(pooled);
             return program;
         } catch (RuntimeException e) {
-            context.close(true);
+            pooled.context().close(true);
             throw e;
         }
     }
 
-    /** A new context that has evaluated the module and keeps its routes in a global. */
-    private Context loaded(Source source) {
-        Context context = Context.newBuilder("js").engine(engine).allowHostAccess(HostAccess.NONE)
-                .allowIO(IOAccess.NONE).allowCreateProcess(false)
-                .allowCreateThread(false).allowEnvironmentAccess(EnvironmentAccess.NONE)
-                .allowPolyglotAccess(PolyglotAccess.NONE).allowNativeAccess(false)
-                .option("js.esm-eval-returns-exports", "true")
-                .resourceLimits(ResourceLimits.newBuilder().statementLimit(limits.statements(), null).build())
-                .build();
+    /** A new context that has evaluated the prelude and the module. */
+    private Pooled loaded(Source source) {
+        Context.Builder builder = Context.newBuilder("js").engine(engine).allowHostAccess(HostAccess.NONE)
+                .allowIO(IOAccess.NONE).allowCreateProcess(false).allowCreateThread(false)
+                .allowEnvironmentAccess(EnvironmentAccess.NONE).allowPolyglotAccess(PolyglotAccess.NONE)
+                .allowNativeAccess(false).allowExperimentalOptions(true)
+                .resourceLimits(ResourceLimits.newBuilder().statementLimit(limits.statements(), null).build());
+        OPTIONS.forEach(builder::option);
+        Context context = builder.build();
         try {
+            HostBridge bridge = new HostBridge();
+            Value entry = context.eval(PRELUDE).execute(bridge);
             Value exports = context.eval(source);
             Value routes = exports.getMember("default") == null
                     ? null
@@ -192,12 +289,15 @@ public final class Sandbox implements AutoCloseable {
                     throw new Failure("invalid", "Route \"" + route + "\" is not a function");
                 }
             }
-            context.getBindings("js").putMember("__tollgate_routes", routes);
             // each call counts its own statements
             context.resetLimits();
-            return context;
+            return new Pooled(context, bridge, routes, entry.getMember("run"), entry.getMember("end"), null);
         } catch (PolyglotException e) {
             context.close(true);
+            if (e.isResourceExhausted() || e.isCancelled()) {
+                throw new Failure("timeout", "The module did not load within " + limits.statements()
+                        + " statements");
+            }
             throw new Failure("invalid", "The code does not load: " + e.getMessage());
         } catch (RuntimeException e) {
             context.close(true);
@@ -205,7 +305,83 @@ public final class Sandbox implements AutoCloseable {
         }
     }
 
-    private Failure failure(Running running, PolyglotException e) {
+    /** The settled result of the prelude's {@code run}, as a response. */
+    private static HostedResponse response(Value out, Secrets secrets) {
+        String state = out.getMember("state").asString();
+        if ("pending".equals(state)) {
+            throw new Failure("error", "The handler's promise never settled (hosted code has no timers or events to"
+                    + " wait for)");
+        }
+        if ("rejected".equals(state)) {
+            throw new Failure("error", "The handler failed: " + secrets.redact(out.getMember("error").asString()));
+        }
+        Value value = out.getMember("value");
+        if (value.hasMember("invalid")) {
+            throw new Failure("invalid", secrets.redact(value.getMember("invalid").asString()));
+        }
+        Map<String, String> headers;
+        try {
+            headers = JSON.readValue(value.getMember("headers").asString(),
+                    new TypeReference<LinkedHashMap<String, String>>() {
+                    });
+        } catch (JsonProcessingException e) {
+            throw new Failure("invalid", "headers must be an object of strings");
+        }
+        for (Map.Entry<String, String> header : headers.entrySet()) {
+            if (!header.getKey().matches("[!#$%&'*+.^_`|~0-9a-z-]+") || header.getValue().indexOf('\r') >= 0
+                    || header.getValue().indexOf('\n') >= 0) {
+                throw new Failure("invalid", "The header \"" + header.getKey() + "\" is not a valid HTTP header");
+            }
+        }
+        byte[] body;
+        if (!value.getMember("text").isNull()) {
+            body = value.getMember("text").asString().getBytes(StandardCharsets.UTF_8);
+        } else if (!value.getMember("bytes").isNull()) {
+            Value bytes = value.getMember("bytes");
+            body = new byte[Math.toIntExact(bytes.getBufferSize())];
+            bytes.readBuffer(0, body, 0, body.length);
+        } else {
+            body = new byte[0];
+        }
+        return new HostedResponse(value.getMember("status").asInt(), Map.copyOf(headers), body);
+    }
+
+    private static String requestJson(HostedRequest request, String method, Map<String, String> params) {
+        ObjectNode req = JSON.createObjectNode().put("method", method).put("path", request.path());
+        params.forEach(req.putObject("params")::put);
+        ObjectNode query = req.putObject("query");
+        ObjectNode queryAll = req.putObject("queryAll");
+        if (request.query() != null) {
+            request.query().forEach((name, values) -> {
+                if (!values.isEmpty()) {
+                    query.put(name, values.get(0));
+                }
+                values.forEach(queryAll.putArray(name)::add);
+            });
+        }
+        ObjectNode headers = req.putObject("headers");
+        if (request.headers() != null) {
+            request.headers().forEach((name, value) -> headers.put(name.toLowerCase(java.util.Locale.ROOT), value));
+        }
+        req.put("body", request.body() == null ? "" : new String(request.body(), StandardCharsets.UTF_8));
+        return json(req);
+    }
+
+    private static HostedResponse jsonResponse(int status, ObjectNode body, Map<String, String> extra) {
+        Map<String, String> headers = new LinkedHashMap<>(extra);
+        headers.put("content-type", "application/json");
+        return new HostedResponse(status, Map.copyOf(headers), json(body).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String json(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Failure failure(Running running, PolyglotException e, Secrets secrets) {
         if (running.cancelled != null) {
             return new Failure(running.cancelled, "timeout".equals(running.cancelled)
                     ? "The handler did not finish within " + limits.timeout().toMillis() + " ms"
@@ -214,7 +390,7 @@ public final class Sandbox implements AutoCloseable {
         if (e.isResourceExhausted()) {
             return new Failure("timeout", "The handler ran more than " + limits.statements() + " statements");
         }
-        return new Failure("error", "The handler failed: " + e.getMessage());
+        return new Failure("error", "The handler failed: " + secrets.redact(String.valueOf(e.getMessage())));
     }
 
     /** Cancels calls past their deadline or allocation budget. */
@@ -241,6 +417,15 @@ public final class Sandbox implements AutoCloseable {
 
     private static long allocated(long threadId) {
         return THREADS.getThreadAllocatedBytes(threadId);
+    }
+
+    private static Source prelude() {
+        try (InputStream in = Sandbox.class.getResourceAsStream("/hosted/prelude.js")) {
+            return Source.newBuilder("js", new String(in.readAllBytes(), StandardCharsets.UTF_8), "prelude.js")
+                    .build();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Override

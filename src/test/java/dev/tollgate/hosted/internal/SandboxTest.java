@@ -1,11 +1,14 @@
 package dev.tollgate.hosted.internal;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import static dev.tollgate.hosted.internal.TestRequests.get;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -28,15 +31,20 @@ class SandboxTest {
         return sandbox.load("export default { routes: { " + routes + " } };");
     }
 
+    private static String kind(Throwable e) {
+        return ((Sandbox.Failure) e).kind();
+    }
+
     @Test
     void a_handler_gets_the_request_and_answers_json() {
         Sandbox.Program program = program("\"GET /facts/{id}\": (req) => ({ status: 200, json: { id: req.params.id,"
                 + " n: [1, 2, 3].map(x => x * 2), q: req.query.q ?? null } })");
         assertThat(program.routes()).containsExactly("GET /facts/{id}");
         for (int i = 0; i < 10; i++) { // the pooled context is reused
-            assertThat(program.call(new Sandbox.Call("GET /facts/{id}", "{\"params\":{\"id\":\"" + i
-                    + "\"},\"query\":{\"q\":\"x\"}}"))).isEqualTo("{\"status\":200,\"json\":{\"id\":\"" + i
-                            + "\",\"n\":[2,4,6],\"q\":\"x\"}}");
+            HostedResponse response = program.handle(TestRequests.withQuery("/facts/" + i, Map.of("q", List.of("x"))),
+                    Bindings.NONE);
+            assertThat(response.status()).isEqualTo(200);
+            assertThat(response.text()).isEqualTo("{\"id\":\"" + i + "\",\"n\":[2,4,6],\"q\":\"x\"}");
         }
     }
 
@@ -48,25 +56,64 @@ class SandboxTest {
                 .hasMessageContaining("export default { routes");
         assertThatThrownBy(() -> sandbox.load("export default { routes: { \"GET /\": 42 } };"))
                 .hasMessageContaining("not a function");
+        assertThatThrownBy(() -> sandbox.load("export default { routes: { \"FETCH /\": () => 1 } };"))
+                .hasMessageContaining("unknown method").extracting(SandboxTest::kind).isEqualTo("invalid");
+        assertThatThrownBy(() -> sandbox.load("export default { routes: { \"GET facts\": () => 1 } };"))
+                .hasMessageContaining("must be \"METHOD /path\"");
+        assertThatThrownBy(() -> sandbox.load("export default { routes: { \"GET /a/{1x}\": () => 1 } };"))
+                .hasMessageContaining("bad parameter");
+        assertThatThrownBy(() -> sandbox.load("export default { routes: { \"GET /a/{x}\": () => 1,"
+                + " \"GET /a/{y}\": () => 2 } };")).hasMessageContaining("repeats another route");
     }
 
     @Test
-    void the_host_is_out_of_reach() {
+    void the_host_and_other_languages_are_out_of_reach() {
         Sandbox.Program program = program("\"GET /java\": () => ({ json: typeof Java }),"
                 + " \"GET /system\": () => Java.type('java.lang.System').exit(1),"
-                + " \"GET /env\": () => ({ json: typeof process }),"
+                + " \"GET /process\": () => ({ json: typeof process }),"
                 + " \"GET /polyglot\": () => Polyglot.eval('python', '1'),"
                 + " \"GET /thread\": () => new Worker('x')");
-        assertThat(program.call(new Sandbox.Call("GET /java", "{}"))).contains("\"undefined\"");
-        assertThat(program.call(new Sandbox.Call("GET /env", "{}"))).contains("\"undefined\"");
-        for (String route : new String[]{"GET /system", "GET /polyglot", "GET /thread"}) {
-            assertThatThrownBy(() -> program.call(new Sandbox.Call(route, "{}"))).isInstanceOf(Sandbox.Failure.class)
-                    .extracting(e -> ((Sandbox.Failure) e).kind()).isEqualTo("error");
+        assertThat(program.handle(get("/java"), Bindings.NONE).text()).isEqualTo("\"undefined\"");
+        assertThat(program.handle(get("/process"), Bindings.NONE).text()).isEqualTo("\"undefined\"");
+        assertThatThrownBy(() -> program.handle(get("/system"), Bindings.NONE)).isInstanceOf(Sandbox.Failure.class)
+                .hasMessageContaining("ReferenceError: Java is not defined").extracting(SandboxTest::kind)
+                .isEqualTo("error");
+        for (String route : new String[]{"/polyglot", "/thread"}) {
+            assertThatThrownBy(() -> program.handle(get(route), Bindings.NONE)).isInstanceOf(Sandbox.Failure.class)
+                    .hasMessageContaining("ReferenceError").extracting(SandboxTest::kind).isEqualTo("error");
         }
+    }
+
+    @Test
+    void shell_and_engine_globals_do_not_exist() {
+        Sandbox.Program program = program("\"GET /\": () => ({ json: ['load', 'loadWithNewGlobal', 'print',"
+                + " 'printErr', 'read', 'readFully', 'readline', 'readbuffer', 'quit', 'exit', 'Graal', 'Polyglot',"
+                + " 'Java', 'java', 'javax', 'Packages', 'performance', 'global', 'process', 'require', 'Deno',"
+                + " 'setTimeout', 'setInterval', 'Worker', 'SharedArrayBuffer', 'Atomics']"
+                + ".filter(name => typeof globalThis[name] !== 'undefined') })");
+        // SharedArrayBuffer and Atomics are harmless without threads; everything else must be gone
+        assertThat(program.handle(get("/"), Bindings.NONE).text()).isIn("[]", "[\"SharedArrayBuffer\",\"Atomics\"]");
+    }
+
+    @Test
+    void files_cannot_be_read_by_import_or_any_global() {
         assertThatThrownBy(() -> sandbox.load("import fs from 'fs'; export default { routes: { 'GET /': () => 1 } };"))
-                .isInstanceOf(Sandbox.Failure.class);
+                .isInstanceOf(Sandbox.Failure.class).extracting(SandboxTest::kind).isEqualTo("invalid");
         assertThatThrownBy(() -> sandbox.load("import x from '/etc/passwd'; export default { routes: { 'GET /': () => "
                 + "1 } };")).isInstanceOf(Sandbox.Failure.class);
+        assertThatThrownBy(() -> sandbox.load("await import('file:///etc/passwd'); export default { routes: {"
+                + " 'GET /': () => 1 } };")).isInstanceOf(Sandbox.Failure.class)
+                .hasMessageContaining("not allowed");
+        Sandbox.Program program = program("\"GET /import\": async () => { await import('file:///etc/passwd');"
+                + " return { json: 'read' }; },"
+                + " \"GET /load\": () => load('/etc/passwd'),"
+                + " \"GET /read\": () => read('/etc/passwd')");
+        assertThatThrownBy(() -> program.handle(get("/import"), Bindings.NONE)).isInstanceOf(Sandbox.Failure.class)
+                .hasMessageContaining("not allowed").extracting(SandboxTest::kind).isEqualTo("error");
+        assertThatThrownBy(() -> program.handle(get("/load"), Bindings.NONE))
+                .hasMessageContaining("load is not defined");
+        assertThatThrownBy(() -> program.handle(get("/read"), Bindings.NONE))
+                .hasMessageContaining("read is not defined");
     }
 
     @Test
@@ -74,25 +121,55 @@ class SandboxTest {
         Sandbox.Program program = program("\"GET /loop\": () => { while (true) {} },"
                 + " \"GET /hog\": () => { const a = []; while (true) { a.push('x'.repeat(1000) + a.length); } },"
                 + " \"GET /ok\": () => ({ status: 200 })");
+        Sandbox.Program other = program("\"GET /\": () => ({ status: 204 })");
         long started = System.nanoTime();
-        assertThatThrownBy(() -> program.call(new Sandbox.Call("GET /loop", "{}")))
-                .isInstanceOf(Sandbox.Failure.class).extracting(e -> ((Sandbox.Failure) e).kind())
-                .isIn("timeout");
+        assertThatThrownBy(() -> program.handle(get("/loop"), Bindings.NONE)).isInstanceOf(Sandbox.Failure.class)
+                .extracting(SandboxTest::kind).isEqualTo("timeout");
         assertThat((System.nanoTime() - started) / 1_000_000).isLessThan(5_000);
-        assertThatThrownBy(() -> program.call(new Sandbox.Call("GET /hog", "{}")))
-                .isInstanceOf(Sandbox.Failure.class).extracting(e -> ((Sandbox.Failure) e).kind())
+        assertThatThrownBy(() -> program.handle(get("/hog"), Bindings.NONE)).isInstanceOf(Sandbox.Failure.class)
+                .extracting(SandboxTest::kind).isIn("memory", "timeout");
+        assertThat(program.handle(get("/ok"), Bindings.NONE).status()).isEqualTo(200);
+        assertThat(other.handle(get("/"), Bindings.NONE).status()).isEqualTo(204);
+    }
+
+    @Test
+    void eval_and_the_function_constructor_are_bounded_by_the_same_limits() {
+        Sandbox.Program program = program("\"GET /eval\": () => eval('while (true) {}'),"
+                + " \"GET /function\": () => new Function('const a = []; while (true) a.push(\"y\".repeat(1000))')(),"
+                + " \"GET /fine\": () => ({ json: eval('1 + 1') + new Function('return 40')() })");
+        assertThatThrownBy(() -> program.handle(get("/eval"), Bindings.NONE)).extracting(SandboxTest::kind)
+                .isEqualTo("timeout");
+        assertThatThrownBy(() -> program.handle(get("/function"), Bindings.NONE)).extracting(SandboxTest::kind)
                 .isIn("memory", "timeout");
-        assertThat(program.call(new Sandbox.Call("GET /ok", "{}"))).isEqualTo("{\"status\":200}");
-        assertThat(program("\"GET /\": () => ({ status: 204 })").call(new Sandbox.Call("GET /", "{}")))
-                .isEqualTo("{\"status\":204}");
+        assertThat(program.handle(get("/fine"), Bindings.NONE).text()).isEqualTo("42");
+    }
+
+    @Test
+    void a_cancelled_context_is_never_reused() {
+        Sandbox.Program program = program("\"GET /count\": () => { globalThis.n = (globalThis.n ?? 0) + 1;"
+                + " return { json: globalThis.n }; },"
+                + " \"GET /loop\": () => { globalThis.n = 1000; while (true) {} }");
+        assertThat(program.handle(get("/count"), Bindings.NONE).text()).isEqualTo("1");
+        assertThat(program.handle(get("/count"), Bindings.NONE).text()).isEqualTo("2");
+        assertThatThrownBy(() -> program.handle(get("/loop"), Bindings.NONE)).extracting(SandboxTest::kind)
+                .isEqualTo("timeout");
+        // a fresh context: neither the 1000 of the cancelled call nor the 2 of the context it replaced
+        assertThat(program.handle(get("/count"), Bindings.NONE).text()).isEqualTo("1");
     }
 
     @Test
     void a_handler_that_throws_is_an_error_and_its_context_is_replaced() {
         Sandbox.Program program = program("\"GET /boom\": () => { globalThis.dirty = true; throw new Error('boom') },"
                 + " \"GET /clean\": () => ({ json: globalThis.dirty === undefined })");
-        assertThatThrownBy(() -> program.call(new Sandbox.Call("GET /boom", "{}"))).hasMessageContaining("boom");
-        assertThat(program.call(new Sandbox.Call("GET /clean", "{}"))).isEqualTo("{\"json\":true}");
+        assertThatThrownBy(() -> program.handle(get("/boom"), Bindings.NONE)).hasMessage("The handler failed: Error:"
+                + " boom").extracting(SandboxTest::kind).isEqualTo("error");
+        assertThat(program.handle(get("/clean"), Bindings.NONE).text()).isEqualTo("true");
+    }
+
+    @Test
+    void a_module_that_loops_while_loading_is_refused() {
+        assertThatThrownBy(() -> sandbox.load("while (true) {} export default { routes: { 'GET /': () => 1 } };"))
+                .isInstanceOf(Sandbox.Failure.class).extracting(SandboxTest::kind).isEqualTo("timeout");
     }
 
     @Test
@@ -102,9 +179,9 @@ class SandboxTest {
             Sandbox.Program program = small.load("export default { routes: { \"GET /hog\": () => { const a = [];"
                     + " while (true) { a.push('x'.repeat(1000) + a.length); } } } };");
             long started = System.nanoTime();
-            assertThatThrownBy(() -> program.call(new Sandbox.Call("GET /hog", "{}")))
+            assertThatThrownBy(() -> program.handle(get("/hog"), Bindings.NONE))
                     .isInstanceOf(Sandbox.Failure.class).hasMessageContaining("allocated more than 16 MB")
-                    .extracting(e -> ((Sandbox.Failure) e).kind()).isEqualTo("memory");
+                    .extracting(SandboxTest::kind).isEqualTo("memory");
             assertThat((System.nanoTime() - started) / 1_000_000).isLessThan(10_000);
         }
     }
