@@ -36,8 +36,16 @@ public class PublicHttp {
             int maxBytes, boolean truncate) {
     }
 
-    /** The answer: its status, the body read (at most the request's {@code maxBytes}), and the time it took. */
-    public record Answer(int status, Buffer body, boolean truncated, long millis) {
+    /**
+     * The answer: its status, the body read (at most the request's {@code maxBytes}), the time it took, and its headers
+     * (lower-case names; a repeated header's values joined by {@code ", "}).
+     */
+    public record Answer(int status, Buffer body, boolean truncated, long millis, Map<String, String> headers) {
+
+        /** An answer without headers. */
+        public Answer(int status, Buffer body, boolean truncated, long millis) {
+            this(status, body, truncated, millis, Map.of());
+        }
     }
 
     /** The URL may not be requested; the message says why, as the end of a sentence starting with the URL. */
@@ -56,7 +64,8 @@ public class PublicHttp {
 
     private final HttpClient http;
 
-    PublicHttp(Vertx vertx) {
+    /** Public for callers outside CDI (tests of other features); the application injects the bean. */
+    public PublicHttp(Vertx vertx) {
         this.http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(10_000).setMaxRedirects(0)
                 .setMaxPoolSize(32).setKeepAlive(false));
     }
@@ -155,7 +164,8 @@ public class PublicHttp {
             }
             if (request.truncate()) {
                 received.appendBuffer(chunk, 0, Math.max(room, 0));
-                answer.complete(new Answer(response.statusCode(), received, true, millisSince(started)));
+                answer.complete(new Answer(response.statusCode(), received, true, millisSince(started),
+                        headers(response.headers())));
             } else {
                 answer.completeExceptionally(new Failed("gave a body larger than " + request.maxBytes()
                         + " bytes"));
@@ -164,7 +174,14 @@ public class PublicHttp {
         });
         response.exceptionHandler(e -> answer.completeExceptionally(new Failed(describe(e))));
         response.endHandler(ignored -> answer.complete(new Answer(response.statusCode(), received, false,
-                millisSince(started))));
+                millisSince(started), headers(response.headers()))));
+    }
+
+    private static Map<String, String> headers(io.vertx.core.MultiMap headers) {
+        Map<String, String> joined = new java.util.LinkedHashMap<>();
+        headers.forEach((name, value) -> joined.merge(name.toLowerCase(java.util.Locale.ROOT), value,
+                (first, next) -> first + ", " + next));
+        return Map.copyOf(joined);
     }
 
     private static long millisSince(long started) {
