@@ -323,6 +323,12 @@ class ChannelModelCalls implements ModelCalls {
                     .compose(address -> client.request(ChannelWire.options(target, HttpMethod.POST, path(target),
                             headers, address, config)))
                     .compose(request -> request.send(payload))
+                    .onComplete(done -> {
+                        if (done.succeeded()) {
+                            // held until this call's context has set its handlers: nothing may be read before
+                            done.result().pause();
+                        }
+                    })
                     .onComplete(done -> loop.runOnContext(ignored -> {
                         if (done.failed()) {
                             ChannelWire.Failure failure = ChannelWire.failure(done.cause(), config);
@@ -345,6 +351,7 @@ class ChannelModelCalls implements ModelCalls {
                         answered(target, status, json(read.result()));
                     }
                 }));
+                response.resume();
                 return;
             }
             if (failedOver(target, status)) {
@@ -381,6 +388,7 @@ class ChannelModelCalls implements ModelCalls {
                     succeed(text.toString(), meter.usage(() -> TokenCounter.prompt(chat)));
                 }
             });
+            response.resume();
         }
 
         /** One upstream event: counted, turned into Chat Completions chunks, and their text delivered. */
