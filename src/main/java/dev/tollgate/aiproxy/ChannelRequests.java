@@ -19,26 +19,33 @@ import io.vertx.core.impl.VertxInternal;
 import io.vertx.core.json.JsonObject;
 
 /**
- * Single JSON calls to a channel's provider outside the proxy's call path (admin test calls, fine-tuning jobs):
+ * Single JSON calls to a channel's provider outside the proxy's call path (admin test calls, fine-tuning jobs,
+ * {@link ModelCalls}):
  * authenticated the way the channel's protocol wants, within the AI timeouts, and — unless
  * {@code TOLLGATE_ALLOW_PRIVATE_UPSTREAMS} — only to a host that resolves to a public address, checked at each call
  * and connected to by that address (as the proxy does), so a name that changed since the channel was saved cannot
  * point a call inwards. Non-blocking (Vert.x client); the futures complete on an event loop.
  */
 @ApplicationScoped
-class ChannelRequests {
+public class ChannelRequests {
 
     /** What the provider answered: its status, its body as JSON (null when it is not a JSON object). */
-    record Answer(int status, JsonObject json, long latencyMs) {
+    public record Answer(int status, JsonObject json, long latencyMs) {
     }
 
     /** No answer: the host is refused or unknown (502), the connection failed (502) or timed out (504). */
-    static final class NoAnswer extends RuntimeException {
+    public static final class NoAnswer extends RuntimeException {
+        private static final long serialVersionUID = 1L;
         final int status;
 
         NoAnswer(int status, String message) {
             super(message, null, false, false);
             this.status = status;
+        }
+
+        /** 502 (refused host, connection failed) or 504 (timed out). */
+        public int status() {
+            return status;
         }
     }
 
@@ -61,7 +68,7 @@ class ChannelRequests {
      * Sends {@code body} (null: none) to {@code path} under the channel's base URL. Fails with {@link NoAnswer} when
      * no response came; any status is an {@link Answer}.
      */
-    Future<Answer> send(ModelRoute.Channel channel, HttpMethod method, String path, JsonObject body) {
+    public Future<Answer> send(ModelRoute.Channel channel, HttpMethod method, String path, JsonObject body) {
         // On an event loop of our own, whatever thread or context calls: the answer never waits for the caller's
         // context (a blocked worker may be joining it), and a deadline bounds the whole call, pool wait included.
         Promise<Answer> answer = Promise.promise();
@@ -114,7 +121,7 @@ class ChannelRequests {
     }
 
     /** The provider's error message in either vendor's format ({@code {"error":{"message"}}}), or null. */
-    static String errorMessage(JsonObject body) {
+    public static String errorMessage(JsonObject body) {
         if (body != null && body.getValue("error") instanceof JsonObject error
                 && error.getValue("message") instanceof String message) {
             return message;
@@ -126,7 +133,7 @@ class ChannelRequests {
      * Text from a provider made safe to show: the channel's key (should a provider echo it) replaced, cut to
      * {@code max} characters.
      */
-    static String shown(String text, ModelRoute.Channel channel, int max) {
+    public static String shown(String text, ModelRoute.Channel channel, int max) {
         if (text == null) {
             return null;
         }

@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -30,9 +31,13 @@ import com.sun.net.httpserver.HttpServer;
  * "model" answers, the record of the requests received, and the Server-Sent-Events writer with its failure modes.
  * <p>
  * Scripting: {@link #always(Reply)} sets the answer to every call; {@link #next(Reply)} queues one-shot answers that
- * are used first, in order (e.g. "fail once, then answer"). Only requests that pass the vendor's own checks (key,
- * version header, known model, required fields) consume a reply. Every request is recorded and counted, whatever its
- * fate.
+ * are used first, in order (e.g. "fail once, then answer", or generated code: broken, then fixed — {@code
+ * fake.next(Reply.text("export default {...broken...}")); fake.next(Reply.text("export default {...fixed...}"))});
+ * {@link #replying(Function)} answers from the request itself when no queued answer is left (e.g. by what the last
+ * user message asks; {@link Received#body()} is the vendor-format JSON), falling back to {@link #always} when it
+ * returns null. A reply's text is streamed in word-sized deltas when the call asks for a stream, else sent whole.
+ * Only requests that pass the vendor's own checks (key, version header, known model, required fields) consume a
+ * reply. Every request is recorded and counted, whatever its fate ({@link #received()}, {@link #last()}).
  * <p>
  * Threading: the server answers on its own pool; the script and the record may be read and changed from any thread.
  */
@@ -172,6 +177,9 @@ public abstract class FakeLlmServer implements AutoCloseable {
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final ConcurrentLinkedQueue<Reply> queued = new ConcurrentLinkedQueue<>();
     private volatile Reply always = Reply.text("Hello from the fake model.");
+    private volatile Function<Received, Reply> replier;
+    /** The request being answered on this thread, for {@link #replier}. */
+    private final ThreadLocal<Received> current = new ThreadLocal<>();
     private final CountDownLatch closed = new CountDownLatch(1);
     private volatile int pauseAfter = -1;
     private volatile CountDownLatch paused = new CountDownLatch(1);
@@ -197,6 +205,14 @@ public abstract class FakeLlmServer implements AutoCloseable {
     /** The next call gets this reply (queued one-shot replies are used in order before {@link #always}). */
     public void next(Reply reply) {
         queued.add(reply);
+    }
+
+    /**
+     * Once the queued replies are used up, each call gets {@code replier}'s reply to it (null from it: the
+     * {@link #always} reply); {@code null} turns this off. The function runs on the fake's threads.
+     */
+    public void replying(Function<Received, Reply> replier) {
+        this.replier = replier;
     }
 
     /** Requests received so far, whatever their fate. */
@@ -246,7 +262,12 @@ public abstract class FakeLlmServer implements AutoCloseable {
 
     protected final Reply takeReply() {
         Reply reply = queued.poll();
-        return reply != null ? reply : always;
+        if (reply != null) {
+            return reply;
+        }
+        Function<Received, Reply> function = replier;
+        Reply replied = function == null ? null : function.apply(current.get());
+        return replied != null ? replied : always;
     }
 
     private void receive(HttpExchange exchange) throws IOException {
@@ -266,8 +287,10 @@ public abstract class FakeLlmServer implements AutoCloseable {
         Received request = new Received(exchange.getRequestMethod(), exchange.getRequestURI().getPath(), headers,
                 body);
         received.add(request);
+        current.set(request);
         // no finally: closing the exchange would finish a dropped response cleanly (see ConnectionDropped)
         handle(exchange, request);
+        current.remove();
         exchange.close();
     }
 

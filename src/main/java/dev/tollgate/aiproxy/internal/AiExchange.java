@@ -674,6 +674,11 @@ final class AiExchange {
 
     /** Micros for the tokens at the model's prices, rounded up. */
     private long cost(long uncachedInput, long cachedInput, long output) {
+        return cost(model, uncachedInput, cachedInput, output);
+    }
+
+    /** Micros for the tokens at {@code model}'s prices (cached input at the input price unless it has its own). */
+    static long cost(ModelRoute model, long uncachedInput, long cachedInput, long output) {
         long cachedPrice = model.cachedInputMicrosPerMillion() < 0
                 ? model.inputMicrosPerMillion()
                 : model.cachedInputMicrosPerMillion();
