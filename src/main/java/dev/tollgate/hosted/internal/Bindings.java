@@ -25,9 +25,10 @@ public record Bindings(Map<String, String> env, KvStore kv, Fetcher fetcher, Con
     }
 
     /**
-     * Receives the code's {@code console.log/info/warn/error} lines, already bounded by the sandbox (at most 50 lines
-     * of at most 500 characters per call), on the calling thread. The lines are the code's own output: they may
-     * contain whatever the code chose to print, secrets included, so they belong to the API's owner only.
+     * Receives the code's {@code console.log/info/warn/error/debug} lines on the calling thread, already bounded by
+     * the sandbox (at most 50 lines of at most 500 characters per call, then one line saying more were dropped) and
+     * with the call's secrets replaced by {@code [env.NAME]}. The lines are the code's own output, so they belong to
+     * the API's owner only.
      */
     @FunctionalInterface
     public interface Console {

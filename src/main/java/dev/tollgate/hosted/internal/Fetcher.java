@@ -7,8 +7,8 @@ import java.util.Map;
  * Outbound HTTP for the hosted code's {@code fetch()}; blocking, called on the thread running the handler (a sandbox
  * worker, never an event loop). An implementation that refuses a request (a bad or internal URL, no answer, a body
  * over its bound) throws {@link Sandbox.Failure} with a message the code may read: the code sees a rejected promise
- * with a {@code TypeError} of that message, like a browser's network error. Any other exception is reported to the
- * code as a bare "fetch failed", so nothing of the host leaks into it.
+ * with a {@code TypeError} of that message, like a browser's network error. Any other exception is logged (its class only) and
+ * reported to the code as a bare "The operation failed inside Tollgate", so nothing of the host leaks into it.
  * <p>
  * Inside an implementation, {@link FetchRequest} and {@link FetchResponse} need no qualifier (member types are
  * inherited).
