@@ -72,10 +72,26 @@ public class ApiCatalog {
     }
 
     public ApiView create(UUID ownerId, ApiDraft draft) {
+        return create(ownerId, draft, "proxy");
+    }
+
+    /**
+     * A hosted API: one whose calls run code that Tollgate keeps (the hosted feature's versions), so it has no
+     * {@code base_url}. Served once a version of its code is active.
+     */
+    public ApiView createHosted(UUID ownerId, ApiDraft draft) {
+        return create(ownerId, draft, "hosted");
+    }
+
+    private ApiView create(UUID ownerId, ApiDraft draft, String kind) {
         List<FieldError> errors = new ArrayList<>();
         require(errors, "name", draft.name());
         require(errors, "description", draft.description());
-        require(errors, "base_url", draft.baseUrl());
+        if (kind.equals("proxy")) {
+            require(errors, "base_url", draft.baseUrl());
+        } else if (draft.baseUrl() != null) {
+            errors.add(new FieldError("base_url", "a hosted API runs its code and has no base_url"));
+        }
         validate(errors, draft);
         if (!errors.isEmpty()) {
             throw ProblemException.invalid(errors);
@@ -95,7 +111,8 @@ public class ApiCatalog {
                 api.slug = freeSlug(slugOf(api.name), api.id);
             }
             api.description = draft.description().trim();
-            api.baseUrl = draft.baseUrl().trim();
+            api.baseUrl = kind.equals("proxy") ? draft.baseUrl().trim() : "";
+            api.kind = kind;
             api.version = draft.version() == null ? "1.0" : draft.version().trim();
             api.category = blankToNull(draft.category());
             api.tags = joinTags(draft.tags());
@@ -149,6 +166,10 @@ public class ApiCatalog {
         }
         return uniquely(() -> {
             ApiEntity api = access.managed(id, actor, "change it");
+            if ("hosted".equals(api.kind) && draft.baseUrl() != null) {
+                throw ProblemException.invalid(List.of(new FieldError("base_url",
+                        "a hosted API runs its code and has no base_url; deploy a new version instead")));
+            }
             if (draft.slug() != null && !draft.slug().equals(api.slug) && store.slugTaken(draft.slug(), api.id)) {
                 throw ProblemException.conflict("The slug '" + draft.slug() + "' is taken.");
             }
@@ -272,8 +293,9 @@ public class ApiCatalog {
 
     /** The API as {@code owner} (or an admin) or anyone else sees it; the body limit shown is the one in force. */
     ApiView view(ApiEntity api, boolean owner) {
-        return new ApiView(api.id, api.ownerId, api.name, api.slug, api.description, owner ? api.baseUrl : null,
-                api.version, api.category, api.tagList(), api.visibility, api.status, owner ? api.timeoutMs : null,
+        return new ApiView(api.id, api.ownerId, api.name, api.slug, api.description,
+                owner && !api.baseUrl.isEmpty() ? api.baseUrl : null, api.version, api.category, api.tagList(),
+                api.visibility, api.status, api.kind, owner ? api.timeoutMs : null,
                 owner ? (api.maxRequestBodyBytes == null ? platformBodyLimit : api.maxRequestBodyBytes) : null,
                 "/gw/" + api.slug, api.createdAt, api.updatedAt);
     }

@@ -111,6 +111,27 @@ public class PrivateUpstreamsTest extends WithUpstream {
         assertThat(upstream.hits()).isEqualTo(before);
     }
 
+    @Test
+    void hosted_code_cannot_fetch_internal_addresses() {
+        Api.User provider = Api.register("provider");
+        String code = "export default { routes: { \"GET /peek\": async (req) => { try {"
+                + " const res = await fetch(req.query.url); return { json: { fetched: res.status } }; }"
+                + " catch (e) { return { status: 502, json: { refused: String(e.message || e) } }; } } } };";
+        String id = provider.as().body(Map.of("name", Api.uniqueName("Peek"), "visibility", "public", "code", code))
+                .post("/api/v1/deploy").then().statusCode(200).extract().path("api.id");
+        String slug = provider.as().get("/api/v1/apis/" + id).then().extract().path("slug");
+        String plan = provider.as().get("/api/v1/apis/" + id + "/plans").then().extract().path("[0].id");
+        Caller caller = Gateway.subscribe(new PublishedApi(provider, id, slug, plan), plan);
+        int before = upstream.hits();
+        String port = upstream.baseUrl().substring(upstream.baseUrl().lastIndexOf(':') + 1);
+        for (String url : new String[]{upstream.baseUrl() + "/echo", "http://localhost:" + port + "/echo",
+                "http://169.254.169.254/latest/meta-data", "http://[::1]:" + port + "/echo"}) {
+            caller.call().queryParam("url", url).get("/gw/" + slug + "/peek").then().statusCode(502)
+                    .body("refused", containsString("internal address"));
+        }
+        assertThat(upstream.hits()).isEqualTo(before);
+    }
+
     private void update(String sql, String baseUrl, String id) throws SQLException {
         try (Connection connection = database.getConnection();
                 PreparedStatement statement = connection.prepareStatement(sql)) {

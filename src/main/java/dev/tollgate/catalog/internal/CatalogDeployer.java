@@ -71,9 +71,11 @@ class CatalogDeployer {
         Map<String, ApiRoute> bySlug = new HashMap<>();
         List<ApiEntity> apis = store.allApis();
         for (ApiEntity api : apis) {
-            Upstream upstream;
+            Upstream upstream = null;
             try {
-                upstream = Upstream.parse(api.baseUrl);
+                if (!"hosted".equals(api.kind)) {
+                    upstream = Upstream.parse(api.baseUrl);
+                }
             } catch (IllegalArgumentException e) {
                 LOG.errorf("API %s has an unusable base_url (%s); it is left off the gateway", api.id, e.getMessage());
                 continue;

@@ -29,8 +29,13 @@ public class ApiEntity {
     @Column(nullable = false)
     public String description;
 
+    /** Empty for a hosted API. */
     @Column(name = "base_url", nullable = false)
     public String baseUrl;
+
+    /** {@code proxy} (calls go to base_url) or {@code hosted} (Tollgate runs the API's code). */
+    @Column(nullable = false)
+    public String kind;
 
     @Column(nullable = false)
     public String version;

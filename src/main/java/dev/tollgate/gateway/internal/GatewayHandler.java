@@ -6,10 +6,12 @@ import java.util.List;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
 
 import dev.tollgate.gateway.CallCharging;
 import dev.tollgate.gateway.GatewayConfig;
 import dev.tollgate.gateway.GatewayState;
+import dev.tollgate.gateway.HostedUpstream;
 import dev.tollgate.gateway.UsageEvent;
 import dev.tollgate.gateway.UsageSink;
 import dev.tollgate.platform.Money;
@@ -40,7 +42,7 @@ import io.vertx.ext.web.RoutingContext;
  * <li>{@link Pricing}: what the call costs (pay-per-call price, or overage beyond a subscription's included calls),
  * reserved from the consumer's credit through {@link CallCharging} (402);</li>
  * <li>{@link UpstreamProxy}: the call itself, streamed both ways, the body counted against its limit
- * (413/502/504);</li>
+ * (413/502/504); or for a hosted API {@link HostedDispatch}, which hands it to the code's runtime;</li>
  * <li>one {@link UsageEvent} to the {@link UsageSink} once the response is done, for every call that got as far as
  * a known API and key.</li>
  * </ol>
@@ -60,6 +62,7 @@ class GatewayHandler implements Handler<RoutingContext> {
     private final CallCharging charging;
     private final List<GatewayProcessor> processors;
     private final UpstreamProxy proxy;
+    private final HostedDispatch hosted;
     private final HttpClient client;
     private final Vertx vertx;
     private final GatewayLimits limits;
@@ -67,7 +70,7 @@ class GatewayHandler implements Handler<RoutingContext> {
     private long evictionTimer = -1;
 
     GatewayHandler(GatewayState state, UsageSink usage, CallCharging charging, GatewayLimits limits,
-            GatewayConfig config, Vertx vertx, Clock clock) {
+            GatewayConfig config, Vertx vertx, Clock clock, Instance<HostedUpstream> hostedUpstream) {
         this.state = state;
         this.clock = clock;
         this.usage = usage;
@@ -83,6 +86,7 @@ class GatewayHandler implements Handler<RoutingContext> {
                 new PoolOptions().setHttp1MaxSize(config.maxConnectionsPerUpstream()).setMaxWaitQueueSize(-1));
         this.proxy = new UpstreamProxy(vertx, client, config.allowPrivateUpstreams(),
                 config.connectTimeout().toMillis());
+        this.hosted = new HostedDispatch(vertx, hostedUpstream.isResolvable() ? hostedUpstream.get() : null);
     }
 
     void install(@Observes Router router) {
@@ -151,7 +155,7 @@ class GatewayHandler implements Handler<RoutingContext> {
      * before the end), released otherwise.
      */
     private void dispatch(RoutingContext context, CallContext call, String pathAndQuery, long started, long price) {
-        proxy.dispatch(context, call, pathAndQuery, outcome -> {
+        UpstreamProxy.Completion completion = outcome -> {
             if (outcome.refusedByTheGateway()) {
                 call.giveBack();
             }
@@ -165,7 +169,12 @@ class GatewayHandler implements Handler<RoutingContext> {
             }
             record(context, call, outcome.status(), outcome.upstreamLatencyMs(), outcome.bytesIn(),
                     outcome.bytesOut(), started, true);
-        });
+        };
+        if (call.api.hosted()) {
+            hosted.dispatch(context, call, pathAndQuery, completion);
+        } else {
+            proxy.dispatch(context, call, pathAndQuery, completion);
+        }
     }
 
     private void reject(RoutingContext context, CallContext call, ProblemException problem, long started) {

@@ -129,6 +129,11 @@ public final class Sandbox implements AutoCloseable {
          *         result is not a response; the context of a failed call is never used again.
          */
         public HostedResponse handle(HostedRequest request, Bindings bindings) {
+            return handle(request, bindings, limits.timeout());
+        }
+
+        /** {@link #handle(HostedRequest, Bindings)} with the call's own deadline (an API's {@code timeout_ms}). */
+        public HostedResponse handle(HostedRequest request, Bindings bindings, Duration timeout) {
             String method = request.method().toUpperCase(java.util.Locale.ROOT);
             RouteTable.Match match = table.match(method, request.path());
             if (match.route() == null) {
@@ -144,8 +149,9 @@ public final class Sandbox implements AutoCloseable {
             boolean healthy = false;
             Thread thread = Thread.currentThread();
             long started = System.nanoTime();
-            Running running = new Running(context, thread.getId(), allocated(thread.getId()), started);
-            pooled.bridge().begin(new HostBridge.Call(bindings, secrets, started + limits.timeout().toNanos(),
+            Running running = new Running(context, thread.getId(), allocated(thread.getId()), started,
+                    timeout.toNanos());
+            pooled.bridge().begin(new HostBridge.Call(bindings, secrets, started + timeout.toNanos(),
                     limits.fetchTimeout(), limits.fetchesPerCall()));
             calls.put(running, Boolean.TRUE);
             try {
@@ -204,9 +210,11 @@ public final class Sandbox implements AutoCloseable {
         final long threadId;
         final long allocatedAtStart;
         final long startedNanos;
+        final long timeoutNanos;
         volatile String cancelled;
 
-        Running(Context context, long threadId, long allocatedAtStart, long startedNanos) {
+        Running(Context context, long threadId, long allocatedAtStart, long startedNanos, long timeoutNanos) {
+            this.timeoutNanos = timeoutNanos;
             this.context = context;
             this.threadId = threadId;
             this.allocatedAtStart = allocatedAtStart;
@@ -384,7 +392,7 @@ public final class Sandbox implements AutoCloseable {
     private Failure failure(Running running, PolyglotException e, Secrets secrets) {
         if (running.cancelled != null) {
             return new Failure(running.cancelled, "timeout".equals(running.cancelled)
-                    ? "The handler did not finish within " + limits.timeout().toMillis() + " ms"
+                    ? "The handler did not finish within " + running.timeoutNanos / 1_000_000 + " ms"
                     : "The handler allocated more than " + limits.allocationBytes() / (1024 * 1024) + " MB");
         }
         if (e.isResourceExhausted()) {
@@ -400,7 +408,7 @@ public final class Sandbox implements AutoCloseable {
             if (running.cancelled != null) {
                 continue;
             }
-            if (now - running.startedNanos > limits.timeout().toNanos()) {
+            if (now - running.startedNanos > running.timeoutNanos) {
                 running.cancelled = "timeout";
             } else if (allocated(running.threadId) - running.allocatedAtStart > limits.allocationBytes()) {
                 running.cancelled = "memory";
