@@ -22,8 +22,11 @@ public interface HostedConfig {
     @WithDefault("8")
     int contextsPerVersion();
 
-    /** Bytes one call may allocate before it is stopped (GraalJS community has no heap limit of its own). */
-    @WithDefault("256M")
+    /**
+     * Bytes one call may allocate, garbage included, before it is stopped: a backstop for long allocating loops
+     * (GraalJS community has no heap limit of its own; what calls keep is bounded by the sandbox's heap guard).
+     */
+    @WithDefault("4G")
     io.quarkus.runtime.configuration.MemorySize memoryPerCall();
 
     /** Statements one call may run; a second bound beside the API's {@code timeout_ms}. */

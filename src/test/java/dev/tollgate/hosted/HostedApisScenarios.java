@@ -222,4 +222,55 @@ abstract class HostedApisScenarios {
         caller.call().delete(base + "/items/" + key).then().statusCode(204);
         caller.call().get(base + "/items/" + key).then().statusCode(404);
     }
+
+    @Test
+    void a_call_in_flight_finishes_on_its_version_while_the_next_one_gets_the_new_one() throws Exception {
+        Api.User provider = Api.register("provider");
+        String slow = Hosted.module("\"GET /hello/{name}\": (req) => { const until = Date.now() + Number(req.query.ms"
+                + " ?? 0); while (Date.now() < until) {} return { json: { version: 1 } }; }");
+        PublishedApi api = Hosted.deployNew(provider, slow, Map.of());
+        Caller caller = Gateway.subscribe(api, api.defaultPlanId());
+        java.util.concurrent.CompletableFuture<Integer> inFlight = java.util.concurrent.CompletableFuture
+                .supplyAsync(() -> caller.call().queryParam("ms", 1500).get("/gw/" + api.slug() + "/hello/x").then()
+                        .log().ifValidationFails().statusCode(200).extract().jsonPath().getInt("version"));
+        Thread.sleep(300);
+        Hosted.deploy(provider, Map.of("api_id", api.id(), "code", HELLO_V2));
+        caller.call().get("/gw/" + api.slug() + "/hello/x").then().statusCode(200).body("version", equalTo(2));
+        assertThat(inFlight.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(1);
+    }
+
+    @Test
+    void a_runaway_api_gets_504_is_not_charged_and_leaves_other_apis_alone() throws Exception {
+        Api.User provider = Api.register("provider");
+        PublishedApi runaway = Hosted.deployNew(provider, Hosted.module(
+                "\"GET /spin\": () => { for (;;) {} }",
+                "\"GET /crash\": () => { throw new Error('boom'); }",
+                "\"GET /grow\": () => { const a = []; for (;;) a.push('x'.repeat(1e4)); }",
+                "\"GET /java\": () => ({ json: Java.type('java.lang.System').getenv() })",
+                "\"GET /file\": async () => ({ json: await import('/etc/passwd') })"), Map.of());
+        provider.as().body(Map.of("timeout_ms", 500)).put("/api/v1/apis/" + runaway.id()).then().statusCode(200);
+        PublishedApi healthy = Hosted.deployNew(provider, HELLO_V1, Map.of());
+        Caller caller = Gateway.payingCaller(runaway, "0.01", "1");
+        Caller other = Gateway.subscribe(healthy, healthy.defaultPlanId());
+        String base = "/gw/" + runaway.slug();
+
+        java.util.concurrent.CompletableFuture<Integer> spinning = java.util.concurrent.CompletableFuture
+                .supplyAsync(() -> caller.call().get(base + "/spin").then().extract().statusCode());
+        other.call().get("/gw/" + healthy.slug() + "/hello/x").then().statusCode(200).body("version", equalTo(1));
+        assertThat(spinning.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(504);
+        caller.call().get(base + "/spin").then().statusCode(504).contentType("application/problem+json")
+                .body("detail", containsString("500 ms"));
+        caller.call().get(base + "/crash").then().statusCode(502).body("detail", containsString("boom"));
+        caller.call().get(base + "/grow").then().statusCode(org.hamcrest.Matchers.oneOf(502, 504));
+        caller.call().get(base + "/java").then().statusCode(502).body("detail", containsString("Java"));
+        caller.call().get(base + "/file").then().statusCode(502);
+        other.call().get("/gw/" + healthy.slug() + "/hello/y").then().statusCode(200);
+
+        // none of those was an answer of the code: nothing charged, nothing held
+        Thread.sleep(300);
+        JsonPath credits = caller.consumer().as().get("/api/v1/users/me/credits").then().statusCode(200).extract()
+                .jsonPath();
+        assertThat(new java.math.BigDecimal(credits.getString("balance"))).isEqualByComparingTo("1");
+        assertThat(new java.math.BigDecimal(credits.getString("reserved"))).isEqualByComparingTo("0");
+    }
 }

@@ -225,6 +225,12 @@ public final class Sandbox implements AutoCloseable {
     private static final com.sun.management.ThreadMXBean THREADS = (com.sun.management.ThreadMXBean) ManagementFactory
             .getThreadMXBean();
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final java.lang.management.MemoryMXBean MEMORY = ManagementFactory.getMemoryMXBean();
+    /** Heap use (of its maximum) beyond which the largest allocating call is stopped. */
+    static final double HEAP_GUARD_RATIO = 0.85;
+    private final double heapGuardRatio;
+    /** A call that allocated less than this is never blamed for the heap's pressure. */
+    static final long HEAP_GUARD_MIN_BYTES = 32L * 1024 * 1024;
     private static final Source PRELUDE = prelude();
     /** Options that remove GraalJS globals a server has no use for (all verified against 25.0.5). */
     private static final Map<String, String> OPTIONS = Map.of("js.esm-eval-returns-exports", "true", "js.load",
@@ -241,6 +247,12 @@ public final class Sandbox implements AutoCloseable {
     });
 
     public Sandbox(Limits limits) {
+        this(limits, HEAP_GUARD_RATIO);
+    }
+
+    /** With another heap guard threshold (tests). */
+    Sandbox(Limits limits, double heapGuardRatio) {
+        this.heapGuardRatio = heapGuardRatio;
         this.limits = limits;
         // nothing the code does may reach the server's own output
         this.engine = Engine.newBuilder("js").option("engine.WarnInterpreterOnly", "false")
@@ -393,7 +405,9 @@ public final class Sandbox implements AutoCloseable {
         if (running.cancelled != null) {
             return new Failure(running.cancelled, "timeout".equals(running.cancelled)
                     ? "The handler did not finish within " + running.timeoutNanos / 1_000_000 + " ms"
-                    : "The handler allocated more than " + limits.allocationBytes() / (1024 * 1024) + " MB");
+                    : "The handler used too much memory (it allocated more than "
+                            + limits.allocationBytes() / (1024 * 1024) + " MB, or held the most while the server's"
+                            + " memory ran short)");
         }
         if (e.isResourceExhausted()) {
             return new Failure("timeout", "The handler ran more than " + limits.statements() + " statements");
@@ -404,23 +418,47 @@ public final class Sandbox implements AutoCloseable {
     /** Cancels calls past their deadline or allocation budget. */
     private void watch() {
         long now = System.nanoTime();
+        Running largest = null;
+        long largestBytes = 0;
         for (Running running : calls.keySet()) {
             if (running.cancelled != null) {
                 continue;
             }
+            long bytes = allocated(running.threadId) - running.allocatedAtStart;
             if (now - running.startedNanos > running.timeoutNanos) {
-                running.cancelled = "timeout";
-            } else if (allocated(running.threadId) - running.allocatedAtStart > limits.allocationBytes()) {
-                running.cancelled = "memory";
-            } else {
-                continue;
-            }
-            try {
-                running.context.close(true);
-            } catch (RuntimeException e) {
-                // the context is being closed by its caller already
+                cancel(running, "timeout");
+            } else if (bytes > limits.allocationBytes()) {
+                cancel(running, "memory");
+            } else if (bytes > largestBytes) {
+                largest = running;
+                largestBytes = bytes;
             }
         }
+        if (largest != null && largestBytes > HEAP_GUARD_MIN_BYTES && heapUnderPressure(heapGuardRatio)) {
+            // the heap is nearly full: the call that allocated most is the likeliest to hold it
+            cancel(largest, "memory");
+        }
+    }
+
+    private static void cancel(Running running, String why) {
+        running.cancelled = why;
+        try {
+            running.context.close(true);
+        } catch (RuntimeException e) {
+            // the context is being closed by its caller already
+        }
+    }
+
+    /**
+     * Whether the JVM's heap is over {@code ratio} of its maximum. The allocation budget counts garbage
+     * too, so it is set high (a backstop against code that runs long while allocating); memory that calls keep is
+     * bounded by this guard: a heap that stays this full after the collector's work means live data, and the call
+     * that allocated most is stopped before the server runs out.
+     */
+    private static boolean heapUnderPressure(double ratio) {
+        java.lang.management.MemoryUsage heap = MEMORY.getHeapMemoryUsage();
+        long max = heap.getMax() > 0 ? heap.getMax() : heap.getCommitted();
+        return heap.getUsed() > ratio * max;
     }
 
     private static long allocated(long threadId) {

@@ -185,4 +185,27 @@ class SandboxTest {
             assertThat((System.nanoTime() - started) / 1_000_000).isLessThan(10_000);
         }
     }
+
+    @Test
+    void garbage_does_not_count_as_memory_kept_but_a_heap_filling_up_stops_the_largest_allocator() {
+        // plain looping allocates ~200 MB/s in the interpreter: within a generous budget it runs to its end
+        try (Sandbox generous = new Sandbox(new Sandbox.Limits(Duration.ofSeconds(20), 4L << 30, 500_000_000, 2))) {
+            Sandbox.Program busy = generous.load("export default { routes: { \"GET /busy\": () => { const until ="
+                    + " Date.now() + 1500; let n = 0; while (Date.now() < until) { n++; } return { json: { n } }; } } };");
+            assertThat(busy.handle(get("/busy"), Bindings.NONE).status()).isEqualTo(200);
+        }
+        // a heap guard just above today's use: code that keeps what it allocates is stopped as memory
+        java.lang.management.MemoryUsage heap = java.lang.management.ManagementFactory.getMemoryMXBean()
+                .getHeapMemoryUsage();
+        double ratio = Math.min(0.95, (heap.getUsed() + 256.0 * 1024 * 1024) / heap.getMax());
+        try (Sandbox guarded = new Sandbox(new Sandbox.Limits(Duration.ofSeconds(20), 4L << 30, 500_000_000, 2),
+                ratio)) {
+            Sandbox.Program hog = guarded.load("export default { routes: { \"GET /hog\": () => { const a = [];"
+                    + " while (true) { a.push('x'.repeat(1000) + a.length); } } } };");
+            long started = System.nanoTime();
+            assertThatThrownBy(() -> hog.handle(get("/hog"), Bindings.NONE)).isInstanceOf(Sandbox.Failure.class)
+                    .hasMessageContaining("too much memory").extracting(SandboxTest::kind).isEqualTo("memory");
+            assertThat((System.nanoTime() - started) / 1_000_000).isLessThan(15_000);
+        }
+    }
 }
