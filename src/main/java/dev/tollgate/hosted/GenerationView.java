@@ -4,8 +4,9 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.UUID;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * A generation job: {@code status} {@code queued}, {@code running}, {@code ready} (the code passed its examples) or
@@ -15,6 +16,10 @@ import com.fasterxml.jackson.databind.JsonNode;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record GenerationView(UUID jobId, String status, String prompt, String name, UUID apiId, Integer version,
-        String code, JsonNode tests, String explanation, int attempts, BigDecimal cost, JsonNode progress, String error,
+        String code,
+        @Schema(description = "The examples with their results: {name, request, expected, passed, actual_status, actual_body, error}") java.util.List<java.util.Map<String, Object>> tests,
+        String explanation, int attempts, BigDecimal cost,
+        @Schema(description = "Progress events: {at, stage, message}") java.util.List<java.util.Map<String, Object>> progress,
+        String error,
         Instant createdAt, Instant finishedAt) {
 }

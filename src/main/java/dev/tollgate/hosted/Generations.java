@@ -318,12 +318,12 @@ public class Generations {
         if (job.apiId != null && job.version != null) {
             version = store.version(job.apiId, job.version).map(v -> new VersionView(v.apiId, v.number, v.status,
                     v.source, v.templateId, v.explanation, v.authorId, v.createdAt, false, 0, 0, v.code,
-                    read(v.tests), read(v.testResults))).orElse(null);
+                    hosted.list(read(v.tests)), hosted.list(read(v.testResults)))).orElse(null);
         }
         return new GenerationView(job.id, job.status, job.prompt, job.name, job.apiId, job.version,
                 version == null ? null : version.code(), version == null ? null : version.testResults(),
                 version == null ? null : version.explanation(), job.attempts, Money.fromMicros(job.costMicros),
-                read(job.progress), job.error, job.createdAt, job.finishedAt);
+                hosted.list(read(job.progress)), job.error, job.createdAt, job.finishedAt);
     }
 
     private JsonNode read(String text) {

@@ -367,7 +367,7 @@ public class HostedApis {
         Templates.Template t = Templates.byId(id)
                 .orElseThrow(() -> ProblemException.notFound("There is no template " + id));
         return new TemplateView(t.id(), t.name(), t.description(), t.category(), t.code(),
-                json.valueToTree(t.tests()));
+                list(json.valueToTree(t.tests())));
     }
 
     /** The API, which the actor may manage and which must be hosted. */
@@ -414,7 +414,13 @@ public class HostedApis {
         }
         return new VersionView(v.apiId, v.number, v.status, v.source, v.templateId, v.explanation, v.authorId,
                 v.createdAt, active != null && active == v.number, passed, total, detail ? v.code : null,
-                detail ? read(v.tests) : null, detail ? results : null);
+                detail ? list(read(v.tests)) : null, detail ? list(results) : null);
+    }
+
+    /** A JSON array as the lists of objects the views show. */
+    List<Map<String, Object>> list(JsonNode array) {
+        return json.convertValue(array, new com.fasterxml.jackson.core.type.TypeReference<>() {
+        });
     }
 
     private JsonNode read(String text) {

@@ -1,6 +1,7 @@
 package dev.tollgate.hosted.web;
 
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import jakarta.validation.constraints.NotNull;
@@ -19,7 +20,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.tollgate.accounts.CurrentUser;
 import dev.tollgate.hosted.DeployResult;
@@ -37,15 +38,18 @@ public class DeployResource {
 
     /** The body of a deploy; see {@link HostedApis.DeployRequest}. */
     public record DeployBody(UUID apiId, String name, String description, String visibility, String code,
-            String template, Integer version, @Schema(description = "Example requests: [{name, request: {method, "
-                    + "path, query?, headers?, body? | json?}, expected: {status, json? | text?, headers?}}]") JsonNode tests,
+            String template, Integer version,
+            @Schema(description = "Example requests: [{name, request: {method, "
+                    + "path, query?, headers?, body? | json?}, expected: {status, json? | text?, headers?}}]") List<Map<String, Object>> tests,
             Boolean force) {
     }
 
     private final HostedApis hosted;
     private final CurrentUser currentUser;
+    private final ObjectMapper json;
 
-    DeployResource(HostedApis hosted, CurrentUser currentUser) {
+    DeployResource(HostedApis hosted, CurrentUser currentUser, ObjectMapper json) {
+        this.json = json;
         this.hosted = hosted;
         this.currentUser = currentUser;
     }
@@ -67,7 +71,9 @@ public class DeployResource {
     public DeployResult deploy(@NotNull(message = "a JSON body is required") DeployBody body) {
         return hosted.deploy(HostedActors.provider(currentUser),
                 new HostedApis.DeployRequest(body.apiId(), body.name(), body.description(), body.visibility(),
-                        body.code(), body.template(), body.version(), body.tests(), Boolean.TRUE.equals(body.force())));
+                        body.code(), body.template(), body.version(),
+                        body.tests() == null ? null : json.valueToTree(body.tests()),
+                        Boolean.TRUE.equals(body.force())));
     }
 
     @GET

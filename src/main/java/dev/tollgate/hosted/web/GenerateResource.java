@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import jakarta.validation.constraints.NotNull;
@@ -26,7 +27,6 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.tollgate.accounts.CurrentUser;
@@ -120,7 +120,7 @@ public class GenerateResource {
             long deadline = System.currentTimeMillis() + EVENTS_MAX_MILLIS;
             while (true) {
                 GenerationView job = generations.get(jobId, userId);
-                JsonNode progress = job.progress();
+                List<Map<String, Object>> progress = job.progress();
                 for (; sent < progress.size(); sent++) {
                     if (!write(out, "progress", progress.get(sent))) {
                         return;
