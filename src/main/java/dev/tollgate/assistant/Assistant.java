@@ -66,10 +66,13 @@ public class Assistant {
                 "POST /echo": (req) => ({ status: 200, json: req.json })
               }
             }
-            A request has method, path, params (the path parameters), query, headers, body (text) and json (the \
-            parsed body); a response has status, optional headers, and json or text. The sandbox has no file \
-            system, processes, threads or host classes; fetch() reaches public addresses only; per-API secrets are \
-            env.NAME; a per-API key/value store offers kv.get, kv.put, kv.delete and kv.list.
+            A request has method, path, params (the path parameters), query (first values), queryAll, headers \
+            (lower-case names), body (text) and json (the parsed body or null); a response has status (default \
+            200), optional headers, and json, text or body. Handlers may be async. The sandbox has no file system, \
+            imports, timers, processes, threads or host classes; each call has a time and memory limit; await \
+            fetch(url, {method, headers, body}) reaches public addresses only; per-API secrets are env.NAME; a \
+            synchronous per-API key/value store offers kv.get, kv.put (string values), kv.getJson, kv.putJson, \
+            kv.delete and kv.list(prefix, limit). Secrets are set with POST /api/v1/apis/{id}/secrets {name, value}.
 
             Creating APIs: POST /api/v1/generate {prompt, name?} writes the code from a description, tests it and \
             stores it as a draft version; POST /api/v1/deploy {api_id, version?} deploys a version (or {code} your \
@@ -186,9 +189,10 @@ public class Assistant {
         if (apis.isEmpty()) {
             return prompt.append(": none yet.").toString();
         }
-        prompt.append(" (name, slug, status, visibility):");
+        prompt.append(" (name, slug, kind, status, visibility):");
         for (ApiView api : apis.subList(0, Math.min(apis.size(), LISTED_APIS))) {
-            prompt.append("\n- ").append(api.name()).append(" (").append(api.slug()).append(", ").append(api.status())
+            prompt.append("\n- ").append(api.name()).append(" (").append(api.slug()).append(", ").append(api.kind())
+                    .append(", ").append(api.status())
                     .append(", ").append(api.visibility()).append(")");
         }
         if (apis.size() > LISTED_APIS) {
