@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
@@ -36,6 +37,7 @@ import dev.tollgate.hosted.store.HostedStore;
 import dev.tollgate.platform.Money;
 import dev.tollgate.platform.ProblemException;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.StartupEvent;
 
 /**
  * APIs from a plain-English description. {@code start} checks the generator model and the user's monthly allowance
@@ -83,6 +85,19 @@ public class Generations {
             thread.setDaemon(true);
             return thread;
         });
+    }
+
+    /**
+     * Jobs left queued or running when the process stopped will never finish (they run in this process): they are
+     * marked failed, so nobody waits on them. One node runs generation jobs for now; with several, each node would
+     * mark only its own.
+     */
+    void recover(@Observes StartupEvent ignored) {
+        int stopped = QuarkusTransaction.requiringNew().call(() -> store.failUnfinishedJobs(Instant.now(),
+                "Tollgate restarted while this job ran; start it again"));
+        if (stopped > 0) {
+            LOG.warnf("%d generation jobs were unfinished at start-up and are marked failed", stopped);
+        }
     }
 
     /**

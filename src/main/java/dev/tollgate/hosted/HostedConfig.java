@@ -69,6 +69,12 @@ public interface HostedConfig {
         /** Fetches one call may make. */
         @WithDefault("20")
         int maxPerCall();
+
+        /**
+         * Whether {@code fetch} may reach internal addresses; unset, as the gateway's upstreams
+         * ({@code TOLLGATE_ALLOW_PRIVATE_UPSTREAMS}).
+         */
+        Optional<Boolean> allowPrivate();
     }
 
     /**

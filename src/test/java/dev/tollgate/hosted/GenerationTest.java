@@ -43,7 +43,7 @@ class GenerationTest {
         public Map<String, String> getConfigOverrides() {
             return Map.of("tollgate.hosted.generator-model", MODEL, "tollgate.hosted.generation.monthly-limits",
                     "free:3,pro:0,enterprise:0", "tollgate.hosted.generation.repairs", "2",
-                    "tollgate.hosted.memory-per-call", "64M");
+                    "tollgate.hosted.memory-per-call", "64M", "tollgate.hosted.fetch.allow-private", "false");
         }
     }
 
@@ -196,7 +196,9 @@ class GenerationTest {
                 "allocates without end",
                 "\"GET /facts/{id}\": () => { const a = []; for (;;) a.push('x'.repeat(1e4)); }",
                 "calls java.lang.System",
-                "\"GET /facts/{id}\": () => ({ json: Java.type('java.lang.System').getenv() })");
+                "\"GET /facts/{id}\": () => ({ json: Java.type('java.lang.System').getenv() })",
+                "fetches 127.0.0.1", "\"GET /facts/{id}\": async () => ({ json: await (await fetch('http://127.0.0.1:"
+                        + io.restassured.RestAssured.port + "/api/v1/system/health')).json() })");
         for (Map.Entry<String, String> attempt : attempts.entrySet()) {
             Api.User provider = providerWithCredit("1");
             vendor.always(Reply.text(answer(Hosted.module(attempt.getValue()))));
@@ -206,6 +208,9 @@ class GenerationTest {
             assertThat(job.getInt("attempts")).as(attempt.getKey()).isEqualTo(3);
             assertThat(job.getList("tests.passed")).as(attempt.getKey()).containsOnly(false);
             assertThat(job.getString("error")).contains("did not pass");
+            assertThat(job.getString("tests[0].error")).as(attempt.getKey()).contains(Map.of("reads a file",
+                    "failed", "loops forever", "did not finish", "allocates without end", "memory",
+                    "calls java.lang.System", "Java", "fetches 127.0.0.1", "internal address").get(attempt.getKey()));
             provider.as().get("/api/v1/apis/" + job.getString("api_id") + "/versions").then()
                     .body("[0].status", equalTo("failed")).body("[0].active", equalTo(false));
             // the failed draft is refused by the test gate

@@ -273,4 +273,15 @@ abstract class HostedApisScenarios {
         assertThat(new java.math.BigDecimal(credits.getString("balance"))).isEqualByComparingTo("1");
         assertThat(new java.math.BigDecimal(credits.getString("reserved"))).isEqualByComparingTo("0");
     }
+
+    @Test
+    void without_a_generator_model_generation_and_suggestions_say_how_to_configure_one() {
+        Api.User provider = Api.register("provider");
+        provider.as().body(Map.of("prompt", "Cat facts")).post("/api/v1/generate").then().statusCode(503)
+                .contentType("application/problem+json").body("detail", containsString("TOLLGATE_GENERATOR_MODEL"));
+        PublishedApi api = Hosted.deployNew(provider, HELLO_V1, Map.of());
+        provider.as().get("/api/v1/suggestions?api_id=" + api.id()).then().statusCode(503)
+                .body("detail", containsString("TOLLGATE_GENERATOR_MODEL"));
+        provider.as().get("/api/v1/generate").then().statusCode(200).body("api_generation_count", equalTo(0));
+    }
 }

@@ -73,7 +73,7 @@ public class HostedRuntime implements HostedUpstream {
         this.sandbox = new Sandbox(new Sandbox.Limits(config.testTimeout(), config.memoryPerCall().asLongValue(),
                 config.statementsPerCall(), config.contextsPerVersion(), config.fetch().timeout(),
                 config.fetch().maxPerCall()));
-        this.fetcher = new PublicFetcher(http, gateway.allowPrivateUpstreams(),
+        this.fetcher = new PublicFetcher(http, config.fetch().allowPrivate().orElse(gateway.allowPrivateUpstreams()),
                 (int) Math.min(Integer.MAX_VALUE, config.fetch().maxResponse().asLongValue()));
         int threads = config.workers() > 0
                 ? config.workers()

@@ -107,6 +107,13 @@ public class HostedStore {
                 GenerationJobEntity.class).setParameter("user", userId).setMaxResults(limit).getResultList();
     }
 
+    /** Marks every queued or running job failed with {@code error}; how many there were. */
+    public int failUnfinishedJobs(java.time.Instant now, String error) {
+        return session.createMutationQuery("update GenerationJobEntity set status = 'failed', error = :error,"
+                + " finishedAt = :now where status in ('queued', 'running')").setParameter("error", error)
+                .setParameter("now", now).executeUpdate();
+    }
+
     /** Generation jobs the user started since {@code since} (for the tier's monthly limit). */
     public long jobsSince(UUID userId, java.time.Instant since) {
         return session.createSelectionQuery("select count(*) from GenerationJobEntity where userId = :user"
