@@ -33,6 +33,7 @@ import dev.tollgate.hosted.store.VersionEntity;
 import dev.tollgate.platform.ChangeFeed;
 import dev.tollgate.platform.PublicHttp;
 import dev.tollgate.platform.SecretBox;
+import dev.tollgate.platform.WorkQueue;
 import io.quarkus.runtime.StartupEvent;
 
 /**
@@ -43,7 +44,7 @@ import io.quarkus.runtime.StartupEvent;
  * get 502) and logged; other APIs are untouched.
  */
 @ApplicationScoped
-public class HostedRuntime implements HostedUpstream {
+public class HostedRuntime implements HostedUpstream, WorkQueue {
 
     private static final Logger LOG = Logger.getLogger(HostedRuntime.class);
     public static final String TOPIC = "hosted";
@@ -230,6 +231,35 @@ public class HostedRuntime implements HostedUpstream {
                     (a, b) -> a + ", " + b);
         }
         return out;
+    }
+
+    /** Hosted calls waiting for a worker, for the system statistics. */
+    @Override
+    public String name() {
+        return "hosted_calls";
+    }
+
+    @Override
+    public int depth() {
+        return workers.getQueue().size();
+    }
+
+    @Override
+    public int capacity() {
+        return config.queue();
+    }
+
+    /** Waits for the calls accepted so far to be answered (a restart rebuilds the runtime's snapshot after). */
+    @Override
+    public boolean drain(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (workers.getActiveCount() > 0 || !workers.getQueue().isEmpty()) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(10);
+        }
+        return true;
     }
 
     @PreDestroy
