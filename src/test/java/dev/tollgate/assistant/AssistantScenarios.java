@@ -6,7 +6,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -50,12 +49,7 @@ abstract class AssistantScenarios {
 
     /** Once per class, once the application runs (a static {@code @BeforeAll} runs before it listens). */
     private static void startVendor() throws IOException {
-        vendor = new FakeOpenAi("sk-assistant-vendor", "gpt-4o-mini");
-        Map<String, Object> channel = new HashMap<>(Map.of("provider", "openai", "base_url", vendor.v1Url(),
-                "api_key", "sk-assistant-vendor", "upstream_model", "gpt-4o-mini", "priority", 0));
-        Api.admin().as().body(Map.of("name", AssistantProfile.MODEL, "pricing", Map.of("input_per_million", 3,
-                "output_per_million", 15), "channels", List.of(channel))).post("/api/v1/admin/models").then()
-                .statusCode(201);
+        vendor = FakeOpenAi.servingModel(AssistantProfile.MODEL);
     }
 
     @AfterAll

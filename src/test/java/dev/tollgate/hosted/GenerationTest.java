@@ -3,7 +3,6 @@ package dev.tollgate.hosted;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -69,11 +68,7 @@ class GenerationTest {
 
     /** Once per class, once the application listens (a static {@code @BeforeAll} runs before it does). */
     private static void startVendor() throws IOException {
-        vendor = new FakeOpenAi("sk-generator-vendor", "gpt-4o-mini");
-        Map<String, Object> channel = new HashMap<>(Map.of("provider", "openai", "base_url", vendor.v1Url(),
-                "api_key", "sk-generator-vendor", "upstream_model", "gpt-4o-mini", "priority", 0));
-        Api.admin().as().body(Map.of("name", MODEL, "pricing", Map.of("input_per_million", 3, "output_per_million",
-                15), "channels", List.of(channel))).post("/api/v1/admin/models").then().statusCode(201);
+        vendor = FakeOpenAi.servingModel(MODEL);
     }
 
     @AfterAll

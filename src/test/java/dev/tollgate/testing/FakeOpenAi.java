@@ -65,6 +65,19 @@ public final class FakeOpenAi extends FakeLlmServer {
     }
 
     /** The SDK's {@code baseUrl}: {@code http://127.0.0.1:port/v1}. */
+    /**
+     * A fake vendor of {@code gpt-4o-mini} that an admin has made Tollgate's model {@code name}, priced 3 micros per
+     * input token and 15 per output token (for features that call models in-process).
+     */
+    public static FakeOpenAi servingModel(String name) throws IOException {
+        FakeOpenAi vendor = new FakeOpenAi("sk-fake-vendor", "gpt-4o-mini");
+        Map<String, Object> channel = new java.util.HashMap<>(Map.of("provider", "openai", "base_url",
+                vendor.v1Url(), "api_key", "sk-fake-vendor", "upstream_model", "gpt-4o-mini", "priority", 0));
+        Api.admin().as().body(Map.of("name", name, "pricing", Map.of("input_per_million", 3, "output_per_million",
+                15), "channels", List.of(channel))).post("/api/v1/admin/models").then().statusCode(201);
+        return vendor;
+    }
+
     public String v1Url() {
         return baseUrl() + "/v1";
     }

@@ -41,7 +41,7 @@ class BindingsTest {
     }
 
     private static Sandbox.Program program(String routes) {
-        return sandbox.load("export default { routes: { " + routes + " } };");
+        return TestRequests.program(sandbox, routes);
     }
 
     private static Bindings env(Map<String, String> env) {

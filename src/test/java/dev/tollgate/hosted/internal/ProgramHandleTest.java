@@ -31,11 +31,7 @@ class ProgramHandleTest {
     }
 
     private static Sandbox.Program program(String routes) {
-        return sandbox.load("export default { routes: { " + routes + " } };");
-    }
-
-    private static String kind(Throwable e) {
-        return ((Sandbox.Failure) e).kind();
+        return TestRequests.program(sandbox, routes);
     }
 
     @Test
@@ -129,7 +125,7 @@ class ProgramHandleTest {
         for (String path : List.of("/number", "/status", "/fraction", "/header", "/inject", "/two", "/cycle",
                 "/object")) {
             assertThatThrownBy(() -> program.handle(get(path), Bindings.NONE)).as(path)
-                    .isInstanceOf(Sandbox.Failure.class).extracting(ProgramHandleTest::kind).isEqualTo("invalid");
+                    .isInstanceOf(Sandbox.Failure.class).extracting(TestRequests::kind).isEqualTo("invalid");
         }
         assertThatThrownBy(() -> program.handle(get("/status"), Bindings.NONE))
                 .hasMessage("status must be an integer from 100 to 599, not 99");
@@ -148,12 +144,12 @@ class ProgramHandleTest {
         assertThat(program.handle(get("/async"), Bindings.NONE).text()).isEqualTo("21");
         assertThat(program.handle(get("/then"), Bindings.NONE).text()).isEqualTo("4");
         assertThatThrownBy(() -> program.handle(get("/rejected"), Bindings.NONE))
-                .hasMessage("The handler failed: TypeError: nope").extracting(ProgramHandleTest::kind)
+                .hasMessage("The handler failed: TypeError: nope").extracting(TestRequests::kind)
                 .isEqualTo("error");
         assertThatThrownBy(() -> program.handle(get("/reject-value"), Bindings.NONE))
                 .hasMessage("The handler failed: \"plain reason\"");
         assertThatThrownBy(() -> program.handle(get("/never"), Bindings.NONE)).hasMessageContaining("never settled")
-                .extracting(ProgramHandleTest::kind).isEqualTo("error");
+                .extracting(TestRequests::kind).isEqualTo("error");
     }
 
     @Test

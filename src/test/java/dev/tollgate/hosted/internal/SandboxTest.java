@@ -28,11 +28,7 @@ class SandboxTest {
     }
 
     private static Sandbox.Program program(String routes) {
-        return sandbox.load("export default { routes: { " + routes + " } };");
-    }
-
-    private static String kind(Throwable e) {
-        return ((Sandbox.Failure) e).kind();
+        return TestRequests.program(sandbox, routes);
     }
 
     @Test
@@ -57,7 +53,7 @@ class SandboxTest {
         assertThatThrownBy(() -> sandbox.load("export default { routes: { \"GET /\": 42 } };"))
                 .hasMessageContaining("not a function");
         assertThatThrownBy(() -> sandbox.load("export default { routes: { \"FETCH /\": () => 1 } };"))
-                .hasMessageContaining("unknown method").extracting(SandboxTest::kind).isEqualTo("invalid");
+                .hasMessageContaining("unknown method").extracting(TestRequests::kind).isEqualTo("invalid");
         assertThatThrownBy(() -> sandbox.load("export default { routes: { \"GET facts\": () => 1 } };"))
                 .hasMessageContaining("must be \"METHOD /path\"");
         assertThatThrownBy(() -> sandbox.load("export default { routes: { \"GET /a/{1x}\": () => 1 } };"))
@@ -76,11 +72,11 @@ class SandboxTest {
         assertThat(program.handle(get("/java"), Bindings.NONE).text()).isEqualTo("\"undefined\"");
         assertThat(program.handle(get("/process"), Bindings.NONE).text()).isEqualTo("\"undefined\"");
         assertThatThrownBy(() -> program.handle(get("/system"), Bindings.NONE)).isInstanceOf(Sandbox.Failure.class)
-                .hasMessageContaining("ReferenceError: Java is not defined").extracting(SandboxTest::kind)
+                .hasMessageContaining("ReferenceError: Java is not defined").extracting(TestRequests::kind)
                 .isEqualTo("error");
         for (String route : new String[]{"/polyglot", "/thread"}) {
             assertThatThrownBy(() -> program.handle(get(route), Bindings.NONE)).isInstanceOf(Sandbox.Failure.class)
-                    .hasMessageContaining("ReferenceError").extracting(SandboxTest::kind).isEqualTo("error");
+                    .hasMessageContaining("ReferenceError").extracting(TestRequests::kind).isEqualTo("error");
         }
     }
 
@@ -98,7 +94,7 @@ class SandboxTest {
     @Test
     void files_cannot_be_read_by_import_or_any_global() {
         assertThatThrownBy(() -> sandbox.load("import fs from 'fs'; export default { routes: { 'GET /': () => 1 } };"))
-                .isInstanceOf(Sandbox.Failure.class).extracting(SandboxTest::kind).isEqualTo("invalid");
+                .isInstanceOf(Sandbox.Failure.class).extracting(TestRequests::kind).isEqualTo("invalid");
         assertThatThrownBy(() -> sandbox.load("import x from '/etc/passwd'; export default { routes: { 'GET /': () => "
                 + "1 } };")).isInstanceOf(Sandbox.Failure.class);
         assertThatThrownBy(() -> sandbox.load("await import('file:///etc/passwd'); export default { routes: {"
@@ -109,7 +105,7 @@ class SandboxTest {
                 + " \"GET /load\": () => load('/etc/passwd'),"
                 + " \"GET /read\": () => read('/etc/passwd')");
         assertThatThrownBy(() -> program.handle(get("/import"), Bindings.NONE)).isInstanceOf(Sandbox.Failure.class)
-                .hasMessageContaining("not allowed").extracting(SandboxTest::kind).isEqualTo("error");
+                .hasMessageContaining("not allowed").extracting(TestRequests::kind).isEqualTo("error");
         assertThatThrownBy(() -> program.handle(get("/load"), Bindings.NONE))
                 .hasMessageContaining("load is not defined");
         assertThatThrownBy(() -> program.handle(get("/read"), Bindings.NONE))
@@ -124,10 +120,10 @@ class SandboxTest {
         Sandbox.Program other = program("\"GET /\": () => ({ status: 204 })");
         long started = System.nanoTime();
         assertThatThrownBy(() -> program.handle(get("/loop"), Bindings.NONE)).isInstanceOf(Sandbox.Failure.class)
-                .extracting(SandboxTest::kind).isEqualTo("timeout");
+                .extracting(TestRequests::kind).isEqualTo("timeout");
         assertThat((System.nanoTime() - started) / 1_000_000).isLessThan(5_000);
         assertThatThrownBy(() -> program.handle(get("/hog"), Bindings.NONE)).isInstanceOf(Sandbox.Failure.class)
-                .extracting(SandboxTest::kind).isIn("memory", "timeout");
+                .extracting(TestRequests::kind).isIn("memory", "timeout");
         assertThat(program.handle(get("/ok"), Bindings.NONE).status()).isEqualTo(200);
         assertThat(other.handle(get("/"), Bindings.NONE).status()).isEqualTo(204);
     }
@@ -137,9 +133,9 @@ class SandboxTest {
         Sandbox.Program program = program("\"GET /eval\": () => eval('while (true) {}'),"
                 + " \"GET /function\": () => new Function('const a = []; while (true) a.push(\"y\".repeat(1000))')(),"
                 + " \"GET /fine\": () => ({ json: eval('1 + 1') + new Function('return 40')() })");
-        assertThatThrownBy(() -> program.handle(get("/eval"), Bindings.NONE)).extracting(SandboxTest::kind)
+        assertThatThrownBy(() -> program.handle(get("/eval"), Bindings.NONE)).extracting(TestRequests::kind)
                 .isEqualTo("timeout");
-        assertThatThrownBy(() -> program.handle(get("/function"), Bindings.NONE)).extracting(SandboxTest::kind)
+        assertThatThrownBy(() -> program.handle(get("/function"), Bindings.NONE)).extracting(TestRequests::kind)
                 .isIn("memory", "timeout");
         assertThat(program.handle(get("/fine"), Bindings.NONE).text()).isEqualTo("42");
     }
@@ -151,7 +147,7 @@ class SandboxTest {
                 + " \"GET /loop\": () => { globalThis.n = 1000; while (true) {} }");
         assertThat(program.handle(get("/count"), Bindings.NONE).text()).isEqualTo("1");
         assertThat(program.handle(get("/count"), Bindings.NONE).text()).isEqualTo("2");
-        assertThatThrownBy(() -> program.handle(get("/loop"), Bindings.NONE)).extracting(SandboxTest::kind)
+        assertThatThrownBy(() -> program.handle(get("/loop"), Bindings.NONE)).extracting(TestRequests::kind)
                 .isEqualTo("timeout");
         // a fresh context: neither the 1000 of the cancelled call nor the 2 of the context it replaced
         assertThat(program.handle(get("/count"), Bindings.NONE).text()).isEqualTo("1");
@@ -162,14 +158,14 @@ class SandboxTest {
         Sandbox.Program program = program("\"GET /boom\": () => { globalThis.dirty = true; throw new Error('boom') },"
                 + " \"GET /clean\": () => ({ json: globalThis.dirty === undefined })");
         assertThatThrownBy(() -> program.handle(get("/boom"), Bindings.NONE)).hasMessage("The handler failed: Error:"
-                + " boom").extracting(SandboxTest::kind).isEqualTo("error");
+                + " boom").extracting(TestRequests::kind).isEqualTo("error");
         assertThat(program.handle(get("/clean"), Bindings.NONE).text()).isEqualTo("true");
     }
 
     @Test
     void a_module_that_loops_while_loading_is_refused() {
         assertThatThrownBy(() -> sandbox.load("while (true) {} export default { routes: { 'GET /': () => 1 } };"))
-                .isInstanceOf(Sandbox.Failure.class).extracting(SandboxTest::kind).isEqualTo("timeout");
+                .isInstanceOf(Sandbox.Failure.class).extracting(TestRequests::kind).isEqualTo("timeout");
     }
 
     @Test
@@ -181,7 +177,7 @@ class SandboxTest {
             long started = System.nanoTime();
             assertThatThrownBy(() -> program.handle(get("/hog"), Bindings.NONE))
                     .isInstanceOf(Sandbox.Failure.class).hasMessageContaining("allocated more than 16 MB")
-                    .extracting(SandboxTest::kind).isEqualTo("memory");
+                    .extracting(TestRequests::kind).isEqualTo("memory");
             assertThat((System.nanoTime() - started) / 1_000_000).isLessThan(10_000);
         }
     }
@@ -204,7 +200,7 @@ class SandboxTest {
                     + " while (true) { a.push('x'.repeat(1000) + a.length); } } } };");
             long started = System.nanoTime();
             assertThatThrownBy(() -> hog.handle(get("/hog"), Bindings.NONE)).isInstanceOf(Sandbox.Failure.class)
-                    .hasMessageContaining("too much memory").extracting(SandboxTest::kind).isEqualTo("memory");
+                    .hasMessageContaining("too much memory").extracting(TestRequests::kind).isEqualTo("memory");
             assertThat((System.nanoTime() - started) / 1_000_000).isLessThan(15_000);
         }
     }

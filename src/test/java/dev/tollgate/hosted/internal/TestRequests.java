@@ -23,4 +23,14 @@ final class TestRequests {
     static HostedRequest withQuery(String path, Map<String, List<String>> query) {
         return new HostedRequest("GET", path, query, Map.of("x-trace", "t-1"), null);
     }
+
+    /** A module of the given {@code "METHOD /path": handler} entries, loaded. */
+    static Sandbox.Program program(Sandbox sandbox, String routes) {
+        return sandbox.load("export default { routes: { " + routes + " } };");
+    }
+
+    /** The kind of a {@link Sandbox.Failure}. */
+    static String kind(Throwable e) {
+        return ((Sandbox.Failure) e).kind();
+    }
 }
