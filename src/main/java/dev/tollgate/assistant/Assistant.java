@@ -215,7 +215,7 @@ public class Assistant {
     public Turn record(Prepared prepared, Completion completion) {
         return QuarkusTransaction.requiringNew().call(() -> {
             Instant now = clock.instant();
-            ConversationEntity conversation = store.conversation(prepared.conversationId()).orElse(null);
+            ConversationEntity conversation = store.lockedConversation(prepared.conversationId()).orElse(null);
             if (conversation == null) {
                 // new, or deleted while the model answered: (re)created with this exchange
                 conversation = new ConversationEntity();

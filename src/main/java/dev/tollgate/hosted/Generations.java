@@ -12,6 +12,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.annotation.PreDestroy;
@@ -54,6 +55,8 @@ public class Generations {
 
     private static final Logger LOG = Logger.getLogger(Generations.class);
     static final int MAX_PROMPT_CHARS = 4_000;
+    /** The longest wait for one answer of the generator model (each channel has its own upstream timeout too). */
+    static final java.time.Duration MODEL_CALL_TIMEOUT = java.time.Duration.ofMinutes(5);
 
     /** A user's generations this month against their tier's allowance (0 = no limit). */
     public record Allowance(String tier, long used, long limit, String period) {
@@ -182,63 +185,71 @@ public class Generations {
         long cost = 0;
         int attempts = 0;
         HostedApis.Tested tested = null;
-        GeneratorPrompts.Answer answer = null;
+        String explanation = null;
+        String lastProblem = "no answer";
         try {
             progress(jobId, "running", "generating", "Asking " + model + " to write the API", null);
             int allowed = 1 + config.generation().repairs();
             while (attempts < allowed) {
                 attempts++;
                 ModelCalls.Completion completion = models
-                        .complete(actor.userId(), model, conversation, config.generation().maxTokens()).join();
+                        .complete(actor.userId(), model, conversation, config.generation().maxTokens())
+                        .orTimeout(MODEL_CALL_TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
                 cost += completion.costMicros();
                 conversation.add(ModelCalls.Message.assistant(completion.text()));
-                answer = GeneratorPrompts.read(completion.text());
-                if (answer.code() == null) {
-                    progress(jobId, null, "reading", "Attempt " + attempts + ": " + answer.problem(), cost);
-                    conversation.add(ModelCalls.Message.user(GeneratorPrompts.reformat(answer.problem())));
+                GeneratorPrompts.Answer answer = GeneratorPrompts.read(completion.text());
+                String problem = answer.problem() != null
+                        ? answer.problem()
+                        : answer.tests().isEmpty() ? "the ```json block has no examples (give 3 to 8)" : null;
+                if (problem != null) {
+                    lastProblem = problem;
+                    progress(jobId, null, "reading", "Attempt " + attempts + ": " + problem, cost);
+                    conversation.add(ModelCalls.Message.user(GeneratorPrompts.reformat(problem)));
                     continue;
                 }
-                progress(jobId, null, "testing", "Attempt " + attempts + ": running "
-                        + (answer.tests() == null ? 0 : answer.tests().size()) + " examples in the sandbox", cost);
+                progress(jobId, null, "testing", "Attempt " + attempts + ": running " + answer.tests().size()
+                        + " examples in the sandbox", cost);
+                HostedApis.Tested run;
                 try {
-                    tested = hosted.test(job.apiId, answer.code(), answer.tests());
+                    // examples run without the API's secrets: their results go back to the model
+                    run = hosted.test(null, answer.code(), answer.tests());
                 } catch (ProblemException e) {
                     // the examples are malformed (or too many): ask again
-                    tested = null;
+                    lastProblem = e.detail();
                     progress(jobId, null, "testing", "Attempt " + attempts + ": " + e.detail(), cost);
                     conversation.add(ModelCalls.Message.user(GeneratorPrompts.reformat(e.detail())));
                     continue;
                 }
-                if ("ready".equals(tested.status()) || (tested.loadError() == null && tested.total() == 0
-                        && answer.tests() != null)) {
-                    progress(jobId, null, "tested", "All " + tested.total() + " examples passed", cost);
+                tested = run;
+                explanation = answer.explanation();
+                if ("ready".equals(run.status())) {
+                    progress(jobId, null, "tested", "All " + run.total() + " examples passed", cost);
                     break;
                 }
-                List<JsonNode> failures = failures(tested);
-                String why = tested.loadError() != null
-                        ? "the module does not load: " + tested.loadError()
-                        : failures.size() + " of " + tested.total() + " examples failed";
+                List<JsonNode> failures = failures(run);
+                String why = run.loadError() != null
+                        ? "the module " + run.loadError()
+                        : failures.size() + " of " + run.total() + " examples failed";
                 if (attempts < allowed) {
                     progress(jobId, null, "repairing", "Attempt " + attempts + ": " + why
                             + "; asking the model to repair it", cost);
-                    conversation.add(ModelCalls.Message.user(GeneratorPrompts.repair(tested.loadError(), failures)));
+                    conversation.add(ModelCalls.Message.user(GeneratorPrompts.repair(run.loadError(), failures)));
                 } else {
                     progress(jobId, null, "tested", "Attempt " + attempts + ": " + why + "; no repairs left", cost);
                 }
             }
             if (tested == null) {
                 finish(jobId, "failed", null, null, attempts, cost, "The model gave no usable code after "
-                        + attempts + " attempts: " + (answer == null ? "no answer" : answer.problem()));
+                        + attempts + " attempts: " + lastProblem);
                 return;
             }
             UUID apiId = job.apiId != null ? job.apiId : createApi(actor, job);
-            VersionView version = hosted.store(apiId, actor.userId(), tested, "generated", null,
-                    answer.explanation());
-            String status = "ready".equals(tested.status()) || "untested".equals(tested.status()) ? "ready" : "failed";
-            finish(jobId, status, apiId, version.number(), attempts, cost, "failed".equals(status)
-                    ? "The code did not pass its examples after " + attempts + " attempts; the draft is version "
-                            + version.number() + " (deploy it with force, or try another description)"
-                    : null);
+            VersionView version = hosted.store(apiId, actor.userId(), tested, "generated", null, explanation);
+            boolean ready = "ready".equals(tested.status());
+            finish(jobId, ready ? "ready" : "failed", apiId, version.number(), attempts, cost, ready
+                    ? null
+                    : "The code did not pass its examples after " + attempts + " attempts; the draft is version "
+                            + version.number() + " (deploy it with force, or try another description)");
         } catch (CompletionException | ModelCalls.Failure e) {
             Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
             String message = cause instanceof ModelCalls.Failure failure
@@ -246,11 +257,14 @@ public class Generations {
                             ? "Not enough credit for the generator model's call (it needs up to "
                                     + Money.fromMicros(failure.neededMicros()) + "); see GET /api/v1/users/me/credits"
                             : "The generator model failed: " + failure.getMessage()
-                    : "The generator model failed: " + cause.getMessage();
+                    : cause instanceof java.util.concurrent.TimeoutException
+                            ? "The generator model did not answer within " + MODEL_CALL_TIMEOUT.toMinutes()
+                                    + " minutes"
+                            : "The generator model failed (" + cause.getClass().getSimpleName() + ")";
             finish(jobId, "failed", null, null, attempts, cost, message);
         } catch (RuntimeException e) {
             LOG.errorf(e, "Generation %s failed", jobId);
-            finish(jobId, "failed", null, null, attempts, cost, "The generation failed: " + e.getMessage());
+            finish(jobId, "failed", null, null, attempts, cost, "The generation failed inside Tollgate; try again");
         }
     }
 
@@ -307,7 +321,21 @@ public class Generations {
         LOG.debugf("Generation %s: %s — %s", jobId, stage, message);
     }
 
+    /**
+     * Ends the job; when even that cannot be written (the database is down), the job is left as it was and logged,
+     * and the next start-up marks it failed.
+     */
     private void finish(UUID jobId, String status, UUID apiId, Integer version, int attempts, long cost,
+            String message) {
+        String error = message == null || message.length() <= 2_000 ? message : message.substring(0, 1_999) + "…";
+        try {
+            write(jobId, status, apiId, version, attempts, cost, error);
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "Generation %s: its end (%s) could not be written", jobId, status);
+        }
+    }
+
+    private void write(UUID jobId, String status, UUID apiId, Integer version, int attempts, long cost,
             String error) {
         QuarkusTransaction.requiringNew().run(() -> {
             GenerationJobEntity job = store.job(jobId).orElseThrow();

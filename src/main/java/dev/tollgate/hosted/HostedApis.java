@@ -97,16 +97,24 @@ public class HostedApis {
     public DeployResult deploy(Actor actor, DeployRequest request) {
         int given = (request.code() != null ? 1 : 0) + (request.template() != null ? 1 : 0)
                 + (request.version() != null ? 1 : 0);
-        if (given != 1) {
+        if (given > 1 || given == 0 && request.apiId() == null) {
             throw ProblemException.invalid("code",
                     "give exactly one of code (your JavaScript), template (an id from GET /api/v1/templates)"
-                            + " or version (a version of api_id to serve)");
+                            + " or version (a version of api_id to serve; api_id alone serves its latest version)");
         }
-        if (request.version() != null) {
+        if (request.version() != null || given == 0) {
             if (request.apiId() == null) {
                 throw ProblemException.invalid("api_id", "is required to deploy an existing version");
             }
-            return activate(request.apiId(), request.version(), actor, request.force());
+            int number = request.version() != null
+                    ? request.version()
+                    : QuarkusTransaction.requiringNew().call(() -> store.lastNumber(request.apiId()));
+            if (number == 0) {
+                managedHosted(request.apiId(), actor, "deploy to it");
+                throw ProblemException.conflict("API " + request.apiId() + " has no version yet: deploy code,"
+                        + " a template, or generate one");
+            }
+            return activate(request.apiId(), number, actor, request.force());
         }
         String code = request.code();
         JsonNode tests = request.tests();
@@ -228,6 +236,14 @@ public class HostedApis {
     /** Serves the version: it must have passed its tests (or have none) unless {@code force}. */
     public DeployResult activate(UUID apiId, int number, Actor actor, boolean force) {
         ApiView api = managedHosted(apiId, actor, "deploy to it");
+        // versions never change: whether one loads is checked before the activation takes its lock
+        String code = QuarkusTransaction.requiringNew().call(() -> store.version(apiId, number).map(v -> v.code))
+                .orElseThrow(() -> ProblemException.notFound("API " + apiId + " has no version " + number));
+        String loadError = loadError(code);
+        if (loadError != null) {
+            throw ProblemException.invalid("version", "version " + number + " cannot be served: its code "
+                    + loadError);
+        }
         VersionView version = QuarkusTransaction.requiringNew().call(() -> {
             HostedApiEntity hosted = lockedOrNew(apiId);
             VersionEntity entity = store.version(apiId, number)
@@ -236,6 +252,7 @@ public class HostedApis {
                 throw ProblemException.conflict("Version " + number + " failed its tests; fix it, or activate it"
                         + " with force=true");
             }
+
             if (hosted.activeVersion == null || hosted.activeVersion != number) {
                 hosted.activeVersion = number;
                 hosted.activatedAt = Instant.now();
@@ -288,10 +305,26 @@ public class HostedApis {
         return openApi(api, wanted);
     }
 
+    /** Why the code does not load in the sandbox, or null. */
+    private String loadError(String code) {
+        try {
+            runtime.sandbox().load(code).discard();
+            return null;
+        } catch (Sandbox.Failure e) {
+            return "does not load: " + e.getMessage();
+        }
+    }
+
     private ObjectNode openApi(ApiView api, int number) {
         String code = QuarkusTransaction.requiringNew().call(() -> store.version(api.id(), number))
                 .orElseThrow(() -> ProblemException.notFound("API " + api.id() + " has no version " + number)).code;
-        Sandbox.Program program = runtime.sandbox().load(code);
+        Sandbox.Program program;
+        try {
+            program = runtime.sandbox().load(code);
+        } catch (Sandbox.Failure e) {
+            throw ProblemException.invalid("version", "version " + number + " has no routes: its code does not"
+                    + " load: " + e.getMessage());
+        }
         try {
             ObjectNode document = RouteDocument.of(api.name(), api.description(), String.valueOf(number),
                     program.routes());

@@ -268,4 +268,17 @@ class GenerationTest {
         // someone else's public API: visible, not theirs to review
         Api.register("provider").as().get("/api/v1/suggestions?api_id=" + api.id()).then().statusCode(403);
     }
+
+    @Test
+    void a_draft_whose_code_does_not_load_is_never_served_even_forced() throws Exception {
+        Api.User provider = providerWithCredit("1");
+        vendor.always(Reply.text(answer("export default { routes: { \"GET /facts/{id}\": ( } };")));
+        JsonPath job = awaitJob(provider, generate(provider, Map.of("prompt", "Cat facts")).getString("job_id"));
+        assertThat(job.getString("status")).isEqualTo("failed");
+        assertThat(job.getList("progress.message").toString()).contains("does not load");
+        provider.as().body(Map.of("api_id", job.getString("api_id"), "version", 1, "force", true))
+                .post("/api/v1/deploy").then().statusCode(422).body("errors.message",
+                        org.hamcrest.Matchers.hasItem(containsString("cannot be served")));
+        provider.as().get("/api/v1/apis/" + job.getString("api_id") + "/versions/1/openapi").then().statusCode(422);
+    }
 }

@@ -92,6 +92,9 @@ abstract class HostedApisScenarios {
         provider.as().get("/api/v1/apis/" + api.id() + "/versions/1").then().statusCode(200)
                 .body("code", equalTo(HELLO_V1)).body("test_results", equalTo(List.of()));
 
+        // api_id alone serves the latest version: a no-op now
+        Hosted.deploy(provider, Map.of("api_id", api.id()));
+        caller.call().get("/gw/" + api.slug() + "/hello/x").then().statusCode(200).body("version", equalTo(2));
         long started = System.nanoTime();
         provider.as().post("/api/v1/apis/" + api.id() + "/versions/1/activate").then().statusCode(200)
                 .body("version.number", equalTo(1)).body("version.active", equalTo(true));
@@ -283,5 +286,57 @@ abstract class HostedApisScenarios {
         provider.as().get("/api/v1/suggestions?api_id=" + api.id()).then().statusCode(503)
                 .body("detail", containsString("TOLLGATE_GENERATOR_MODEL"));
         provider.as().get("/api/v1/generate").then().statusCode(200).body("api_generation_count", equalTo(0));
+    }
+
+    @Test
+    void the_gateway_frames_the_response_whatever_headers_the_code_sets() throws Exception {
+        Api.User provider = Api.register("provider");
+        PublishedApi api = Hosted.deployNew(provider, Hosted.module("\"GET /split\": () => ({ headers: {"
+                + " 'content-length': '0', 'transfer-encoding': 'chunked', 'connection': 'close', 'x-request-id':"
+                + " 'forged', 'x-custom': 'kept' }, text: 'HTTP/1.1 200 OK\\r\\ncontent-length: 6\\r\\n\\r\\nforged' })"),
+                Map.of());
+        Caller caller = Gateway.subscribe(api, api.defaultPlanId());
+        for (int i = 0; i < 2; i++) { // the same keep-alive connection serves both
+            io.restassured.response.Response response = caller.call().header("X-Request-ID", "req-" + i)
+                    .get("/gw/" + api.slug() + "/split");
+            response.then().statusCode(200).header("x-custom", "kept").header("X-Request-ID", "req-" + i);
+            assertThat(response.asString()).startsWith("HTTP/1.1 200 OK").endsWith("forged");
+            assertThat(response.header("Content-Length")).isEqualTo(String.valueOf(response.asByteArray().length));
+        }
+    }
+
+    @Test
+    void one_api_runs_at_most_half_the_workers_and_a_client_that_leaves_still_pays_for_the_answer()
+            throws Exception {
+        Api.User provider = Api.register("provider");
+        PublishedApi api = Hosted.deployNew(provider, Hosted.module("\"GET /slow\": (req) => { const until ="
+                + " Date.now() + Number(req.query.ms); while (Date.now() < until) {} return { json: { done: true } }; }"),
+                Map.of());
+        Caller caller = Gateway.payingCaller(api, "0.01", "1");
+        // the test runtime has 4 workers: an API gets 2 at a time
+        List<java.util.concurrent.CompletableFuture<Integer>> calls = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            calls.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> caller.call().queryParam("ms", 1500)
+                    .get("/gw/" + api.slug() + "/slow").then().extract().statusCode()));
+            Thread.sleep(100);
+        }
+        List<Integer> statuses = new java.util.ArrayList<>();
+        for (var call : calls) {
+            statuses.add(call.get(20, java.util.concurrent.TimeUnit.SECONDS));
+        }
+        assertThat(statuses).containsExactlyInAnyOrder(200, 200, 503);
+        ChargeLines.await(provider, 2);
+
+        // a client that sends its call and leaves: the code answers, and the call is charged once
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", io.restassured.RestAssured.port)) {
+            socket.getOutputStream().write(("GET /gw/" + api.slug() + "/slow?ms=500 HTTP/1.1\r\nHost: x\r\n"
+                    + "Authorization: Bearer " + caller.key() + "\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            socket.getOutputStream().flush();
+            Thread.sleep(100);
+        }
+        ChargeLines.await(provider, 3);
+        Thread.sleep(300);
+        assertThat(ChargeLines.of(caller.consumer()).calls()).isEqualTo(3);
     }
 }

@@ -33,9 +33,13 @@ public class AssistantStore {
                 : Optional.empty();
     }
 
-    /** The conversation whoever owns it (a new one's id is checked against every user's). */
-    public Optional<ConversationEntity> conversation(UUID id) {
-        return Optional.ofNullable(session.find(ConversationEntity.class, id));
+    /**
+     * The conversation whoever owns it (a new one's id is checked against every user's), locked until the
+     * transaction ends: two answers to one conversation at once are numbered one after the other.
+     */
+    public Optional<ConversationEntity> lockedConversation(UUID id) {
+        return Optional.ofNullable(session.find(ConversationEntity.class, id,
+                jakarta.persistence.LockModeType.PESSIMISTIC_WRITE));
     }
 
     /** A user's conversations, most recently active first. */

@@ -20,9 +20,11 @@ import io.vertx.ext.web.RoutingContext;
 /**
  * Runs a call of a hosted API: reads the request body whole (bounded by the API's limit and the runtime's), hands the
  * call to the {@link HostedUpstream}, and writes its answer back on the request's event loop. The outcome follows the
- * proxy's rules: the code's answer counts like an upstream's (charged below 500), a runtime failure (502/503/504) like
- * an upstream that did not answer, a client that left before the answer is a 499. The consumer's key and hop-by-hop
- * headers are not given to the code.
+ * proxy's rules: the code's answer counts like an upstream's (charged below 500, also when the client left while the
+ * code ran: the code did the work), a runtime failure (502/503/504) like an upstream that did not answer, a client
+ * that left before the call was handed over is a 499 that costs nothing. The consumer's key and hop-by-hop headers are
+ * not given to the code, and the code's hop-by-hop headers, {@code Content-Length} and {@code X-Request-ID} are not
+ * given to the client (the gateway frames the response itself, so code cannot split it).
  */
 final class HostedDispatch {
 
@@ -51,6 +53,8 @@ final class HostedDispatch {
         Buffer body = Buffer.buffer();
         boolean finished;
         boolean tooLarge;
+        boolean dispatched;
+        boolean clientGone;
         long started;
 
         Exchange(RoutingContext context, CallContext call, String pathAndQuery, UpstreamProxy.Completion completion) {
@@ -71,7 +75,9 @@ final class HostedDispatch {
                 return;
             }
             response.closeHandler(ignored -> {
-                if (!finished) {
+                if (dispatched) {
+                    clientGone = true; // the code runs on: its answer decides the charge
+                } else if (!finished) {
                     finish(499, 0, -1);
                 }
             });
@@ -120,6 +126,7 @@ final class HostedDispatch {
                 }
             }
             started = System.nanoTime();
+            dispatched = true;
             hosted.call(new HostedUpstream.Call(call.api.id(), request.method().name(), path, rawQuery, headers,
                     body.getBytes(), RequestIds.of(context), call.api.timeoutMillis()),
                     answer -> loop.runOnContext(ignored -> answered(answer)));
@@ -134,12 +141,17 @@ final class HostedDispatch {
                 fail(answer.status(), new String(answer.body(), java.nio.charset.StandardCharsets.UTF_8), latency);
                 return;
             }
-            if (response.closed()) {
+            if (clientGone || response.closed()) {
                 finish(499, answer.status(), latency);
                 return;
             }
             response.setStatusCode(answer.status());
-            answer.headers().forEach((name, value) -> response.headers().set(name, value));
+            answer.headers().forEach((name, value) -> {
+                if (!UpstreamProxy.Hop.isHopByHop(name, null) && !name.equalsIgnoreCase("Content-Length")
+                        && !name.equalsIgnoreCase("X-Request-ID")) {
+                    response.headers().set(name, value);
+                }
+            });
             GatewayHandler.putHeaders(response, call);
             boolean bodiless = request.method() == HttpMethod.HEAD || answer.status() == 204
                     || answer.status() == 304;
@@ -149,9 +161,9 @@ final class HostedDispatch {
         }
 
         private void fail(int status, String detail, int latency) {
-            finish(status, 0, latency);
+            finish(clientGone ? 499 : status, 0, latency);
             request.resume();
-            if (response.closed()) {
+            if (clientGone || response.closed()) {
                 return;
             }
             GatewayHandler.putHeaders(response, call);

@@ -40,8 +40,12 @@ import io.quarkus.runtime.StartupEvent;
  * Serves hosted APIs on this node: keeps the active version of each loaded in the {@link Sandbox} (with its secrets),
  * swapped as a whole when the {@code hosted} change topic moves, and runs calls on its own bounded pool of worker
  * threads, never on an event loop. A call keeps the version it started on, so an activation does not disturb calls in
- * flight; the replaced version's idle contexts are closed. A version whose code no longer loads is left off (its calls
- * get 502) and logged; other APIs are untouched.
+ * flight; the replaced version's idle contexts are closed. A version whose code does not load here is logged and the
+ * API keeps the version it had (or has none: 502); other APIs are untouched.
+ * <p>
+ * Fairness: one API has at most half the workers (at least one) at a time — beyond that its calls get 503 at once —
+ * and a call that waited for a worker past its own deadline is answered 504 without running, so a slow or flooded API
+ * cannot hold every other API's calls.
  */
 @ApplicationScoped
 public class HostedRuntime implements HostedUpstream, WorkQueue {
@@ -62,6 +66,8 @@ public class HostedRuntime implements HostedUpstream, WorkQueue {
     private final DatabaseKv kv;
     private final ThreadPoolExecutor workers;
     private volatile Map<UUID, Deployed> deployed = Map.of();
+    private final Map<UUID, java.util.concurrent.Semaphore> inFlight = new java.util.concurrent.ConcurrentHashMap<>();
+    private final int perApi;
 
     HostedRuntime(HostedStore store, ChangeFeed changes, SecretBox secrets, HostedConfig config, PublicHttp http,
             GatewayConfig gateway, DatabaseKv kv) {
@@ -79,6 +85,7 @@ public class HostedRuntime implements HostedUpstream, WorkQueue {
         int threads = config.workers() > 0
                 ? config.workers()
                 : Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+        this.perApi = Math.max(1, threads / 2);
         AtomicInteger counter = new AtomicInteger();
         this.workers = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(config.queue()), r -> {
@@ -135,11 +142,16 @@ public class HostedRuntime implements HostedUpstream, WorkQueue {
                         sandbox.load(version.code), apiEnv));
                 LOG.infof("Hosted API %s: version %d in service", version.apiId, version.number);
             } catch (Sandbox.Failure e) {
-                LOG.errorf("Hosted API %s: version %d does not load and is not served: %s", version.apiId,
-                        version.number, e.getMessage());
+                if (old != null) {
+                    next.put(version.apiId, new Deployed(old.apiId(), old.number(), old.code(), old.program(), apiEnv));
+                }
+                LOG.errorf("Hosted API %s: version %d does not load on this node and is not served%s: %s",
+                        version.apiId, version.number, old == null ? "" : " (version " + old.number() + " still is)",
+                        e.getMessage());
             }
         }
         deployed = Map.copyOf(next);
+        inFlight.keySet().retainAll(next.keySet());
         for (Deployed old : previous.values()) {
             Deployed now = next.get(old.apiId());
             if (now == null || now.program() != old.program()) {
@@ -166,26 +178,47 @@ public class HostedRuntime implements HostedUpstream, WorkQueue {
                     + " (POST /api/v1/deploy)."));
             return;
         }
+        java.util.concurrent.Semaphore slots = inFlight.computeIfAbsent(call.apiId(),
+                id -> new java.util.concurrent.Semaphore(perApi));
+        if (!slots.tryAcquire()) {
+            done.accept(refusal(503, "This hosted API is running " + perApi + " calls on this node already; try"
+                    + " again shortly."));
+            return;
+        }
+        long queued = System.nanoTime();
         try {
-            workers.execute(() -> done.accept(run(version, call)));
+            workers.execute(() -> {
+                try {
+                    long waited = (System.nanoTime() - queued) / 1_000_000;
+                    done.accept(waited >= call.timeoutMillis()
+                            ? refusal(504, "The call waited " + waited + " ms for a hosted worker, past its "
+                                    + call.timeoutMillis() + " ms.")
+                            : run(version, call, call.timeoutMillis() - waited));
+                } finally {
+                    slots.release();
+                }
+            });
         } catch (RejectedExecutionException e) {
+            slots.release();
             done.accept(refusal(503, "Hosted APIs are busy on this node; try again shortly."));
         }
     }
 
-    private Answer run(Deployed version, Call call) {
+    private Answer run(Deployed version, Call call, long timeoutMillis) {
         HostedRequest request = new HostedRequest(call.method(), call.path(), query(call.rawQuery()),
                 headers(call.headers()), call.body());
         Bindings bindings = new Bindings(version.env(), kv.of(call.apiId()), fetcher);
         try {
             HostedResponse response = version.program().handle(request, bindings,
-                    Duration.ofMillis(call.timeoutMillis()));
+                    Duration.ofMillis(timeoutMillis));
             return new Answer(response.status(), response.headers(), response.body(), true);
         } catch (Sandbox.Failure e) {
             LOG.debugf("Hosted API %s version %d, request %s: %s (%s)", version.apiId(), version.number(),
                     call.requestId(), e.kind(), e.getMessage());
             return switch (e.kind()) {
-                case "timeout" -> refusal(504, e.getMessage() + ".");
+                case "timeout" -> refusal(504, e.getMessage().startsWith("The handler did not finish")
+                        ? "The hosted API did not answer within its " + call.timeoutMillis() + " ms (timeout_ms)."
+                        : e.getMessage() + ".");
                 default -> refusal(502, "The hosted API failed: " + e.getMessage());
             };
         } catch (RuntimeException e) {
