@@ -48,7 +48,7 @@ import io.quarkus.runtime.StartupEvent;
  * hosted API (created for the job unless it names one), {@code ready} when every example passed, else {@code failed};
  * deploying it is a separate step ({@code POST /api/v1/deploy {api_id, version}}). Every model call is paid from the
  * user's credit at the model's price ({@link ModelCalls}); the job's progress is kept in its row, so any node can show
- * it.
+ * it. A user runs one generation at a time (two threads serve everyone's jobs).
  */
 @ApplicationScoped
 public class Generations {
@@ -127,6 +127,10 @@ public class Generations {
                 throw ProblemException.tooManyRequests("You have used the " + allowance.limit() + " API"
                         + " generations of the " + allowance.tier() + " tier this month (" + allowance.period()
                         + "); upgrade your plan or wait for next month.", secondsToNextMonth());
+            }
+            if (store.activeJobsOf(actor.userId()) > 0) {
+                throw ProblemException.conflict("You have a generation running; wait for it to finish (GET"
+                        + " /api/v1/generate) before starting another.");
             }
             GenerationJobEntity entity = new GenerationJobEntity();
             entity.id = UUID.randomUUID();

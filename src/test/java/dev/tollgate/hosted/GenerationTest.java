@@ -223,6 +223,14 @@ class GenerationTest {
         assertThat(job.getString("error")).contains("no usable code").contains("javascript");
         assertThat(job.getString("api_id")).isNull();
 
+        // one generation at a time: a second start while the model has not answered is a conflict
+        Api.User busy = providerWithCredit("1");
+        vendor.next(Reply.hanging());
+        String first = generate(busy, Map.of("prompt", "Cat facts")).getString("job_id");
+        busy.as().body(Map.of("prompt", "Dog facts")).post("/api/v1/generate").then().statusCode(409)
+                .body("detail", containsString("generation running"));
+        assertThat(awaitJob(busy, first).getString("error")).contains("generator model");
+
         Api.User poor = providerWithCredit(null);
         JsonPath refused = awaitJob(poor, generate(poor, Map.of("prompt", "Cat facts")).getString("job_id"));
         assertThat(refused.getString("status")).isEqualTo("failed");

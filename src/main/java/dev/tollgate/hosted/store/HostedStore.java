@@ -107,6 +107,12 @@ public class HostedStore {
                 GenerationJobEntity.class).setParameter("user", userId).setMaxResults(limit).getResultList();
     }
 
+    /** The user's queued or running jobs. */
+    public long activeJobsOf(UUID userId) {
+        return session.createSelectionQuery("select count(*) from GenerationJobEntity where userId = :user"
+                + " and status in ('queued', 'running')", Long.class).setParameter("user", userId).getSingleResult();
+    }
+
     /** Marks every queued or running job failed with {@code error}; how many there were. */
     public int failUnfinishedJobs(java.time.Instant now, String error) {
         return session.createMutationQuery("update GenerationJobEntity set status = 'failed', error = :error,"

@@ -72,6 +72,7 @@ public class GenerateResource {
     @APIResponse(responseCode = "202", description = "The job, queued; follow it at GET /api/v1/generate/{job_id} or its /events", content = @Content(schema = @Schema(implementation = GenerationView.class)))
     @APIResponse(responseCode = "403", ref = "Forbidden")
     @APIResponse(responseCode = "404", ref = "NotFound")
+    @APIResponse(responseCode = "409", ref = "Conflict")
     @APIResponse(responseCode = "422", ref = "UnprocessableContent")
     @APIResponse(responseCode = "429", ref = "TooManyRequests")
     @APIResponse(responseCode = "503", ref = "ServiceUnavailable")
