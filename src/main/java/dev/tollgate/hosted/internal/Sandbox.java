@@ -188,7 +188,7 @@ public final class Sandbox implements AutoCloseable {
             boolean healthy = false;
             long threadId = Thread.currentThread().getId();
             long started = System.nanoTime();
-            Running running = new Running(context, threadId, allocated(threadId), started, timeout.toNanos(), false);
+            Running running = new Running(context, threadId, allocated(threadId), started, timeout.toNanos());
             pooled.bridge().begin(new HostBridge.Call(bindings, secrets, started + timeout.toNanos(),
                     limits.fetchTimeout(), limits.fetchesPerCall(), limits.kvOperationsPerCall()));
             calls.put(running, Boolean.TRUE);
@@ -281,17 +281,14 @@ public final class Sandbox implements AutoCloseable {
         final long allocatedAtStart;
         final long startedNanos;
         final long timeoutNanos;
-        final boolean loading;
         private final AtomicReference<String> state = new AtomicReference<>(RUNNING);
 
-        Running(Context context, long threadId, long allocatedAtStart, long startedNanos, long timeoutNanos,
-                boolean loading) {
+        Running(Context context, long threadId, long allocatedAtStart, long startedNanos, long timeoutNanos) {
             this.timeoutNanos = timeoutNanos;
             this.context = context;
             this.threadId = threadId;
             this.allocatedAtStart = allocatedAtStart;
             this.startedNanos = startedNanos;
-            this.loading = loading;
         }
 
         /** Whether the call ended on its own (the watchdog had not cancelled it). */
@@ -356,7 +353,9 @@ public final class Sandbox implements AutoCloseable {
 
     /**
      * Loads a module: it must evaluate and export {@code default.routes}, an object of functions keyed
-     * {@code "METHOD /path"}; {@link Failure} {@code invalid} says what is wrong.
+     * {@code "METHOD /path"}; {@link Failure} {@code invalid} says what is wrong, {@code timeout} or {@code memory}
+     * that its top-level code ran past {@link Limits#loadTimeout} or {@link Limits#allocationBytes} (the same bounds
+     * hold whenever a new context of the program evaluates the module).
      */
     public Program load(String code) {
         Source source;
@@ -397,7 +396,7 @@ public final class Sandbox implements AutoCloseable {
             // watched from here: the module's own code, not the context's set-up (the first one in a JVM initialises
             // GraalJS, which takes seconds and allocates more than a call's budget)
             running = new Running(context, threadId, allocated(threadId), System.nanoTime(),
-                    limits.loadTimeout().toNanos(), true);
+                    limits.loadTimeout().toNanos());
             calls.put(running, Boolean.TRUE);
             Value exports = context.eval(source);
             Value routes = exports.getMember("default") == null
