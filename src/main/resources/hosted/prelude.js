@@ -1,8 +1,8 @@
 // Evaluated in every sandbox context before the API's module (see Sandbox and HostBridge). It defines the globals
 // hosted code may use — env, kv, fetch, console — over one host function, and the two entry points the host calls:
-// run (one request) and end (after it). The intrinsics it relies on are captured first, so code that replaces
+// run (one request) and end (after it). maxBodyBytes bounds a response body (Sandbox.MAX_RESPONSE_BYTES). The intrinsics it relies on are captured first, so code that replaces
 // JSON.parse or Promise only breaks itself. Every answer of the host is JSON {ok} or {error, type}.
-(function (host) {
+(function (host, maxBodyBytes) {
     'use strict';
     const parse = JSON.parse, stringify = JSON.stringify, freeze = Object.freeze, entries = Object.entries;
     const defineProperty = Object.defineProperty, isArray = Array.isArray, PromiseCtor = Promise;
@@ -154,6 +154,9 @@
         if (given.length > 1) {
             return {invalid: 'Give one of json, text or body, not ' + given.join(' and ')};
         }
+        // checked here, before anything is copied to the host: a string's UTF-16 length is a lower bound of its
+        // UTF-8 size (the host checks the UTF-8 size of what passes)
+        const tooLarge = {invalid: 'The response body is over 10 MB'};
         let text = null, bytes = null, type = null;
         if (value.json !== undefined) {
             try {
@@ -172,13 +175,22 @@
             if (typeof value.body === 'string') {
                 text = value.body;
             } else if (value.body instanceof ArrayBufferCtor) {
+                if (value.body.byteLength > maxBodyBytes) {
+                    return tooLarge;
+                }
                 bytes = value.body;
             } else if (isView(value.body)) {
+                if (value.body.byteLength > maxBodyBytes) {
+                    return tooLarge;
+                }
                 bytes = call.call(sliceBuffer, value.body.buffer, value.body.byteOffset,
                         value.body.byteOffset + value.body.byteLength);
             } else {
                 return {invalid: 'body must be a string, an ArrayBuffer or a Uint8Array (use json for objects)'};
             }
+        }
+        if (text !== null && text.length > maxBodyBytes) {
+            return tooLarge;
         }
         if (type !== null && headers['content-type'] === undefined) {
             headers['content-type'] = type;

@@ -1,4 +1,6 @@
 // Counter: named counters kept in kv. POST /counters/{name}/increment?by=5 adds, GET reads, DELETE resets.
+// Not exact under concurrent calls: an increment reads the value, then writes it plus the step, and the kv store has
+// no atomic increment, so two increments at the same moment may count once. Fine for rough counts, not for money.
 const key = (name) => `counter:${name}`;
 const read = (name) => Number(kv.get(key(name)) ?? "0");
 

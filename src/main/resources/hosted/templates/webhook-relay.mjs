@@ -14,7 +14,9 @@ export default {
         console.log("relayed", req.body.length, "characters, upstream answered", upstream.status);
         return { status: 200, json: { relayed: true, upstreamStatus: upstream.status, ok: upstream.ok } };
       } catch (e) {
-        return { status: 502, json: { relayed: false, error: e.message } };
+        // the reason stays in this API's console: it may name the target, which the caller need not learn
+        console.warn("relay failed:", e.message);
+        return { status: 502, json: { relayed: false, error: "The relay target could not be reached" } };
       }
     },
   },

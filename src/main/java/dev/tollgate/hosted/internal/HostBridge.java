@@ -17,7 +17,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * The one host function a sandbox context gets (as a polyglot proxy, which needs no host access): the prelude's
  * {@code kv}, {@code fetch} and {@code console} call it with an operation name and string or number arguments, and it
  * answers JSON {@code {ok}} or {@code {error, type}}, so nothing of the host — no Java object, no exception — reaches
- * the code. Between calls it serves no one: {@link #begin} attaches the call's {@link Bindings}, {@link #end} detaches
+ * the code. A call may make a bounded number of {@code kv} operations and fetches. Between calls it serves no one: {@link #begin} attaches the call's {@link Bindings}, {@link #end} detaches
  * them. One per context; a context serves one call at a time.
  */
 final class HostBridge implements ProxyExecutable {
@@ -38,15 +38,19 @@ final class HostBridge implements ProxyExecutable {
         final long deadlineNanos;
         final Duration fetchTimeout;
         final int fetchesAllowed;
+        final int kvOperationsAllowed;
         int fetches;
+        int kvOperations;
         int lines;
 
-        Call(Bindings bindings, Secrets secrets, long deadlineNanos, Duration fetchTimeout, int fetchesAllowed) {
+        Call(Bindings bindings, Secrets secrets, long deadlineNanos, Duration fetchTimeout, int fetchesAllowed,
+                int kvOperationsAllowed) {
             this.bindings = bindings;
             this.secrets = secrets;
             this.deadlineNanos = deadlineNanos;
             this.fetchTimeout = fetchTimeout;
             this.fetchesAllowed = fetchesAllowed;
+            this.kvOperationsAllowed = kvOperationsAllowed;
         }
     }
 
@@ -126,10 +130,15 @@ final class HostBridge implements ProxyExecutable {
         }
     }
 
+    /** The call's store, counting the operation against the call's bound (a loop of kv calls is a loop of queries). */
     private static KvStore kv(Call current) {
         if (current.bindings.kv() == null) {
             throw new Refusal("Error", "This API has no key/value store");
         }
+        if (current.kvOperations >= current.kvOperationsAllowed) {
+            throw new Refusal("Error", "kv: at most " + current.kvOperationsAllowed + " operations per call");
+        }
+        current.kvOperations++;
         return current.bindings.kv();
     }
 
@@ -167,7 +176,8 @@ final class HostBridge implements ProxyExecutable {
             response = current.bindings.fetcher().fetch(new Fetcher.FetchRequest(arguments[1].asString(),
                     arguments[2].asString(), Map.copyOf(headers), body, timeout));
         } catch (Sandbox.Failure e) {
-            throw new Refusal("TypeError", "fetch failed: " + e.getMessage());
+            // the fetcher's words may carry the URL, which may carry a secret (an API key in the query)
+            throw new Refusal("TypeError", "fetch failed: " + current.secrets.redact(String.valueOf(e.getMessage())));
         }
         ObjectNode answer = JSON.createObjectNode();
         answer.put("status", response.status());

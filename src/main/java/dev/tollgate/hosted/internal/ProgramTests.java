@@ -22,6 +22,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 public final class ProgramTests {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The most tests one program may have (as {@code HostedApis.MAX_TESTS}). */
+    static final int MAX_TESTS = 50;
+    /** The characters of an answer's body a result keeps; a longer one is cut and ends with "…". */
+    static final int BODY_CHARS = 4096;
 
     /**
      * One case: {@code request} = {@code {method, path, query?: {name: value | [values]}, headers?: {…}, body?: string,
@@ -31,7 +35,11 @@ public final class ProgramTests {
     public record TestCase(String name, JsonNode request, JsonNode expected) {
     }
 
-    /** The outcome of one case; {@code error} says why it failed ({@code null} when it passed). */
+    /**
+     * The outcome of one case; {@code error} says why it failed ({@code null} when it passed). {@code actualBody} and
+     * {@code error} have the bindings' secrets replaced by {@code [env.NAME]} (they are stored and shown), and the body
+     * is cut to 4,096 characters, ending with "…" when it was longer.
+     */
     public record TestResult(String name, JsonNode request, JsonNode expected, boolean passed, int actualStatus,
             String actualBody, String error) {
     }
@@ -49,17 +57,27 @@ public final class ProgramTests {
     }
 
     private static TestResult run(Sandbox.Program program, TestCase test, Bindings bindings) {
+        Secrets secrets = new Secrets(bindings.env());
         HostedResponse response;
         try {
             response = program.handle(request(test.request()), bindings);
         } catch (Sandbox.Failure e) {
-            return new TestResult(test.name(), test.request(), test.expected(), false, 0, null, e.kind() + ": "
-                    + e.getMessage());
+            return new TestResult(test.name(), test.request(), test.expected(), false, 0, null, secrets.redact(e
+                    .kind() + ": " + e.getMessage()));
         }
         String body = new String(response.body(), StandardCharsets.UTF_8);
         String error = mismatch(test.expected(), response, body);
-        return new TestResult(test.name(), test.request(), test.expected(), error == null, response.status(), body,
-                error);
+        return new TestResult(test.name(), test.request(), test.expected(), error == null, response.status(),
+                cut(secrets.redact(body)), error == null ? null : secrets.redact(error));
+    }
+
+    /** The body cut to {@link #BODY_CHARS}, never inside a surrogate pair. */
+    private static String cut(String body) {
+        if (body.length() <= BODY_CHARS) {
+            return body;
+        }
+        int end = Character.isHighSurrogate(body.charAt(BODY_CHARS - 1)) ? BODY_CHARS - 1 : BODY_CHARS;
+        return body.substring(0, end) + "…";
     }
 
     /** What differs between the expectation and the answer, or {@code null}. */
@@ -152,7 +170,7 @@ public final class ProgramTests {
         request.path("headers").fields().forEachRemaining(field -> headers.put(field.getKey().toLowerCase(Locale.ROOT),
                 field.getValue().asText()));
         byte[] body = null;
-        if (request.has("json")) {
+        if (request.hasNonNull("json")) {
             body = request.get("json").toString().getBytes(StandardCharsets.UTF_8);
             headers.putIfAbsent("content-type", "application/json");
         } else if (request.hasNonNull("body")) {
@@ -163,15 +181,16 @@ public final class ProgramTests {
     }
 
     /**
-     * The cases of a JSON array {@code [{name?, request, expected}]}; {@link IllegalArgumentException} naming the first
-     * case that is not one (a missing name becomes {@code "METHOD /path"}).
+     * The cases of a JSON array {@code [{name?, request, expected}]} of at most 50; {@link IllegalArgumentException}
+     * naming the first case that is not one, or saying there are too many (a missing name becomes
+     * {@code "METHOD /path"}).
      */
     public static List<TestCase> parse(JsonNode array) {
         if (array == null || !array.isArray()) {
             throw new IllegalArgumentException("Tests must be a JSON array of {name, request, expected}");
         }
-        if (array.size() > 100) {
-            throw new IllegalArgumentException("At most 100 tests, not " + array.size());
+        if (array.size() > MAX_TESTS) {
+            throw new IllegalArgumentException("At most " + MAX_TESTS + " tests, not " + array.size());
         }
         List<TestCase> cases = new ArrayList<>();
         for (int i = 0; i < array.size(); i++) {
@@ -200,7 +219,7 @@ public final class ProgramTests {
                 throw new IllegalArgumentException(where + ": request.body must be a string (use request.json for"
                         + " JSON)");
             }
-            if (request.has("body") && request.has("json")) {
+            if (request.has("body") && request.hasNonNull("json")) {
                 throw new IllegalArgumentException(where + ": give request.body or request.json, not both");
             }
             if (expected == null || !expected.isObject()) {

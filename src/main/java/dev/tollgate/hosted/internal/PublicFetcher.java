@@ -1,5 +1,7 @@
 package dev.tollgate.hosted.internal;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -17,8 +19,9 @@ import io.vertx.core.http.HttpMethod;
  * address unless private upstreams are allowed (a name is resolved once and the connection pinned to the checked
  * address), no redirects, the request's timeout for the whole exchange and a bound on the answer's body (1 MB by
  * default; a larger one is refused, not cut, so the code never parses half a document). It blocks the calling thread,
- * a sandbox worker, never an event loop. Every refusal is a {@link Sandbox.Failure} whose message starts with the URL
- * and says why, which the code sees as a rejected {@code fetch}.
+ * a sandbox worker, never an event loop. Every refusal is a {@link Sandbox.Failure} whose message starts with the URL's
+ * origin (scheme, host and port: never its path or query, which may carry a key) and says why, which the code sees as
+ * a rejected {@code fetch}.
  */
 public final class PublicFetcher implements Fetcher {
 
@@ -60,6 +63,7 @@ public final class PublicFetcher implements Fetcher {
             }
         });
         long millis = Math.max(1, request.timeout().toMillis());
+        String where = origin(request.url());
         PublicHttp.Answer answer;
         try {
             answer = http.send(new PublicHttp.Request(HttpMethod.valueOf(request.method()), request.url(), headers,
@@ -67,18 +71,32 @@ public final class PublicFetcher implements Fetcher {
                     // PublicHttp keeps the deadline itself; the extra second only guards against a lost completion
                     .get(millis + 1000, TimeUnit.MILLISECONDS);
         } catch (PublicHttp.Refused e) {
-            throw new Sandbox.Failure("error", request.url() + " " + e.getMessage() + ", which is not allowed");
+            throw new Sandbox.Failure("error", where + " " + e.getMessage() + ", which is not allowed");
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
-            throw new Sandbox.Failure("error", request.url() + " " + (cause instanceof PublicHttp.Failed
+            throw new Sandbox.Failure("error", where + " " + (cause instanceof PublicHttp.Failed
                     ? cause.getMessage()
                     : "could not be reached"));
         } catch (TimeoutException e) {
-            throw new Sandbox.Failure("error", request.url() + " did not answer within " + millis + " ms");
+            throw new Sandbox.Failure("error", where + " did not answer within " + millis + " ms");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new Sandbox.Failure("error", request.url() + " was not requested: the call was interrupted");
+            throw new Sandbox.Failure("error", where + " was not requested: the call was interrupted");
         }
         return new FetchResponse(answer.status(), answer.headers(), answer.body().toString(StandardCharsets.UTF_8));
+    }
+
+    /** {@code scheme://host[:port]} of a URL, or {@code "The URL"} when it has none. */
+    static String origin(String url) {
+        try {
+            URI uri = new URI(url);
+            if (uri.getScheme() == null || uri.getHost() == null) {
+                return "The URL";
+            }
+            return uri.getScheme().toLowerCase(Locale.ROOT) + "://" + uri.getHost()
+                    + (uri.getPort() > 0 ? ":" + uri.getPort() : "");
+        } catch (URISyntaxException e) {
+            return "The URL";
+        }
     }
 }

@@ -17,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.Engine;
@@ -42,25 +43,58 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * {@link Program#handle}). One engine is shared (its parsed code is reused); each program keeps a pool of contexts that
  * have evaluated its module, so a call does not pay the ~5 ms of a new context.
  * <p>
- * Every call has a deadline and an allocation budget, watched from another thread: a call over either is cancelled
- * (its context closed and thrown away), and a statement limit stops runaway loops even between two watches. GraalJS
- * community has no heap limit of its own, hence the budget of bytes the calling thread may allocate. Time spent in
- * {@code fetch} counts against the deadline (a fetch never waits longer than the call has left).
+ * Every call, and the evaluation of a module's top-level code when a context is made, has a deadline and an
+ * allocation budget, watched from another thread: one over either is cancelled (its context closed and thrown away),
+ * and a statement limit stops runaway loops even between two watches. GraalJS community has no heap limit of its own,
+ * hence the budget of bytes the calling thread may allocate; it counts garbage too, so it is a backstop, and memory
+ * that code keeps is bounded three ways: by the heap guard (when the heap is nearly full the call that allocated most
+ * is stopped), by the bytes a pooled context may allocate over all its calls (past {@link Limits#contextAllocationBytes}
+ * it is closed rather than pooled again, so what calls keep in {@code globalThis} does not grow without end) and by
+ * the bound on a response body ({@link #MAX_RESPONSE_BYTES}). Time spent in {@code fetch} counts against the deadline
+ * (a fetch never waits longer than the call has left).
  */
 public final class Sandbox implements AutoCloseable {
 
     /**
      * The bounds of every call: its deadline, the bytes its thread may allocate, the statements it may run, the
-     * contexts pooled per program, the time one {@code fetch} may take and the fetches per call.
+     * contexts pooled per program, the time one {@code fetch} may take and the fetches per call; the deadline of a
+     * module's top-level code ({@code loadTimeout}, which shares {@code allocationBytes} and {@code statements} with
+     * calls), the bytes a pooled context may allocate over all its calls before it is closed instead of reused, and
+     * the {@code kv} operations per call.
      */
     public record Limits(Duration timeout, long allocationBytes, long statements, int contextsPerProgram,
-            Duration fetchTimeout, int fetchesPerCall) {
+            Duration fetchTimeout, int fetchesPerCall, Duration loadTimeout, long contextAllocationBytes,
+            int kvOperationsPerCall) {
 
-        /** Limits with the default fetch bounds: 10 s per fetch, 20 fetches per call. */
+        /** The default bytes a pooled context may allocate over its calls: 256 MB. */
+        public static final long CONTEXT_ALLOCATION_BYTES = 256L * 1024 * 1024;
+        /** The default {@code kv} operations per call. */
+        public static final int KV_OPERATIONS_PER_CALL = 1000;
+        /** The longest default load deadline: 5 s (or the call deadline when that is shorter). */
+        public static final Duration LOAD_TIMEOUT = Duration.ofSeconds(5);
+
+        /** Limits with the default fetch bounds: 10 s per fetch, 20 fetches per call (and the defaults below). */
         public Limits(Duration timeout, long allocationBytes, long statements, int contextsPerProgram) {
             this(timeout, allocationBytes, statements, contextsPerProgram, Duration.ofSeconds(10), 20);
         }
+
+        /**
+         * Limits with the default load deadline ({@code min(timeout, 5 s)}), 256 MB per pooled context and 1,000
+         * {@code kv} operations per call.
+         */
+        public Limits(Duration timeout, long allocationBytes, long statements, int contextsPerProgram,
+                Duration fetchTimeout, int fetchesPerCall) {
+            this(timeout, allocationBytes, statements, contextsPerProgram, fetchTimeout, fetchesPerCall,
+                    timeout.compareTo(LOAD_TIMEOUT) < 0 ? timeout : LOAD_TIMEOUT, CONTEXT_ALLOCATION_BYTES,
+                    KV_OPERATIONS_PER_CALL);
+        }
     }
+
+    /**
+     * The largest response body a handler may give: 10 MB (of UTF-8 for {@code json}/{@code text}/a string
+     * {@code body}, of bytes for a buffer). The prelude checks it before the body is copied out of the context.
+     */
+    public static final int MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
 
     /** Why a program or call failed, as the gateway reports it. */
     public static final class Failure extends RuntimeException {
@@ -77,12 +111,15 @@ public final class Sandbox implements AutoCloseable {
         }
     }
 
-    /** A context of a program with what the host needs of it, and the secrets it last served. */
+    /**
+     * A context of a program with what the host needs of it, the secrets it last served and the bytes its calls have
+     * allocated so far.
+     */
     private record Pooled(Context context, HostBridge bridge, Value routes, Value run, Value end,
-            Map<String, String> servedEnv) {
+            Map<String, String> servedEnv, long allocatedBytes) {
 
-        Pooled serving(Map<String, String> env) {
-            return new Pooled(context, bridge, routes, run, end, env);
+        Pooled serving(Map<String, String> env, long callBytes) {
+            return new Pooled(context, bridge, routes, run, end, env, allocatedBytes + callBytes);
         }
     }
 
@@ -92,6 +129,8 @@ public final class Sandbox implements AutoCloseable {
         private final RouteTable table;
         private final List<String> routes;
         private final BlockingQueue<Pooled> idle;
+        /** Set by {@link #discard}: contexts in use now are closed when their call ends, never pooled again. */
+        private volatile boolean retired;
 
         private Program(Source source, RouteTable table, List<String> routes) {
             this.source = source;
@@ -122,11 +161,12 @@ public final class Sandbox implements AutoCloseable {
          * {@code fetch} and {@code console} (see {@link HostBridge}); after it, none of them serves anyone. A pooled
          * context that last served other secrets is closed rather than reused, so what one call's code kept in its
          * globals never reaches a call with other secrets. Secrets (of 4 characters or more) are replaced by
-         * {@code [env.NAME]} in failure messages and console lines.
+         * {@code [env.NAME]} in failure messages and console lines. A pooled context whose calls have allocated more
+         * than {@link Limits#contextAllocationBytes} in all is closed after its call rather than pooled again.
          *
          * @throws Failure {@code timeout} or {@code memory} when the call was cancelled, {@code error} when the code
          *         threw or its promise rejected (with the error's message) or never settled, {@code invalid} when the
-         *         result is not a response; the context of a failed call is never used again.
+         *         result is not a response or its body is over {@link #MAX_RESPONSE_BYTES}; the context of a failed call is never used again.
          */
         public HostedResponse handle(HostedRequest request, Bindings bindings) {
             return handle(request, bindings, limits.timeout());
@@ -145,14 +185,12 @@ public final class Sandbox implements AutoCloseable {
             Secrets secrets = new Secrets(bindings.env());
             Pooled pooled = take(bindings.env());
             Context context = pooled.context();
-            context.resetLimits();
             boolean healthy = false;
-            Thread thread = Thread.currentThread();
+            long threadId = Thread.currentThread().getId();
             long started = System.nanoTime();
-            Running running = new Running(context, thread.getId(), allocated(thread.getId()), started,
-                    timeout.toNanos());
+            Running running = new Running(context, threadId, allocated(threadId), started, timeout.toNanos());
             pooled.bridge().begin(new HostBridge.Call(bindings, secrets, started + timeout.toNanos(),
-                    limits.fetchTimeout(), limits.fetchesPerCall()));
+                    limits.fetchTimeout(), limits.fetchesPerCall(), limits.kvOperationsPerCall()));
             calls.put(running, Boolean.TRUE);
             try {
                 Value out = pooled.run().execute(pooled.routes().getMember(match.route().key()),
@@ -165,27 +203,52 @@ public final class Sandbox implements AutoCloseable {
                 throw failure(running, e, secrets);
             } finally {
                 calls.remove(running);
+                // only one of this and the watchdog wins: a context the watchdog closed is never pooled
+                boolean finished = running.finish();
+                long callBytes = allocated(threadId) - running.allocatedAtStart;
                 pooled.bridge().end();
-                if (!healthy || running.cancelled != null || !idle.offer(pooled.serving(bindings.env()))) {
-                    context.close(true);
+                Pooled after = pooled.serving(bindings.env(), callBytes);
+                if (!healthy || !finished || retired || after.allocatedBytes() > limits.contextAllocationBytes()
+                        || !idle.offer(after)) {
+                    closeQuietly(context);
+                } else if (retired) {
+                    // discard() ran between the check and the offer
+                    drain();
                 }
             }
         }
 
-        /** Closes the pooled contexts (a new version replaces this one). */
+        /**
+         * Closes the pooled contexts (a new version replaces this one); contexts serving a call now are closed when
+         * it ends.
+         */
         public void discard() {
+            retired = true;
+            drain();
+        }
+
+        private void drain() {
             for (Pooled pooled; (pooled = idle.poll()) != null;) {
-                pooled.context().close(true);
+                closeQuietly(pooled.context());
             }
         }
 
-        /** An idle context that served the same secrets or none, else a new one. */
+        /**
+         * An idle context that served the same secrets or none and whose statement count could be reset, else a new
+         * one.
+         */
         private Pooled take(Map<String, String> env) {
             for (Pooled pooled; (pooled = idle.poll()) != null;) {
                 if (pooled.servedEnv() == null || pooled.servedEnv().equals(env)) {
-                    return pooled;
+                    try {
+                        // each call counts its own statements
+                        pooled.context().resetLimits();
+                        return pooled;
+                    } catch (IllegalStateException | PolyglotException e) {
+                        // closed under us (a cancel that raced its call's end): not healthy, take another
+                    }
                 }
-                pooled.context().close(true);
+                closeQuietly(pooled.context());
             }
             return loaded(source);
         }
@@ -204,14 +267,21 @@ public final class Sandbox implements AutoCloseable {
         }
     }
 
-    /** A call in progress, for the watchdog. */
+    /**
+     * A call (or a module's load) in progress, for the watchdog. Its state moves once, from running to finished (by
+     * its thread) or to cancelled as {@code timeout} or {@code memory} (by the watchdog): whichever wins owns the
+     * context's fate, so a context is never both closed by the watchdog and pooled by its thread.
+     */
     private static final class Running {
+        private static final String RUNNING = "running";
+        private static final String FINISHED = "finished";
+
         final Context context;
         final long threadId;
         final long allocatedAtStart;
         final long startedNanos;
         final long timeoutNanos;
-        volatile String cancelled;
+        private final AtomicReference<String> state = new AtomicReference<>(RUNNING);
 
         Running(Context context, long threadId, long allocatedAtStart, long startedNanos, long timeoutNanos) {
             this.timeoutNanos = timeoutNanos;
@@ -219,6 +289,26 @@ public final class Sandbox implements AutoCloseable {
             this.threadId = threadId;
             this.allocatedAtStart = allocatedAtStart;
             this.startedNanos = startedNanos;
+        }
+
+        /** Whether the call ended on its own (the watchdog had not cancelled it). */
+        boolean finish() {
+            return state.compareAndSet(RUNNING, FINISHED);
+        }
+
+        /** Whether the watchdog won the right to close the context. */
+        boolean cancel(String why) {
+            return state.compareAndSet(RUNNING, why);
+        }
+
+        boolean running() {
+            return state.get() == RUNNING;
+        }
+
+        /** {@code timeout} or {@code memory} when cancelled, else {@code null}. */
+        String cancelled() {
+            String now = state.get();
+            return now == RUNNING || now == FINISHED ? null : now;
         }
     }
 
@@ -263,7 +353,9 @@ public final class Sandbox implements AutoCloseable {
 
     /**
      * Loads a module: it must evaluate and export {@code default.routes}, an object of functions keyed
-     * {@code "METHOD /path"}; {@link Failure} {@code invalid} says what is wrong.
+     * {@code "METHOD /path"}; {@link Failure} {@code invalid} says what is wrong, {@code timeout} or {@code memory}
+     * that its top-level code ran past {@link Limits#loadTimeout} or {@link Limits#allocationBytes} (the same bounds
+     * hold whenever a new context of the program evaluates the module).
      */
     public Program load(String code) {
         Source source;
@@ -279,12 +371,15 @@ public final class Sandbox implements AutoCloseable {
             program.idle.offer(pooled);
             return program;
         } catch (RuntimeException e) {
-            pooled.context().close(true);
+            closeQuietly(pooled.context());
             throw e;
         }
     }
 
-    /** A new context that has evaluated the prelude and the module. */
+    /**
+     * A new context that has evaluated the prelude and the module, under the load deadline, the allocation budget and
+     * the statement limit.
+     */
     private Pooled loaded(Source source) {
         Context.Builder builder = Context.newBuilder("js").engine(engine).allowHostAccess(HostAccess.NONE)
                 .allowIO(IOAccess.NONE).allowCreateProcess(false).allowCreateThread(false)
@@ -293,9 +388,16 @@ public final class Sandbox implements AutoCloseable {
                 .resourceLimits(ResourceLimits.newBuilder().statementLimit(limits.statements(), null).build());
         OPTIONS.forEach(builder::option);
         Context context = builder.build();
+        long threadId = Thread.currentThread().getId();
+        Running running = null;
         try {
             HostBridge bridge = new HostBridge();
-            Value entry = context.eval(PRELUDE).execute(bridge);
+            Value entry = context.eval(PRELUDE).execute(bridge, MAX_RESPONSE_BYTES);
+            // watched from here: the module's own code, not the context's set-up (the first one in a JVM initialises
+            // GraalJS, which takes seconds and allocates more than a call's budget)
+            running = new Running(context, threadId, allocated(threadId), System.nanoTime(),
+                    limits.loadTimeout().toNanos());
+            calls.put(running, Boolean.TRUE);
             Value exports = context.eval(source);
             Value routes = exports.getMember("default") == null
                     ? null
@@ -309,19 +411,52 @@ public final class Sandbox implements AutoCloseable {
                     throw new Failure("invalid", "Route \"" + route + "\" is not a function");
                 }
             }
+            calls.remove(running);
+            if (!running.finish()) {
+                throw loadCancelled(running);
+            }
             // each call counts its own statements
             context.resetLimits();
-            return new Pooled(context, bridge, routes, entry.getMember("run"), entry.getMember("end"), null);
+            return new Pooled(context, bridge, routes, entry.getMember("run"), entry.getMember("end"), null, 0);
         } catch (PolyglotException e) {
-            context.close(true);
+            stopWatching(running);
+            closeQuietly(context);
+            if (running != null && running.cancelled() != null) {
+                throw loadCancelled(running);
+            }
             if (e.isResourceExhausted() || e.isCancelled()) {
                 throw new Failure("timeout", "The module did not load within " + limits.statements()
                         + " statements");
             }
             throw new Failure("invalid", "The code does not load: " + e.getMessage());
         } catch (RuntimeException e) {
-            context.close(true);
+            stopWatching(running);
+            closeQuietly(context);
             throw e;
+        }
+    }
+
+    private void stopWatching(Running running) {
+        if (running != null) {
+            calls.remove(running);
+            running.finish();
+        }
+    }
+
+    private Failure loadCancelled(Running running) {
+        return "timeout".equals(running.cancelled())
+                ? new Failure("timeout", "The module did not load within " + running.timeoutNanos / 1_000_000
+                        + " ms")
+                : new Failure("memory", "The module used too much memory while loading (it allocated more than "
+                        + limits.allocationBytes() / (1024 * 1024) + " MB, or held the most while the server's"
+                        + " memory ran short)");
+    }
+
+    private static void closeQuietly(Context context) {
+        try {
+            context.close(true);
+        } catch (RuntimeException e) {
+            // closed by the watchdog already
         }
     }
 
@@ -363,6 +498,10 @@ public final class Sandbox implements AutoCloseable {
         } else {
             body = new byte[0];
         }
+        if (body.length > MAX_RESPONSE_BYTES) {
+            // text under the bound in UTF-16 units but over it in UTF-8; the prelude refused everything else
+            throw new Failure("invalid", "The response body is over 10 MB");
+        }
         return new HostedResponse(value.getMember("status").asInt(), Map.copyOf(headers), body);
     }
 
@@ -402,8 +541,9 @@ public final class Sandbox implements AutoCloseable {
     }
 
     private Failure failure(Running running, PolyglotException e, Secrets secrets) {
-        if (running.cancelled != null) {
-            return new Failure(running.cancelled, "timeout".equals(running.cancelled)
+        String cancelled = running.cancelled();
+        if (cancelled != null) {
+            return new Failure(cancelled, "timeout".equals(cancelled)
                     ? "The handler did not finish within " + running.timeoutNanos / 1_000_000 + " ms"
                     : "The handler used too much memory (it allocated more than "
                             + limits.allocationBytes() / (1024 * 1024) + " MB, or held the most while the server's"
@@ -421,7 +561,7 @@ public final class Sandbox implements AutoCloseable {
         Running largest = null;
         long largestBytes = 0;
         for (Running running : calls.keySet()) {
-            if (running.cancelled != null) {
+            if (!running.running()) {
                 continue;
             }
             long bytes = allocated(running.threadId) - running.allocatedAtStart;
@@ -440,12 +580,10 @@ public final class Sandbox implements AutoCloseable {
         }
     }
 
+    /** Closes the context of a call still running; one that has just finished is left to its thread. */
     private static void cancel(Running running, String why) {
-        running.cancelled = why;
-        try {
-            running.context.close(true);
-        } catch (RuntimeException e) {
-            // the context is being closed by its caller already
+        if (running.cancel(why)) {
+            closeQuietly(running.context);
         }
     }
 

@@ -231,18 +231,37 @@ class BindingsTest {
                     .text()).isEqualTo("{\"status\":202,\"multi\":\"a, b\",\"body\":{\"method\":\"PUT\",\"got\":"
                             + "\"hi\"}}");
             assertThat(program.handle(TestRequests.withQuery("/", Map.of("url", List.of(base + "/big"))), allowed)
-                    .text()).isEqualTo("\"TypeError: fetch failed: " + base + "/big gave a body larger than 1000"
+                    .text()).isEqualTo("\"TypeError: fetch failed: " + base + " gave a body larger than 1000"
                             + " bytes\"");
             Bindings publicOnly = new Bindings(Map.of(), null, new PublicFetcher(http, false));
             assertThat(program.handle(TestRequests.withQuery("/", Map.of("url", List.of(base + "/x"))), publicOnly)
-                    .text()).isEqualTo("\"TypeError: fetch failed: " + base + "/x points at an internal address,"
+                    .text()).isEqualTo("\"TypeError: fetch failed: " + base + " points at an internal address,"
                             + " which is not allowed\"");
             assertThat(program.handle(TestRequests.withQuery("/", Map.of("url", List.of("file:///etc/passwd"))),
-                    publicOnly).text()).startsWith("\"TypeError: fetch failed: file:///etc/passwd must be an http or"
+                    publicOnly).text()).startsWith("\"TypeError: fetch failed: The URL must be an http or"
                             + " https URL");
         } finally {
             vertx.close();
             server.stop(0);
         }
+    }
+
+    @Test
+    void a_fetch_refusal_never_shows_the_code_a_secret_in_its_url() {
+        Fetcher fetcher = request -> {
+            throw new Sandbox.Failure("error", request.url() + " could not be reached");
+        };
+        Sandbox.Program program = program("\"GET /\": async () => { try { await fetch('https://api.example/v1?key='"
+                + " + env.API_KEY); return { json: 'fetched' }; } catch (e) { return { json: e.message }; } }");
+        assertThat(program.handle(get("/"), new Bindings(Map.of("API_KEY", "sk-live-123456"), null, fetcher)).text())
+                .isEqualTo("\"fetch failed: https://api.example/v1?key=[env.API_KEY] could not be reached\"");
+    }
+
+    @Test
+    void the_public_fetcher_names_only_the_origin_of_a_url() {
+        assertThat(PublicFetcher.origin("https://api.example:8443/v1/items?key=sk-live-123456#x"))
+                .isEqualTo("https://api.example:8443");
+        assertThat(PublicFetcher.origin("HTTP://api.example/secret/path")).isEqualTo("http://api.example");
+        assertThat(PublicFetcher.origin("not a url ?key=sk-live-123456")).isEqualTo("The URL");
     }
 }

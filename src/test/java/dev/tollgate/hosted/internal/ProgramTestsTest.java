@@ -95,4 +95,44 @@ class ProgramTestsTest {
         assertThatThrownBy(() -> ProgramTests.parse(json("[{\"request\": {\"method\": \"GET\", \"path\": \"/\"},"
                 + " \"expected\": {\"status\": 200, \"text\": 1}}]"))).hasMessageContaining("expected.text");
     }
+
+    @Test
+    void stored_results_have_the_secrets_redacted_and_the_body_cut_to_4_kb() throws Exception {
+        Sandbox.Program program = sandbox.load("export default { routes: {"
+                + " 'GET /key': () => ({ json: { key: env.API_KEY } }),"
+                + " 'GET /long': () => ({ text: env.API_KEY + 'x'.repeat(10000) }) } };");
+        List<ProgramTests.TestResult> results = ProgramTests.run(program, ProgramTests.parse(json("""
+                [{"name": "key", "request": {"method": "GET", "path": "/key"},
+                  "expected": {"status": 200, "json": {"key": "other"}}},
+                 {"name": "long", "request": {"method": "GET", "path": "/long"},
+                  "expected": {"status": 200, "text": "short"}}]
+                """)), new Bindings(java.util.Map.of("API_KEY", "sk-live-123456"), null, Fetcher.NONE));
+        assertThat(results.get(0).actualBody()).isEqualTo("{\"key\":\"[env.API_KEY]\"}");
+        assertThat(results.get(0).error()).isEqualTo("$.key: expected \"other\", got \"[env.API_KEY]\"");
+        assertThat(results.get(1).actualBody()).hasSize(4097).startsWith("[env.API_KEY]xxx").endsWith("x…");
+        assertThat(results.get(1).error()).startsWith("Expected the text \"short\", got \"[env.API_KEY]xxx");
+        assertThat(results).allSatisfy(result -> assertThat(result.actualBody() + result.error())
+                .doesNotContain("sk-live-123456"));
+    }
+
+    @Test
+    void a_json_null_request_sends_no_body() throws Exception {
+        Sandbox.Program program = sandbox.load("export default { routes: {"
+                + " 'POST /echo': (req) => ({ json: { body: req.body, type: req.headers['content-type'] ?? null } })"
+                + " } };");
+        List<ProgramTests.TestResult> results = ProgramTests.run(program, ProgramTests.parse(json("""
+                [{"request": {"method": "POST", "path": "/echo", "json": null},
+                  "expected": {"status": 200, "json": {"body": "", "type": null}}}]
+                """)), Bindings.NONE);
+        assertThat(results.get(0).passed()).as(results.get(0).error()).isTrue();
+    }
+
+    @Test
+    void at_most_50_tests_are_parsed() throws Exception {
+        String one = "{\"request\": {\"method\": \"GET\", \"path\": \"/\"}, \"expected\": {\"status\": 200}}";
+        assertThat(ProgramTests.parse(json("[" + String.join(",", java.util.Collections.nCopies(50, one)) + "]")))
+                .hasSize(50);
+        assertThatThrownBy(() -> ProgramTests.parse(json("[" + String.join(",", java.util.Collections.nCopies(51,
+                one)) + "]"))).isInstanceOf(IllegalArgumentException.class).hasMessage("At most 50 tests, not 51");
+    }
 }

@@ -82,6 +82,8 @@ class TemplatesTest {
         HostedResponse refused = program.handle(request("POST", "/relay", "{}"), new Bindings(Map.of("RELAY_URL",
                 "http://127.0.0.1/"), null, refusing));
         assertThat(refused.status()).isEqualTo(502);
-        assertThat(refused.text()).contains("internal address");
+        // the caller learns neither the target nor why it failed
+        assertThat(refused.text()).isEqualTo("{\"relayed\":false,\"error\":\"The relay target could not be"
+                + " reached\"}");
     }
 }
