@@ -53,7 +53,6 @@ public class HostedApis {
 
     private static final Logger LOG = Logger.getLogger(HostedApis.class);
     static final int MAX_CODE_CHARS = 200_000;
-    static final int MAX_TESTS = 50;
     private static final Pattern SECRET_NAME = Pattern.compile("[A-Z_][A-Z0-9_]{0,63}");
     private static final int MAX_SECRET_CHARS = 8_000;
     private static final int MAX_SECRETS = 50;
@@ -185,9 +184,6 @@ public class HostedApis {
             cases = tests == null || tests.isNull() ? List.of() : ProgramTests.parse(tests);
         } catch (IllegalArgumentException e) {
             throw ProblemException.invalid("tests", e.getMessage());
-        }
-        if (cases.size() > MAX_TESTS) {
-            throw ProblemException.invalid("tests", "must be at most " + MAX_TESTS);
         }
         JsonNode testsJson = json.valueToTree(cases);
         Sandbox.Program program;

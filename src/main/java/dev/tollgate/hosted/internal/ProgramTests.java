@@ -22,7 +22,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 public final class ProgramTests {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** The most tests one program may have (as {@code HostedApis.MAX_TESTS}). */
+    /** The most tests one program may have. */
     static final int MAX_TESTS = 50;
     /** The characters of an answer's body a result keeps; a longer one is cut and ends with "…". */
     static final int BODY_CHARS = 4096;
