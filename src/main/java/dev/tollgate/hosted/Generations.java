@@ -1,5 +1,6 @@
 package dev.tollgate.hosted;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
@@ -71,9 +72,11 @@ public class Generations {
     private final ObjectMapper json;
     private final Map<String, Long> monthlyLimits;
     private final ExecutorService runner;
+    private final Clock clock;
 
     Generations(HostedStore store, HostedApis hosted, ApiCatalog catalog, ModelCalls models, UserDirectory users,
-            HostedConfig config, ObjectMapper json) {
+            HostedConfig config, ObjectMapper json, Clock clock) {
+        this.clock = clock;
         this.store = store;
         this.hosted = hosted;
         this.catalog = catalog;
@@ -96,7 +99,7 @@ public class Generations {
      * mark only its own.
      */
     void recover(@Observes StartupEvent ignored) {
-        int stopped = QuarkusTransaction.requiringNew().call(() -> store.failUnfinishedJobs(Instant.now(),
+        int stopped = QuarkusTransaction.requiringNew().call(() -> store.failUnfinishedJobs(clock.instant(),
                 "Tollgate restarted while this job ran; start it again"));
         if (stopped > 0) {
             LOG.warnf("%d generation jobs were unfinished at start-up and are marked failed", stopped);
@@ -140,7 +143,7 @@ public class Generations {
             entity.name = name == null ? null : name.strip();
             entity.status = "queued";
             entity.progress = "[]";
-            entity.createdAt = Instant.now();
+            entity.createdAt = clock.instant();
             store.persist(entity);
             return entity;
         });
@@ -164,7 +167,7 @@ public class Generations {
         String tier = users.get(userId).plan();
         long limit = monthlyLimits.getOrDefault(tier, monthlyLimits.getOrDefault("free", 0L));
         long used = QuarkusTransaction.requiringNew().call(() -> store.jobsSince(userId, monthStart()));
-        return new Allowance(tier, used, limit, YearMonth.now(ZoneOffset.UTC).toString());
+        return new Allowance(tier, used, limit, month().toString());
     }
 
     /** The generator model's name. @throws ProblemException 503 when none is configured or it is not enabled */
@@ -319,7 +322,7 @@ public class Generations {
                 job.costMicros = cost;
             }
             ArrayNode events = (ArrayNode) read(job.progress);
-            events.addObject().put("at", Instant.now().toString()).put("stage", stage).put("message", message);
+            events.addObject().put("at", clock.instant().toString()).put("stage", stage).put("message", message);
             job.progress = events.toString();
         });
         LOG.debugf("Generation %s: %s — %s", jobId, stage, message);
@@ -351,7 +354,7 @@ public class Generations {
             job.attempts = attempts;
             job.costMicros = cost;
             job.error = error;
-            job.finishedAt = Instant.now();
+            job.finishedAt = clock.instant();
             ArrayNode events = (ArrayNode) read(job.progress);
             events.addObject().put("at", job.finishedAt.toString()).put("stage", status).put("message",
                     error != null ? error : "Version " + version + " of the API is ready to deploy");
@@ -381,13 +384,17 @@ public class Generations {
         }
     }
 
-    private static Instant monthStart() {
-        return YearMonth.now(ZoneOffset.UTC).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+    private YearMonth month() {
+        return YearMonth.from(clock.instant().atZone(ZoneOffset.UTC));
     }
 
-    private static long secondsToNextMonth() {
-        return Math.max(1, YearMonth.now(ZoneOffset.UTC).plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC)
-                .toEpochSecond() - Instant.now().getEpochSecond());
+    private Instant monthStart() {
+        return month().atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+    }
+
+    private long secondsToNextMonth() {
+        return Math.max(1, month().plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toEpochSecond()
+                - clock.instant().getEpochSecond());
     }
 
     static Map<String, Long> parseLimits(String text) {

@@ -1,5 +1,6 @@
 package dev.tollgate.hosted;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -81,9 +82,11 @@ public class HostedApis {
     private final ChangeFeed changes;
     private final SecretBox secrets;
     private final ObjectMapper json;
+    private final Clock clock;
 
     HostedApis(HostedStore store, HostedRuntime runtime, ApiCatalog catalog, OpenApiImport openApi,
-            ChangeFeed changes, SecretBox secrets, ObjectMapper json) {
+            ChangeFeed changes, SecretBox secrets, ObjectMapper json, Clock clock) {
+        this.clock = clock;
         this.store = store;
         this.runtime = runtime;
         this.catalog = catalog;
@@ -221,7 +224,7 @@ public class HostedApis {
             version.templateId = templateId;
             version.explanation = explanation;
             version.authorId = authorId;
-            version.createdAt = Instant.now();
+            version.createdAt = clock.instant();
             store.persist(version);
             LOG.infof("Hosted API %s: version %d stored (%s, %s) by %s", apiId, version.number, source,
                     version.status, authorId);
@@ -251,7 +254,7 @@ public class HostedApis {
 
             if (hosted.activeVersion == null || hosted.activeVersion != number) {
                 hosted.activeVersion = number;
-                hosted.activatedAt = Instant.now();
+                hosted.activatedAt = clock.instant();
                 hosted.activatedBy = actor.userId();
                 hosted.updatedAt = hosted.activatedAt;
                 changes.changed(HostedRuntime.TOPIC);
@@ -345,7 +348,7 @@ public class HostedApis {
         }
         SecretView view = QuarkusTransaction.requiringNew().call(() -> {
             lockedOrNew(apiId);
-            Instant now = Instant.now();
+            Instant now = clock.instant();
             SecretEntity secret = store.secret(apiId, name).orElse(null);
             if (secret == null) {
                 if (store.secrets(apiId).size() >= MAX_SECRETS) {
@@ -423,7 +426,7 @@ public class HostedApis {
         return store.lockedHostedApi(apiId).orElseGet(() -> {
             HostedApiEntity hosted = new HostedApiEntity();
             hosted.apiId = apiId;
-            hosted.updatedAt = Instant.now();
+            hosted.updatedAt = clock.instant();
             store.persist(hosted);
             return hosted;
         });

@@ -48,6 +48,9 @@ class GenerationTest {
 
     static FakeOpenAi vendor;
 
+    @jakarta.inject.Inject
+    dev.tollgate.testing.TestClock clock;
+
     static final String FACTS = Hosted.module(
             "\"GET /facts/{id}\": (req) => { const facts = ['Cats sleep 16 hours a day.', 'Cats have 32 muscles"
                     + " in each ear.']; const i = Number(req.params.id); if (!Number.isInteger(i) || i < 0 || i >="
@@ -254,6 +257,19 @@ class GenerationTest {
                 .header("Retry-After", org.hamcrest.Matchers.notNullValue());
         provider.as().get("/api/v1/generate").then().body("api_generation_count", equalTo(3))
                 .body("tier", equalTo("free"));
+
+        // next month the allowance starts again
+        java.time.YearMonth now = java.time.YearMonth.now(java.time.ZoneOffset.UTC);
+        clock.advance(Duration.between(java.time.Instant.now(), now.plusMonths(1).atDay(1)
+                .atStartOfDay(java.time.ZoneOffset.UTC).toInstant().plus(Duration.ofHours(1))));
+        try {
+            provider.as().get("/api/v1/generate").then().body("api_generation_count", equalTo(0))
+                    .body("period", equalTo(now.plusMonths(1).toString()));
+            awaitJob(provider, generate(provider, Map.of("prompt", "Cat facts next month")).getString("job_id"));
+            provider.as().get("/api/v1/generate").then().body("api_generation_count", equalTo(1));
+        } finally {
+            clock.reset();
+        }
 
         Api.admin().as().body(Map.of("plan", "pro")).put("/api/v1/admin/users/" + provider.id()).then()
                 .statusCode(200);

@@ -1,7 +1,7 @@
 package dev.tollgate.hosted.internal;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
+import java.time.Clock;
 import java.util.List;
 import java.util.UUID;
 
@@ -24,8 +24,10 @@ public class DatabaseKv {
     private final HostedStore store;
     private final long maxBytes;
     private final int maxKeys;
+    private final Clock clock;
 
-    DatabaseKv(HostedStore store, HostedConfig config) {
+    DatabaseKv(HostedStore store, HostedConfig config, Clock clock) {
+        this.clock = clock;
         this.store = store;
         this.maxBytes = config.kv().maxBytesPerApi().asLongValue();
         this.maxKeys = config.kv().maxKeysPerApi();
@@ -63,12 +65,12 @@ public class DatabaseKv {
                         entry.key = key;
                         entry.value = value;
                         entry.bytes = bytes;
-                        entry.updatedAt = Instant.now();
+                        entry.updatedAt = clock.instant();
                         store.persist(entry);
                     } else {
                         entry.value = value;
                         entry.bytes = bytes;
-                        entry.updatedAt = Instant.now();
+                        entry.updatedAt = clock.instant();
                     }
                 });
             }
