@@ -5,10 +5,7 @@ import java.time.Instant;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
@@ -38,6 +35,7 @@ import dev.tollgate.hosted.store.GenerationJobEntity;
 import dev.tollgate.hosted.store.HostedStore;
 import dev.tollgate.platform.Money;
 import dev.tollgate.platform.ProblemException;
+import dev.tollgate.platform.TierValues;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.StartupEvent;
 
@@ -70,7 +68,7 @@ public class Generations {
     private final UserDirectory users;
     private final HostedConfig config;
     private final ObjectMapper json;
-    private final Map<String, Long> monthlyLimits;
+    private final TierValues monthlyLimits;
     private final ExecutorService runner;
     private final Clock clock;
 
@@ -84,7 +82,7 @@ public class Generations {
         this.users = users;
         this.config = config;
         this.json = json;
-        this.monthlyLimits = parseLimits(config.generation().monthlyLimits());
+        this.monthlyLimits = TierValues.parse("TOLLGATE_GENERATION_LIMITS", config.generation().monthlyLimits());
         AtomicInteger counter = new AtomicInteger();
         this.runner = Executors.newFixedThreadPool(2, r -> {
             Thread thread = new Thread(r, "tollgate-generation-" + counter.incrementAndGet());
@@ -165,7 +163,7 @@ public class Generations {
 
     public Allowance allowance(UUID userId) {
         String tier = users.get(userId).plan();
-        long limit = monthlyLimits.getOrDefault(tier, monthlyLimits.getOrDefault("free", 0L));
+        long limit = monthlyLimits.of(tier);
         long used = QuarkusTransaction.requiringNew().call(() -> store.jobsSince(userId, monthStart()));
         return new Allowance(tier, used, limit, month().toString());
     }
@@ -395,31 +393,6 @@ public class Generations {
     private long secondsToNextMonth() {
         return Math.max(1, month().plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toEpochSecond()
                 - clock.instant().getEpochSecond());
-    }
-
-    static Map<String, Long> parseLimits(String text) {
-        Map<String, Long> limits = new HashMap<>();
-        for (String part : text.split(",")) {
-            String entry = part.trim();
-            if (entry.isEmpty()) {
-                continue;
-            }
-            int colon = entry.indexOf(':');
-            try {
-                if (colon <= 0) {
-                    throw new NumberFormatException();
-                }
-                long limit = Long.parseLong(entry.substring(colon + 1).trim());
-                if (limit < 0) {
-                    throw new NumberFormatException();
-                }
-                limits.put(entry.substring(0, colon).trim().toLowerCase(Locale.ROOT), limit);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("TOLLGATE_GENERATION_LIMITS: '" + entry + "' is not tier:limit"
-                        + " with a whole number, 0 or more");
-            }
-        }
-        return Map.copyOf(limits);
     }
 
     @PreDestroy

@@ -1,9 +1,7 @@
 package dev.tollgate.assistant.web;
 
-import java.io.IOException;
 import java.io.OutputStream;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -36,7 +34,6 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.logging.Logger;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.tollgate.accounts.CurrentUser;
@@ -46,6 +43,7 @@ import dev.tollgate.assistant.Assistant.ConversationSummary;
 import dev.tollgate.assistant.Assistant.ConversationView;
 import dev.tollgate.platform.Money;
 import dev.tollgate.platform.ProblemException;
+import dev.tollgate.platform.SseEvents;
 import io.quarkus.security.Authenticated;
 
 /**
@@ -186,17 +184,11 @@ public class AssistantResource {
         if (!open) {
             return false;
         }
-        try {
-            out.write(("event: " + event + "\ndata: " + json.writeValueAsString(data) + "\n\n")
-                    .getBytes(StandardCharsets.UTF_8));
-            out.flush();
-            return true;
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        } catch (IOException e) {
-            LOG.debugf("The assistant's client left: %s", e.getMessage());
-            return false;
+        boolean written = SseEvents.write(out, json, event, data);
+        if (!written) {
+            LOG.debug("The assistant's client left");
         }
+        return written;
     }
 
     private static ChatAnswer answer(Assistant.Turn turn) {

@@ -21,6 +21,7 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import dev.tollgate.accounts.CurrentUser;
+import dev.tollgate.catalog.Actor;
 import dev.tollgate.catalog.EndpointView;
 import dev.tollgate.catalog.OpenApiImport;
 import io.quarkus.security.Authenticated;
@@ -57,7 +58,7 @@ public class ApiEndpointsResource {
             + "local $refs are followed. Usage and analytics then name each call by its operation's path template, "
             + "and the marketplace shows and searches the endpoints.")
     public OpenApiImport.Imported importDocument(@PathParam("id") UUID id, String body) {
-        return openApi.importDocument(id, CatalogActors.of(currentUser), body);
+        return openApi.importDocument(id, Actor.of(currentUser), body);
     }
 
     @GET
@@ -67,6 +68,6 @@ public class ApiEndpointsResource {
     @Operation(operationId = "listApiEndpoints", summary = "An API's endpoints", description = "As imported from its "
             + "OpenAPI document, in the document's order; empty before an import. Public APIs for anyone signed in.")
     public List<EndpointView> endpoints(@PathParam("id") UUID id) {
-        return openApi.endpoints(id, CatalogActors.of(currentUser));
+        return openApi.endpoints(id, Actor.of(currentUser));
     }
 }

@@ -23,12 +23,10 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import dev.tollgate.accounts.CurrentUser;
-import dev.tollgate.accounts.Role;
 import dev.tollgate.catalog.Actor;
 import dev.tollgate.catalog.ApiCatalog;
 import dev.tollgate.catalog.ApiCatalog.ApiDraft;
 import dev.tollgate.catalog.ApiView;
-import dev.tollgate.platform.ProblemException;
 import io.quarkus.security.Authenticated;
 
 @Path("/api/v1/apis")
@@ -64,11 +62,7 @@ public class ApiResource {
             + "unless given; a free default plan is created. base_url must be public unless "
             + "TOLLGATE_ALLOW_PRIVATE_UPSTREAMS=true.")
     public Response create(@NotNull(message = "a JSON body is required") ApiRequest body) {
-        if (!currentUser.has(Role.PROVIDER) && !currentUser.has(Role.ADMIN)) {
-            throw ProblemException.forbidden(
-                    "Only providers publish APIs; become one with PUT /api/v1/users/me {\"become_provider\": true}.");
-        }
-        ApiView api = catalog.create(currentUser.id(), body.draft());
+        ApiView api = catalog.create(Actor.provider(currentUser).userId(), body.draft());
         return Response.status(201).header("Location", "/api/v1/apis/" + api.id()).entity(api).build();
     }
 
@@ -131,6 +125,6 @@ public class ApiResource {
     }
 
     private Actor actor() {
-        return CatalogActors.of(currentUser);
+        return Actor.of(currentUser);
     }
 }

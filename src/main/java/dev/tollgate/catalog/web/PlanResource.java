@@ -24,6 +24,7 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import dev.tollgate.accounts.CurrentUser;
+import dev.tollgate.catalog.Actor;
 import dev.tollgate.catalog.PlanView;
 import dev.tollgate.catalog.Plans;
 import io.quarkus.security.Authenticated;
@@ -57,7 +58,7 @@ public class PlanResource {
     @APIResponse(responseCode = "404", ref = "NotFound")
     @Operation(operationId = "listPlans", summary = "Plans of an API")
     public List<PlanView> list(@PathParam("apiId") UUID apiId) {
-        return plans.list(apiId, CatalogActors.of(currentUser));
+        return plans.list(apiId, Actor.of(currentUser));
     }
 
     @POST
@@ -70,7 +71,7 @@ public class PlanResource {
             + "units; rate_limit {requests, period: second|minute|hour|day}; monthly_quota in calls.")
     public Response create(@PathParam("apiId") UUID apiId,
             @NotNull(message = "a JSON body is required") PlanRequest body) {
-        PlanView plan = plans.create(apiId, CatalogActors.of(currentUser), body.draft());
+        PlanView plan = plans.create(apiId, Actor.of(currentUser), body.draft());
         return Response.status(201).header("Location", "/api/v1/apis/" + apiId + "/plans/" + plan.id()).entity(plan)
                 .build();
     }
@@ -81,7 +82,7 @@ public class PlanResource {
     @APIResponse(responseCode = "404", ref = "NotFound")
     @Operation(operationId = "getPlan", summary = "One plan")
     public PlanView get(@PathParam("apiId") UUID apiId, @PathParam("planId") UUID planId) {
-        return plans.get(apiId, planId, CatalogActors.of(currentUser));
+        return plans.get(apiId, planId, Actor.of(currentUser));
     }
 
     @PUT
@@ -93,7 +94,7 @@ public class PlanResource {
     @Operation(operationId = "updatePlan", summary = "Replace a plan", description = "Every field is replaced; subscribers move with it.")
     public PlanView update(@PathParam("apiId") UUID apiId, @PathParam("planId") UUID planId,
             @NotNull(message = "a JSON body is required") PlanRequest body) {
-        return plans.update(apiId, planId, CatalogActors.of(currentUser), body.draft());
+        return plans.update(apiId, planId, Actor.of(currentUser), body.draft());
     }
 
     @DELETE
@@ -104,7 +105,7 @@ public class PlanResource {
     @APIResponse(responseCode = "409", ref = "Conflict")
     @Operation(operationId = "deletePlan", summary = "Delete a plan without active subscriptions")
     public Response delete(@PathParam("apiId") UUID apiId, @PathParam("planId") UUID planId) {
-        plans.delete(apiId, planId, CatalogActors.of(currentUser));
+        plans.delete(apiId, planId, Actor.of(currentUser));
         return Response.noContent().build();
     }
 }

@@ -6,6 +6,7 @@ import jakarta.inject.Singleton;
 
 import dev.tollgate.gateway.CallLimits;
 import dev.tollgate.gateway.GatewayConfig;
+import dev.tollgate.platform.TierValues;
 
 /**
  * The gateway's counters (rate-limit windows and monthly quotas) and the processors that use them. Windows that
@@ -16,14 +17,14 @@ class GatewayLimits implements CallLimits {
 
     final FixedWindowCounters rateWindows = new FixedWindowCounters();
     final FixedWindowCounters quotaWindows = new FixedWindowCounters();
-    final TierLimits tiers;
+    final TierValues tiers;
     final RateLimiting rateLimiting;
     final QuotaEnforcement quotas;
     final FixedWindowCounters includedWindows = new FixedWindowCounters();
     final Pricing pricing = new Pricing(includedWindows);
 
     GatewayLimits(GatewayConfig config) {
-        this.tiers = TierLimits.parse(config.tierHourlyLimits());
+        this.tiers = TierValues.parse("TOLLGATE_TIER_HOURLY_LIMITS", config.tierHourlyLimits());
         this.rateLimiting = new RateLimiting(rateWindows, tiers);
         this.quotas = new QuotaEnforcement(quotaWindows);
     }
@@ -37,7 +38,7 @@ class GatewayLimits implements CallLimits {
 
     @Override
     public Use tierWindow(UUID consumerId, String tier, long nowMillis) {
-        long limit = tiers.hourlyLimit(tier);
+        long limit = tiers.of(tier);
         long start = nowMillis - Math.floorMod(nowMillis, RateLimiting.HOUR_MILLIS);
         long used = rateWindows.used(new LimitKeys.Consumer(consumerId), start);
         return new Use(limit, used, limit == 0 ? 0 : Math.max(0, limit - used),

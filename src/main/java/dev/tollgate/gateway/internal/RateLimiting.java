@@ -3,6 +3,7 @@ package dev.tollgate.gateway.internal;
 import java.util.Map;
 
 import dev.tollgate.platform.ProblemException;
+import dev.tollgate.platform.TierValues;
 
 /**
  * Applies the plan's rate limit (per key and API, in fixed windows of its period) and the account tier's hourly cap
@@ -18,9 +19,9 @@ final class RateLimiting implements GatewayProcessor {
     static final long HOUR_MILLIS = 3_600_000L;
 
     private final FixedWindowCounters counters;
-    private final TierLimits tiers;
+    private final TierValues tiers;
 
-    RateLimiting(FixedWindowCounters counters, TierLimits tiers) {
+    RateLimiting(FixedWindowCounters counters, TierValues tiers) {
         this.counters = counters;
         this.tiers = tiers;
     }
@@ -30,10 +31,10 @@ final class RateLimiting implements GatewayProcessor {
         long now = call.nowMillis;
         long planLimit = call.plan.rateLimitRequests();
         long planPeriod = call.plan.ratePeriodMillis();
-        String tier = call.account == null ? TierLimits.DEFAULT_TIER : call.account.tier();
+        String tier = call.account == null ? TierValues.DEFAULT_TIER : call.account.tier();
         boolean exempt = call.key.ownerId().equals(call.api.ownerId())
                 || (call.account != null && call.account.admin());
-        long tierLimit = exempt ? 0 : tiers.hourlyLimit(tier);
+        long tierLimit = exempt ? 0 : tiers.of(tier);
 
         FixedWindowCounters.Result plan = null;
         if (planLimit > 0) {

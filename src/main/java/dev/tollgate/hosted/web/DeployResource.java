@@ -23,6 +23,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.tollgate.accounts.CurrentUser;
+import dev.tollgate.catalog.Actor;
 import dev.tollgate.hosted.DeployResult;
 import dev.tollgate.hosted.HostedApis;
 import dev.tollgate.hosted.TemplateView;
@@ -69,7 +70,7 @@ public class DeployResource {
             + "422; failing tests are a 422 with the results unless force is true, and nothing is stored. The version "
             + "is served through /gw/{slug} within a second; calls in flight finish on the old one.")
     public DeployResult deploy(@NotNull(message = "a JSON body is required") DeployBody body) {
-        return hosted.deploy(HostedActors.provider(currentUser),
+        return hosted.deploy(Actor.provider(currentUser),
                 new HostedApis.DeployRequest(body.apiId(), body.name(), body.description(), body.visibility(),
                         body.code(), body.template(), body.version(),
                         body.tests() == null ? null : json.valueToTree(body.tests()),

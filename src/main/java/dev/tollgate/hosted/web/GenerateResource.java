@@ -1,8 +1,5 @@
 package dev.tollgate.hosted.web;
 
-import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -30,9 +27,11 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.tollgate.accounts.CurrentUser;
+import dev.tollgate.catalog.Actor;
 import dev.tollgate.hosted.GenerationView;
 import dev.tollgate.hosted.Generations;
 import dev.tollgate.hosted.Suggestions;
+import dev.tollgate.platform.SseEvents;
 import io.quarkus.security.Authenticated;
 
 @Path("/api/v1")
@@ -83,7 +82,7 @@ public class GenerateResource {
             + "deployed with POST /api/v1/deploy {api_id, version}. Model calls are paid from your credit; each "
             + "generation counts toward your tier's monthly allowance (429 beyond it).")
     public Response generate(@NotNull(message = "a JSON body is required") GenerateBody body) {
-        GenerationView job = generations.start(HostedActors.provider(currentUser), body.prompt(), body.name(),
+        GenerationView job = generations.start(Actor.provider(currentUser), body.prompt(), body.name(),
                 body.apiId());
         return Response.status(202).header("Location", "/api/v1/generate/" + job.jobId()).entity(job).build();
     }
@@ -123,13 +122,13 @@ public class GenerateResource {
                 GenerationView job = generations.get(jobId, userId);
                 List<Map<String, Object>> progress = job.progress();
                 for (; sent < progress.size(); sent++) {
-                    if (!write(out, "progress", progress.get(sent))) {
+                    if (!SseEvents.write(out, json, "progress", progress.get(sent))) {
                         return;
                     }
                 }
                 boolean done = "ready".equals(job.status()) || "failed".equals(job.status());
                 if (done || System.currentTimeMillis() > deadline) {
-                    write(out, "done", job);
+                    SseEvents.write(out, json, "done", job);
                     return;
                 }
                 try {
@@ -144,17 +143,6 @@ public class GenerateResource {
                 .header("X-Accel-Buffering", "no").build();
     }
 
-    private boolean write(OutputStream out, String event, Object data) {
-        try {
-            out.write(("event: " + event + "\ndata: " + json.writeValueAsString(data) + "\n\n")
-                    .getBytes(StandardCharsets.UTF_8));
-            out.flush();
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
     @GET
     @Path("/suggestions")
     @APIResponse(responseCode = "200", description = "Suggested improvements of the API's active version", content = @Content(schema = @Schema(implementation = Suggestions.Review.class)))
@@ -167,6 +155,6 @@ public class GenerateResource {
             + "generator model reviews the active version's code: error handling, validation, docs, security. Paid "
             + "from your credit at the model's price.")
     public Suggestions.Review suggestions(@QueryParam("api_id") UUID apiId) {
-        return suggestions.review(HostedActors.of(currentUser), apiId);
+        return suggestions.review(Actor.of(currentUser), apiId);
     }
 }

@@ -26,6 +26,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.tollgate.accounts.CurrentUser;
+import dev.tollgate.catalog.Actor;
 import dev.tollgate.hosted.DeployResult;
 import dev.tollgate.hosted.HostedApis;
 import dev.tollgate.hosted.SecretView;
@@ -61,7 +62,7 @@ public class HostedApiResource {
             + "Each with its status (ready, failed, untested), source, author, time, test figures and whether it is "
             + "the one served.")
     public List<VersionView> versions(@PathParam("id") UUID id) {
-        return hosted.versions(id, HostedActors.of(currentUser));
+        return hosted.versions(id, Actor.of(currentUser));
     }
 
     @GET
@@ -72,7 +73,7 @@ public class HostedApiResource {
     @APIResponse(responseCode = "409", ref = "Conflict")
     @Operation(operationId = "getVersion", summary = "One version of a hosted API, with its code")
     public VersionView version(@PathParam("id") UUID id, @PathParam("n") int number) {
-        return hosted.version(id, number, HostedActors.of(currentUser));
+        return hosted.version(id, number, Actor.of(currentUser));
     }
 
     @POST
@@ -86,7 +87,7 @@ public class HostedApiResource {
             + "tests failed needs force=true.")
     public DeployResult activate(@PathParam("id") UUID id, @PathParam("n") int number,
             @QueryParam("force") boolean force) {
-        return hosted.activate(id, number, HostedActors.of(currentUser), force);
+        return hosted.activate(id, number, Actor.of(currentUser), force);
     }
 
     @GET
@@ -98,7 +99,7 @@ public class HostedApiResource {
     @Operation(operationId = "getVersionOpenApi", summary = "The OpenAPI document of a hosted API's version", description = "The "
             + "active version's document is also imported as the API's endpoints, shown on its listing.")
     public ObjectNode openApi(@PathParam("id") UUID id, @PathParam("n") int number) {
-        return hosted.openApi(id, number, HostedActors.of(currentUser));
+        return hosted.openApi(id, number, Actor.of(currentUser));
     }
 
     @POST
@@ -113,7 +114,7 @@ public class HostedApiResource {
             + "(AES-GCM); the code reads it as env.NAME from its next call on. Never returned or logged.")
     public SecretView setSecret(@PathParam("id") UUID id,
             @NotNull(message = "a JSON body is required") SecretBody body) {
-        return hosted.putSecret(id, HostedActors.of(currentUser), body.name(), body.value());
+        return hosted.putSecret(id, Actor.of(currentUser), body.name(), body.value());
     }
 
     @GET
@@ -124,7 +125,7 @@ public class HostedApiResource {
     @APIResponse(responseCode = "409", ref = "Conflict")
     @Operation(operationId = "listSecrets", summary = "A hosted API's secrets (names only)")
     public List<SecretView> secrets(@PathParam("id") UUID id) {
-        return hosted.secrets(id, HostedActors.of(currentUser));
+        return hosted.secrets(id, Actor.of(currentUser));
     }
 
     @DELETE
@@ -135,7 +136,7 @@ public class HostedApiResource {
     @APIResponse(responseCode = "409", ref = "Conflict")
     @Operation(operationId = "deleteSecret", summary = "Delete a secret of a hosted API")
     public Response deleteSecret(@PathParam("id") UUID id, @PathParam("name") String name) {
-        hosted.deleteSecret(id, HostedActors.of(currentUser), name);
+        hosted.deleteSecret(id, Actor.of(currentUser), name);
         return Response.noContent().build();
     }
 }

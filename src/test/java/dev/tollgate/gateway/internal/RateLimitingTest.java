@@ -16,7 +16,7 @@ class RateLimitingTest {
     private final FixedWindowCounters counters = new FixedWindowCounters();
 
     private RateLimiting limiting(String tiers) {
-        return new RateLimiting(counters, TierLimits.parse(tiers));
+        return new RateLimiting(counters, dev.tollgate.platform.TierValues.parse("TOLLGATE_TIER_HOURLY_LIMITS", tiers));
     }
 
     @Test
