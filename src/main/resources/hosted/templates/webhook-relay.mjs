@@ -14,7 +14,7 @@ export default {
         console.log("relayed", req.body.length, "characters, upstream answered", upstream.status);
         return { status: 200, json: { relayed: true, upstreamStatus: upstream.status, ok: upstream.ok } };
       } catch (e) {
-        // the reason stays in this API's console: it may name the target, which the caller need not learn
+        // the reason is not sent to the caller: it may name the target, which the caller need not learn
         console.warn("relay failed:", e.message);
         return { status: 502, json: { relayed: false, error: "The relay target could not be reached" } };
       }

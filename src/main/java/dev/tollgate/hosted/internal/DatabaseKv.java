@@ -89,13 +89,4 @@ public class DatabaseKv {
             }
         };
     }
-
-    /** Entries and bytes an API keeps, for its owner. */
-    public record Usage(long keys, long bytes, long maxKeys, long maxBytes) {
-    }
-
-    public Usage usage(UUID apiId) {
-        return QuarkusTransaction.requiringNew()
-                .call(() -> new Usage(store.kvCount(apiId), store.kvBytes(apiId), maxKeys, maxBytes));
-    }
 }

@@ -109,12 +109,6 @@ public class HostedRuntime implements HostedUpstream, WorkQueue {
         return fetcher;
     }
 
-    /** The version of the API this node serves, or 0. */
-    public int servedVersion(UUID apiId) {
-        Deployed version = deployed.get(apiId);
-        return version == null ? 0 : version.number();
-    }
-
     private void load() {
         Map<UUID, Map<String, String>> env = new HashMap<>();
         for (SecretEntity secret : store.allSecrets()) {
