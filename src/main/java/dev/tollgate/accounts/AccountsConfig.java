@@ -31,4 +31,8 @@ public interface AccountsConfig {
 
     @WithDefault("15M")
     Duration loginFailureWindow();
+
+    /** Lifetime of a portal sign-in (the browser's session cookie), counted from sign-in. */
+    @WithDefault("7D")
+    Duration webSessionTtl();
 }

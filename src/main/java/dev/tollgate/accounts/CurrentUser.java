@@ -16,6 +16,12 @@ public class CurrentUser {
     /** Attribute of the {@link SecurityIdentity} holding the login session id. */
     public static final String SESSION_ATTRIBUTE = "tollgate.session-id";
 
+    /** Attribute of a portal sign-in's identity holding its CSRF token. */
+    public static final String CSRF_ATTRIBUTE = "tollgate.csrf";
+
+    /** The portal's session cookie (HttpOnly, SameSite=Lax); only portal pages read it. */
+    public static final String SESSION_COOKIE = "tollgate_session";
+
     private final SecurityIdentity identity;
 
     CurrentUser(SecurityIdentity identity) {
@@ -33,6 +39,11 @@ public class CurrentUser {
 
     public UUID sessionId() {
         return identity.getAttribute(SESSION_ATTRIBUTE);
+    }
+
+    /** The CSRF token of a portal sign-in; null for API clients (their bearer tokens are not sent by browsers). */
+    public String csrfToken() {
+        return identity.getAttribute(CSRF_ATTRIBUTE);
     }
 
     public boolean has(Role role) {

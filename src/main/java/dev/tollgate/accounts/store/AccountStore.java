@@ -114,6 +114,20 @@ public class AccountStore {
         return Optional.ofNullable(session.find(LoginSessionEntity.class, id));
     }
 
+    public Optional<WebSessionEntity> webSession(String tokenHash) {
+        return Optional.ofNullable(session.find(WebSessionEntity.class, tokenHash));
+    }
+
+    public void deleteWebSession(String tokenHash) {
+        session.createMutationQuery("delete from WebSessionEntity where tokenHash = :hash")
+                .setParameter("hash", tokenHash).executeUpdate();
+    }
+
+    public int deleteExpiredWebSessions(Instant now) {
+        return session.createMutationQuery("delete from WebSessionEntity where expiresAt < :now")
+                .setParameter("now", now).executeUpdate();
+    }
+
     public Optional<RefreshTokenEntity> refreshTokenByHash(String hash) {
         return session.createSelectionQuery("from RefreshTokenEntity where tokenHash = :hash",
                 RefreshTokenEntity.class).setParameter("hash", hash).uniqueResultOptional();

@@ -23,6 +23,7 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirements;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import dev.tollgate.accounts.AccountRules;
 import dev.tollgate.accounts.Authentication;
 import dev.tollgate.accounts.CurrentUser;
 import dev.tollgate.accounts.Profiles;
@@ -49,9 +50,9 @@ public class AuthResource {
     }
 
     public record RegisterRequest(
-            @NotBlank(message = "is required") @Size(max = 254, message = "must be at most 254 characters") @Pattern(regexp = Validation.EMAIL, message = "must be a valid e-mail address") String email,
-            @NotNull(message = "is required") @Pattern(regexp = Validation.USERNAME, message = Validation.USERNAME_MESSAGE) String username,
-            @NotNull(message = "is required") @Size(min = 10, max = 256, message = Validation.PASSWORD_MESSAGE) String password,
+            @NotBlank(message = "is required") @Size(max = 254, message = "must be at most 254 characters") @Pattern(regexp = AccountRules.EMAIL, message = "must be a valid e-mail address") String email,
+            @NotNull(message = "is required") @Pattern(regexp = AccountRules.USERNAME, message = AccountRules.USERNAME_MESSAGE) String username,
+            @NotNull(message = "is required") @Size(min = 10, max = 256, message = AccountRules.PASSWORD_MESSAGE) String password,
             @Pattern(regexp = "consumer|provider", message = "must be 'consumer' or 'provider'") String role) {
     }
 

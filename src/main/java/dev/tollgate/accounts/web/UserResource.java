@@ -16,6 +16,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import dev.tollgate.accounts.AccountRules;
 import dev.tollgate.accounts.CurrentUser;
 import dev.tollgate.accounts.Profiles;
 import dev.tollgate.accounts.UserView;
@@ -38,9 +39,9 @@ public class UserResource {
     }
 
     public record UpdateProfileRequest(
-            @Pattern(regexp = Validation.USERNAME, message = Validation.USERNAME_MESSAGE) String username,
-            @Size(max = 254, message = "must be at most 254 characters") @Pattern(regexp = Validation.EMAIL, message = "must be a valid e-mail address") String email,
-            @Size(min = 10, max = 256, message = Validation.PASSWORD_MESSAGE) String password,
+            @Pattern(regexp = AccountRules.USERNAME, message = AccountRules.USERNAME_MESSAGE) String username,
+            @Size(max = 254, message = "must be at most 254 characters") @Pattern(regexp = AccountRules.EMAIL, message = "must be a valid e-mail address") String email,
+            @Size(min = 10, max = 256, message = AccountRules.PASSWORD_MESSAGE) String password,
             @Size(max = 256) String currentPassword,
             Boolean becomeProvider) {
     }

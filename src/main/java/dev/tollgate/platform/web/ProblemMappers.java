@@ -4,6 +4,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Collectors;
 
+import jakarta.enterprise.inject.Instance;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.WebApplicationException;
@@ -22,13 +23,17 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 
 import dev.tollgate.platform.ProblemException;
 import dev.tollgate.platform.ProblemException.FieldError;
+import dev.tollgate.platform.ProblemPages;
 import dev.tollgate.platform.Problems;
 import dev.tollgate.platform.RequestIds;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
+import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
+import io.vertx.core.http.HttpServerRequest;
 
 /** Maps every exception that leaves a REST resource to a problem+json response. */
+@jakarta.inject.Singleton
 class ProblemMappers {
 
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
@@ -132,7 +137,24 @@ class ProblemMappers {
         return WIRE_NAMES.translate(dot >= 0 ? path.substring(dot + 1) : path);
     }
 
-    private static Response render(ProblemException problem, UriInfo uri) {
+    private final Instance<ProblemPages> pages;
+    private final CurrentVertxRequest request;
+
+    ProblemMappers(Instance<ProblemPages> pages, CurrentVertxRequest request) {
+        this.pages = pages;
+        this.request = request;
+    }
+
+    private Response render(ProblemException problem, UriInfo uri) {
+        String path = uri.getPath();
+        if (ProblemPages.isPagePath(path) && pages.isResolvable() && request.getCurrent() != null) {
+            HttpServerRequest http = request.getCurrent().request();
+            Response page = pages.get().page(problem, path, http.getHeader("Accept"),
+                    http.getHeader("HX-Request") != null);
+            if (page != null) {
+                return page;
+            }
+        }
         Object requestId = MDC.get(RequestIds.MDC_KEY);
         return Problems.response(problem, uri.getPath(), requestId == null ? null : requestId.toString());
     }

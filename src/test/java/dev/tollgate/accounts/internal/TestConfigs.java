@@ -43,6 +43,11 @@ final class TestConfigs {
             public Duration loginFailureWindow() {
                 return Duration.ofMinutes(15);
             }
+
+            @Override
+            public Duration webSessionTtl() {
+                return Duration.ofDays(7);
+            }
         };
     }
 

@@ -1,0 +1,53 @@
+package dev.tollgate.portal.web;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.core.Response;
+
+import dev.tollgate.platform.ProblemException;
+import dev.tollgate.platform.ProblemPages;
+import io.quarkus.qute.Engine;
+
+/**
+ * Problems on portal pages, for people: not signed in is a redirect to the sign-in page (back here afterwards);
+ * anything else is the error page with the problem's explanation, or for htmx an alert in the page's notice area.
+ * Clients that ask for JSON get problem+json as everywhere else.
+ */
+@ApplicationScoped
+class PortalProblemPages implements ProblemPages {
+
+    private final Engine engine;
+
+    PortalProblemPages(Engine engine) {
+        this.engine = engine;
+    }
+
+    @Override
+    public Response page(ProblemException problem, String path, String accept, boolean htmx) {
+        if (!htmx && accept != null && !accept.contains("text/html") && accept.contains("json")) {
+            return null;
+        }
+        int status = problem.status();
+        if (status == 401) {
+            String signIn = "/signin?next=" + URLEncoder.encode(path, StandardCharsets.UTF_8);
+            return htmx
+                    ? Response.ok().header("HX-Redirect", signIn).build()
+                    : Response.seeOther(URI.create(signIn)).header("Cache-Control", "no-store").build();
+        }
+        String body = engine.getTemplate(htmx ? "portal/_alert" : "portal/error").instance()
+                .data("status", status).data("title", problem.title()).data("detail", problem.detail()).data("me", null)
+                .data("csrf", "").data("unread", 0)
+                .data("path", path).data("notice", null).data("isProvider", false).data("isAdmin", false)
+                .render();
+        Response.ResponseBuilder response = Response.status(status).entity(body).type("text/html;charset=UTF-8")
+                .header("Cache-Control", "no-store");
+        if (htmx) {
+            response.header("HX-Retarget", "#flash").header("HX-Reswap", "innerHTML");
+        }
+        problem.headers().forEach(response::header);
+        return response.build();
+    }
+}
