@@ -5,7 +5,10 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import jakarta.ws.rs.core.Response;
+
+import org.jboss.logging.Logger;
 
 import dev.tollgate.platform.ProblemException;
 import dev.tollgate.platform.ProblemPages;
@@ -19,10 +22,14 @@ import io.quarkus.qute.Engine;
 @ApplicationScoped
 class PortalProblemPages implements ProblemPages {
 
-    private final Engine engine;
+    private static final Logger LOG = Logger.getLogger(PortalProblemPages.class);
 
-    PortalProblemPages(Engine engine) {
+    private final Engine engine;
+    private final Instance<Pages> pages;
+
+    PortalProblemPages(Engine engine, Instance<Pages> pages) {
         this.engine = engine;
+        this.pages = pages;
     }
 
     @Override
@@ -37,17 +44,31 @@ class PortalProblemPages implements ProblemPages {
                     ? Response.ok().header("HX-Redirect", signIn).build()
                     : Response.seeOther(URI.create(signIn)).header("Cache-Control", "no-store").build();
         }
-        String body = engine.getTemplate(htmx ? "portal/_alert" : "portal/error").instance()
-                .data("status", status).data("title", problem.title()).data("detail", problem.detail()).data("me", null)
-                .data("csrf", "").data("unread", 0)
-                .data("path", path).data("notice", null).data("isProvider", false).data("isAdmin", false)
-                .render();
-        Response.ResponseBuilder response = Response.status(status).entity(body).type("text/html;charset=UTF-8")
-                .header("Cache-Control", "no-store");
+        Response.ResponseBuilder response = Response.fromResponse(render(problem, path, htmx));
         if (htmx) {
             response.header("HX-Retarget", "#flash").header("HX-Reswap", "innerHTML");
         }
         problem.headers().forEach(response::header);
         return response.build();
+    }
+
+    /** The error page in the layout of the signed-in user's pages; a bare one if even that fails. */
+    private Response render(ProblemException problem, String path, boolean htmx) {
+        int status = problem.status();
+        if (!htmx) {
+            try {
+                Pages page = pages.get();
+                return page.html(status, page.template("error").data("status", status)
+                        .data("title", problem.title()).data("detail", problem.detail()).render());
+            } catch (RuntimeException e) {
+                LOG.warnf(e, "The error page for %s could not be rendered with the layout", path);
+            }
+        }
+        String body = engine.getTemplate(htmx ? "portal/_alert" : "portal/error").instance()
+                .data("status", status).data("title", problem.title()).data("detail", problem.detail())
+                .data("me", null).data("csrf", "").data("unread", 0L).data("path", path).data("notice", null)
+                .data("isProvider", false).data("isAdmin", false).render();
+        return Response.status(status).entity(body).type("text/html;charset=UTF-8")
+                .header("Cache-Control", "no-store").build();
     }
 }
