@@ -23,6 +23,7 @@ import org.jboss.logging.Logger;
 import dev.tollgate.catalog.Actor;
 import dev.tollgate.catalog.ApiCatalog;
 import dev.tollgate.catalog.ApiView;
+import dev.tollgate.catalog.EndpointView;
 import dev.tollgate.catalog.OpenApiImport;
 import dev.tollgate.marketplace.internal.Listing;
 import dev.tollgate.marketplace.internal.ListingIndex;
@@ -54,6 +55,7 @@ public class Marketplace {
     public static final Set<String> PRICING = Set.of("free", "pay_per_call", "subscription", "per_token");
     public static final int MAX_LIMIT = 100;
     static final Pattern CATEGORY = Pattern.compile("[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?");
+    private static final Pattern SAMPLE_PATH = Pattern.compile("/[A-Za-z0-9/._~-]*");
     private static final Pattern TAG = Pattern.compile("[A-Za-z0-9][A-Za-z0-9 ._+-]{0,31}");
 
     /** A listing's texts; null ones are the API's own (its name, description, category, tags). */
@@ -395,9 +397,17 @@ public class Marketplace {
     ListingDetail detail(Listing l, String origin) {
         boolean model = Listing.MODEL.equals(l.kind());
         String gatewayUrl = model ? origin + "/v1" : origin + "/gw/" + l.slug();
+        List<EndpointView> endpoints = model ? null : openApi.publicEndpoints(l.apiId());
         return new ListingDetail(view(l, null, null), l.about(), l.logoUrl(), l.version(), model ? null : l.plans(),
-                l.model(), model ? null : openApi.publicEndpoints(l.apiId()), gatewayUrl,
-                model ? Examples.model(origin, l.model()) : Examples.api(gatewayUrl));
+                l.model(), endpoints, gatewayUrl,
+                model ? Examples.model(origin, l.model()) : Examples.api(gatewayUrl, samplePath(endpoints)));
+    }
+
+    /** The first GET endpoint without parameters in its path (plain characters only), else {@code /}. */
+    static String samplePath(List<EndpointView> endpoints) {
+        return endpoints.stream().filter(e -> "get".equalsIgnoreCase(e.method()))
+                .map(EndpointView::path).filter(p -> p != null && SAMPLE_PATH.matcher(p).matches()).findFirst()
+                .orElse("/");
     }
 
     /** Adds what is wrong with {@code skip} and {@code limit} (at least 0; 1 to {@value #MAX_LIMIT}). */
