@@ -107,7 +107,8 @@ public class Wallets {
 
     /**
      * Lines of all of the user's accounts, newest first, each with its account's balance just after it: the balance
-     * now minus what the account's newer entries moved (the ledger keeps no running balance per entry).
+     * now minus what the account's newer entries moved (the ledger keeps no running balance per entry). A line
+     * written while this reads may put the figures a moment off; the next read is exact again.
      */
     public Statement statement(UUID userId, int skip, int limit) {
         return QuarkusTransaction.requiringNew().call(() -> {
