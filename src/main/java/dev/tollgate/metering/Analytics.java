@@ -259,6 +259,20 @@ public class Analytics {
         return new Traffic(view.as().id(), bucket.name().toLowerCase(java.util.Locale.ROOT), from, to, points);
     }
 
+    /**
+     * {@link #traffic} in buckets of a minute, an hour or a day ({@code MINUTES}, {@code HOURS}, {@code DAYS}), for
+     * callers outside metering (the portal's usage charts).
+     */
+    public Traffic traffic(View view, Instant from, Instant to, java.time.temporal.ChronoUnit bucket) {
+        Granularity granularity = switch (bucket) {
+            case MINUTES -> Granularity.MINUTE;
+            case HOURS -> Granularity.HOUR;
+            case DAYS -> Granularity.DAY;
+            default -> throw new IllegalArgumentException("no usage buckets of " + bucket);
+        };
+        return traffic(view, from, to, granularity);
+    }
+
     /** How many points {@link #traffic} would list. */
     public static long points(Instant from, Instant to, Granularity bucket) {
         long start = bucket.floor(from.toEpochMilli());

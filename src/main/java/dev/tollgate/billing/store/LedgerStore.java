@@ -121,6 +121,14 @@ public class LedgerStore {
         return query.getSingleResult();
     }
 
+    /** The sum of the account's entries newer than {@code entryId} (what moved it since that entry). */
+    public long sumAfter(UUID accountId, long entryId) {
+        Long sum = session.createSelectionQuery("select sum(e.amount) from LedgerEntryEntity e"
+                + " where e.accountId = :account and e.id > :entry", Long.class).setParameter("account", accountId)
+                .setParameter("entry", entryId).getSingleResult();
+        return sum == null ? 0 : sum;
+    }
+
     /** Per account kind of one currency: {kind, sum of balances, sum of reserved, number of accounts}. */
     public List<Object[]> totalsByKind(String currency) {
         return session.createSelectionQuery("select kind, sum(balance), sum(reserved), count(*) from"
