@@ -27,6 +27,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 @QuarkusTest
 class ProviderPagesTest extends WithUpstream {
 
+    /** Calls per page of the request logs (ProviderPages.LOG_PAGE). */
+    private static final int LOG_PAGE = 50;
+
     @Inject
     TestClock clock;
 
@@ -121,7 +124,17 @@ class ProviderPagesTest extends WithUpstream {
         assertThat(plans).hasSize(1);
         assertThat(plans.get(0)).containsEntry("name", "Metered");
         assertThat(plans.get(0).get("price_per_call").toString()).isEqualTo("0.05");
-        assertThat(page(provider, "/provider/apis/" + id)).contains("$0.05 per call").contains("100 per minute");
+        String planId = plans.get(0).get("id").toString();
+        assertThat(page(provider, "/provider/apis/" + id)).contains("$0.05 per call").contains("100 per minute")
+                .contains("action=\"/provider/apis/" + id + "/plans\"")
+                .contains("action=\"/provider/apis/" + id + "/plans/" + planId + "\"")
+                .contains("action=\"/provider/apis/" + id + "/plans/" + planId + "/delete\"")
+                .contains("name=\"_csrf\" value=\"" + provider.csrf() + "\"");
+        Response edited = provider.post("/provider/apis/" + id + "/plans/" + planId, Map.of("name", "Metered",
+                "type", "pay_per_call", "price_per_call", "0.07", "rate_requests", "", "rate_period", "minute"));
+        assertThat(edited.statusCode()).as(edited.asString()).isEqualTo(303);
+        assertThat(provider.user().as().get("/api/v1/apis/" + id + "/plans/" + planId).then().statusCode(200)
+                .extract().jsonPath().getString("price_per_call")).isEqualTo("0.07");
 
         Response noPrice = provider.post("/provider/apis/" + id + "/plans", Map.of("name", "Cheap", "type",
                 "pay_per_call", "price_per_call", ""));
@@ -274,7 +287,7 @@ class ProviderPagesTest extends WithUpstream {
         JsonPath api = apiJson(provider, id);
         Gateway.PublishedApi published = new Gateway.PublishedApi(provider.user(), id, api.getString("slug"),
                 null);
-        Gateway.Caller caller = Gateway.payingCaller(published, 1, 20);
+        Gateway.Caller caller = Gateway.payingCaller(published, 13, 20);
         String marker = "portal-" + UUID.randomUUID().toString().substring(0, 8);
         caller.call().get("/gw/" + published.slug() + "/echo/" + marker).then().statusCode(200);
 
@@ -291,20 +304,51 @@ class ProviderPagesTest extends WithUpstream {
                 .contains("id=\"series-data\"").contains("chart.umd.js");
         assertThat(page(provider, "/provider/apis/" + id + "/analytics?range=30d")).contains("id=\"total-calls\">1<");
 
-        String revenue = awaitPage(provider, "/provider/revenue", b -> b.contains("id=\"net\">$0.80<"));
-        assertThat(revenue).contains("id=\"gross\">$1.00<").contains("id=\"fee\">$0.20<")
-                .contains("id=\"available\">$0.80<").contains(api.getString("name"));
-        assertThat(page(provider, "/provider")).contains("$0.80");
+        // 13 per call, 20% platform fee
+        String revenue = awaitPage(provider, "/provider/revenue", b -> b.contains("id=\"net\">$10.40<"));
+        assertThat(revenue).contains("id=\"gross\">$13.00<").contains("id=\"fee\">$2.60<")
+                .contains("id=\"available\">$10.40<").contains(api.getString("name")).contains("No payouts yet");
+        assertThat(page(provider, "/provider")).contains("$10.40");
 
         Response tooSmall = provider.post("/provider/revenue/payouts", Map.of("amount", "0.50"));
         assertThat(tooSmall.statusCode()).isEqualTo(422);
         assertThat(tooSmall.asString()).contains("id=\"payout-error\"").contains("at least 10");
         provider.user().as().get("/api/v1/billing/payouts").then().statusCode(200)
                 .body("size()", org.hamcrest.Matchers.is(0));
+        Response requested = provider.post("/provider/revenue/payouts", Map.of("amount", "10"));
+        assertThat(requested.statusCode()).as(requested.asString()).isEqualTo(303);
+        assertThat(page(provider, "/provider/revenue")).contains("id=\"payout-history\"").contains("$10.00")
+                .contains(">pending<").contains("id=\"available\">$0.40<");
 
         // another provider sees none of it
         Portal other = Portal.signUp("provider");
         assertThat(page(other, "/provider/revenue")).contains("id=\"net\">$0.00<").doesNotContain(
                 api.getString("name"));
+    }
+
+    @Test
+    void the_logs_load_more_calls_with_htmx_and_without() throws Exception {
+        Portal provider = Portal.signUp("provider");
+        String id = createApi(provider, Api.uniqueName("Busy"), "public");
+        Gateway.PublishedApi published = new Gateway.PublishedApi(provider.user(), id,
+                apiJson(provider, id).getString("slug"), null);
+        Gateway.Caller caller = Gateway.payingCaller(published, 0.01, 10);
+        int calls = LOG_PAGE + 2;
+        for (int i = 0; i < calls; i++) {
+            caller.call().get("/gw/" + published.slug() + "/echo/n" + i).then().statusCode(200);
+        }
+        String first = awaitPage(provider, "/provider/apis/" + id + "/logs",
+                b -> b.contains("/echo/n" + (calls - 1) + "<"));
+        assertThat(first).contains("/echo/n" + (calls - 1) + "<").doesNotContain("/echo/n1<")
+                .contains("href=\"/provider/apis/" + id + "/logs?skip=" + LOG_PAGE + "\"")
+                .contains("hx-get=\"/provider/apis/" + id + "/logs?skip=" + LOG_PAGE + "\"");
+
+        Response more = provider.htmx("GET", "/provider/apis/" + id + "/logs?skip=" + LOG_PAGE,
+                Map.of());
+        assertThat(more.statusCode()).isEqualTo(200);
+        assertThat(more.asString()).doesNotContain("<html").contains("/echo/n1<").contains("/echo/n0<")
+                .doesNotContain("/echo/n2<").doesNotContain("Load more");
+        assertThat(page(provider, "/provider/apis/" + id + "/logs?skip=" + LOG_PAGE))
+                .contains("<html").contains("/echo/n0<").contains("Back to the newest");
     }
 }
