@@ -394,8 +394,9 @@ class ProviderPages {
                 ? p
                 : listing == null
                         ? new PublishForm("", "", api.category() == null ? "" : api.category(), "")
-                        : new PublishForm(listing.title(), listing.description(), listing.category(),
-                                String.join(", ", listing.tags()));
+                        : new PublishForm(orEmpty(listing.title()), orEmpty(listing.description()),
+                                orEmpty(listing.category()),
+                                listing.tags() == null ? "" : String.join(", ", listing.tags()));
         Map<String, String> errors = new HashMap<>();
         if (section != null) {
             errors.put(section, error);
@@ -686,6 +687,10 @@ class ProviderPages {
         } catch (NumberFormatException e) {
             throw ProblemException.invalid(field, "must be a whole number");
         }
+    }
+
+    private static String orEmpty(String value) {
+        return value == null ? "" : value;
     }
 
     private static String trim(String value) {
