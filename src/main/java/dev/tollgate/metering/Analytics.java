@@ -242,6 +242,56 @@ public class Analytics {
         }
     }
 
+    /**
+     * One bucket of the calls to some APIs: calls, client (4xx) and server (5xx) errors, and latency percentiles in
+     * ms.
+     */
+    public record SeriesPoint(Instant bucket, long calls, long clientErrors, long serverErrors, long p50, long p95,
+            long p99) {
+    }
+
+    /**
+     * Like {@link #traffic} with the errors split by class and p50/p95/p99 latency, for a view of APIs (not of one
+     * consumer's calls, which the rollups that split errors do not keep); {@code unit} MINUTES, HOURS or DAYS.
+     */
+    public List<SeriesPoint> series(View view, Instant from, Instant to, java.time.temporal.ChronoUnit unit) {
+        if (view.consumerId() != null) {
+            throw new IllegalArgumentException("series are of APIs, not of one consumer's calls");
+        }
+        Granularity bucket = switch (unit) {
+            case MINUTES -> Granularity.MINUTE;
+            case HOURS -> Granularity.HOUR;
+            case DAYS -> Granularity.DAY;
+            default -> throw new IllegalArgumentException("buckets are minutes, hours or days, not " + unit);
+        };
+        Map<Instant, LatencyStats> latency = new HashMap<>();
+        for (LatencyGroup g : rollups.latency(view.all(), from, to, bucket, EnumSet.of(UsageDimension.BUCKET))) {
+            latency.put(g.bucket(), g.stats());
+        }
+        Map<Instant, UsageTotals> counts = new HashMap<>();
+        for (UsageGroup g : rollups.sums(LatencyFilter.endpoints(view.apiIds()), from, to, bucket,
+                EnumSet.of(UsageDimension.BUCKET))) {
+            counts.put(g.bucket(), g.totals());
+        }
+        List<SeriesPoint> points = new ArrayList<>();
+        for (long b = bucket.floor(from.toEpochMilli()); b < to.toEpochMilli(); b += bucket.millis) {
+            Instant at = Instant.ofEpochMilli(b);
+            UsageTotals t = counts.getOrDefault(at, UsageTotals.NONE);
+            LatencyStats l = latency.getOrDefault(at, LatencyStats.NONE);
+            points.add(new SeriesPoint(at, t.calls(), t.clientErrors(), t.serverErrors(), l.p50(), l.p95(), l.p99()));
+        }
+        return points;
+    }
+
+    /** The calls in [from, to) per API of the view (APIs without calls are left out). */
+    public Map<UUID, Long> callsByApi(View view, Instant from, Instant to) {
+        Map<UUID, Long> calls = new HashMap<>();
+        for (UsageGroup g : rollups.sums(view.perApi(), from, to, null, EnumSet.of(UsageDimension.API))) {
+            calls.merge(g.apiId(), g.totals().calls(), Long::sum);
+        }
+        return calls;
+    }
+
     /** Buckets from the one holding {@code from} up to {@code to}, every one listed (zeros when empty). */
     public Traffic traffic(View view, Instant from, Instant to, Granularity bucket) {
         Map<Instant, LatencyGroup> buckets = new HashMap<>();

@@ -15,6 +15,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
+import dev.tollgate.metering.internal.raw.RawEvents;
 import dev.tollgate.metering.rollup.UsageRollups;
 
 /**
@@ -70,11 +71,21 @@ public class UsageQueries {
     }
 
     private final UsageRollups rollups;
+    private final RawEvents rawEvents;
     private final Clock clock;
 
-    UsageQueries(UsageRollups rollups, Clock clock) {
+    UsageQueries(UsageRollups rollups, RawEvents rawEvents, Clock clock) {
         this.rollups = rollups;
+        this.rawEvents = rawEvents;
         this.clock = clock;
+    }
+
+    /**
+     * One API's request logs, newest first, with their total; {@code from} inclusive, {@code to} exclusive, null:
+     * open. The caller has checked that whoever asks may read them (the API's owner or an admin).
+     */
+    public Page<CallLog> logs(UUID apiId, StatusFilter status, Instant from, Instant to, int skip, int limit) {
+        return rawEvents.logs(apiId, status, from, to, skip, limit);
     }
 
     /**

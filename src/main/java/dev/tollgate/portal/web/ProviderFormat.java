@@ -1,0 +1,112 @@
+package dev.tollgate.portal.web;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.tollgate.platform.Money;
+
+/** Money, times and Chart.js configurations as the provider pages show them. */
+final class ProviderFormat {
+
+    static final DateTimeFormatter MINUTE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm", Locale.ROOT)
+            .withZone(ZoneOffset.UTC);
+    static final DateTimeFormatter SECOND = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT)
+            .withZone(ZoneOffset.UTC);
+    static final DateTimeFormatter HOUR = DateTimeFormatter.ofPattern("MM-dd HH:00", Locale.ROOT)
+            .withZone(ZoneOffset.UTC);
+    static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd", Locale.ROOT)
+            .withZone(ZoneOffset.UTC);
+
+    private ProviderFormat() {
+    }
+
+    /** {@code $1.23} for dollars (more decimals when a price has them, e.g. {@code $0.002}), else {@code 1.23 EUR}. */
+    static String money(BigDecimal amount, String currency) {
+        if (amount == null) {
+            return "—";
+        }
+        BigDecimal shown = amount.setScale(Math.max(2, amount.stripTrailingZeros().scale()),
+                java.math.RoundingMode.UNNECESSARY);
+        String sign = shown.signum() < 0 ? "-" : "";
+        String digits = shown.abs().toPlainString();
+        return "usd".equalsIgnoreCase(currency)
+                ? sign + "$" + digits
+                : sign + digits + " " + currency.toUpperCase(Locale.ROOT);
+    }
+
+    static String micros(long micros, String currency) {
+        return money(micros < 0 ? Money.fromMicros(-micros).negate() : Money.fromMicros(micros), currency);
+    }
+
+    /** Micros as currency units, for charts. */
+    static BigDecimal units(long micros) {
+        return micros < 0 ? Money.fromMicros(-micros).negate() : Money.fromMicros(micros);
+    }
+
+    static String time(Instant at) {
+        return at == null ? "—" : MINUTE.format(at);
+    }
+
+    /** A Chart.js line chart: one dataset per series, the same labels for all. */
+    static String line(ObjectMapper json, List<String> labels, Map<String, List<? extends Number>> series,
+            String yTitle) {
+        return chart(json, "line", labels, series, false, false, yTitle);
+    }
+
+    /** A Chart.js bar chart, stacked or side by side, horizontal for rankings. */
+    static String bar(ObjectMapper json, List<String> labels, Map<String, List<? extends Number>> series,
+            boolean stacked, boolean horizontal, String valueTitle) {
+        return chart(json, "bar", labels, series, stacked, horizontal, valueTitle);
+    }
+
+    private static final String[] COLOURS = {"#2563eb", "#d97706", "#dc2626", "#059669", "#7c3aed"};
+
+    private static String chart(ObjectMapper json, String type, List<String> labels,
+            Map<String, List<? extends Number>> series, boolean stacked, boolean horizontal, String valueTitle) {
+        List<Map<String, Object>> datasets = new ArrayList<>();
+        int i = 0;
+        for (Map.Entry<String, List<? extends Number>> s : series.entrySet()) {
+            Map<String, Object> dataset = new LinkedHashMap<>();
+            dataset.put("label", s.getKey());
+            dataset.put("data", s.getValue());
+            dataset.put("borderColor", COLOURS[i % COLOURS.length]);
+            dataset.put("backgroundColor", COLOURS[i % COLOURS.length]);
+            if ("line".equals(type)) {
+                dataset.put("pointRadius", 0);
+                dataset.put("tension", 0.2);
+            }
+            datasets.add(dataset);
+            i++;
+        }
+        Map<String, Object> value = new LinkedHashMap<>();
+        value.put("beginAtZero", true);
+        value.put("stacked", stacked);
+        value.put("title", Map.of("display", valueTitle != null, "text", valueTitle == null ? "" : valueTitle));
+        Map<String, Object> category = Map.of("stacked", stacked);
+        Map<String, Object> options = new LinkedHashMap<>();
+        if (horizontal) {
+            options.put("indexAxis", "y");
+            options.put("scales", Map.of("x", value, "y", category));
+        } else {
+            options.put("scales", Map.of("x", category, "y", value));
+        }
+        options.put("interaction", Map.of("mode", "index", "intersect", false));
+        options.put("plugins", Map.of("legend", Map.of("display", series.size() > 1)));
+        try {
+            return json.writeValueAsString(Map.of("type", type, "data", Map.of("labels", labels, "datasets",
+                    datasets), "options", options));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("A chart did not serialise", e);
+        }
+    }
+}
