@@ -42,7 +42,8 @@ class CreatePagesTest {
     /** {@link AssistantProfile}'s generator model. */
     static final String MODEL = "assistant-test-model";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern UUID_TEXT = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    private static final Pattern UUID_TEXT = Pattern
+            .compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
     static final String FACTS = module("\"GET /facts/{id}\": (req) => { const facts = ['Cats sleep 16 hours a day.',"
             + " 'Cats have 32 muscles in each ear.']; const i = Number(req.params.id); if (!Number.isInteger(i) || i < 0"
@@ -390,7 +391,8 @@ class CreatePagesTest {
         assertThat(refused.asString()).contains("id=\"assistant-error\"").contains("Not enough credit");
         Response page = poor.post("/create/assistant/messages", Map.of("message", "Hello again?"));
         assertThat(page.statusCode()).isEqualTo(402);
-        assertThat(page.asString()).contains("<html").contains("Not enough credit").contains(">Hello again?</textarea>");
+        assertThat(page.asString()).contains("<html").contains("Not enough credit")
+                .contains(">Hello again?</textarea>");
         poor.user().as().get("/api/v1/assistant/conversations").then().statusCode(200)
                 .body("size()", org.hamcrest.Matchers.equalTo(0));
     }

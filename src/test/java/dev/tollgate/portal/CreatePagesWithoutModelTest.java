@@ -48,7 +48,15 @@ class CreatePagesWithoutModelTest {
         assertThat(missingName.asString()).contains("name: is required");
 
         String name = Api.uniqueName("From template");
-        Response deployed = provider.post("/create/templates", Map.of("template", template, "name", name));
+        // the test profile gives the sandbox 1 s to load and test the code: the first loads of a cold engine on a
+        // busy machine can take longer, and a refused deploy stores nothing, so it may be tried again
+        Response deployed = null;
+        for (int attempt = 0; attempt < 3 && (deployed == null || deployed.statusCode() != 303); attempt++) {
+            deployed = provider.post("/create/templates", Map.of("template", template, "name", name));
+            if (deployed.statusCode() != 303) {
+                assertThat(deployed.asString()).contains("The template could not be deployed");
+            }
+        }
         assertThat(deployed.statusCode()).as(deployed.asString()).isEqualTo(303);
         String apiPath = deployed.header("Location").replaceFirst("^https?://[^/]+", "");
         assertThat(apiPath).startsWith("/create/apis/");

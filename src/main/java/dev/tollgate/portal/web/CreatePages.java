@@ -32,7 +32,6 @@ import dev.tollgate.hosted.GenerationView;
 import dev.tollgate.hosted.Generations;
 import dev.tollgate.hosted.HostedApis;
 import dev.tollgate.hosted.Suggestions;
-import dev.tollgate.hosted.TemplateView;
 import dev.tollgate.hosted.VersionView;
 import dev.tollgate.platform.ProblemException;
 import io.quarkus.qute.TemplateInstance;
@@ -149,8 +148,10 @@ class CreatePages {
             DeployResult deployed = hosted.deploy(Actor.provider(current), new HostedApis.DeployRequest(null,
                     name.strip(), null, null, null, template, null, null, false));
             return pages.redirect("/create/apis/" + deployed.api().id(), "Template deployed: " + deployed.api()
-                    .name() + " version " + deployed.version().number() + " is live at " + deployed.api()
-                            .gatewayUrl() + ".");
+                    .name() + " version " + deployed.version().number() + " is live at "
+                    + deployed.api()
+                            .gatewayUrl()
+                    + ".");
         } catch (ProblemException e) {
             return pages.html(e.status(), createPage(me, new Prompt("", "", ""),
                     "The template could not be deployed: " + e.detail()).render());
@@ -236,8 +237,10 @@ class CreatePages {
             }
         }
         List<TestRow> tests = tests(job.tests());
-        List<Step> steps = job.progress() == null ? List.of() : job.progress().stream()
-                .map(p -> new Step(text(p.get("at")), text(p.get("stage")), text(p.get("message")))).toList();
+        List<Step> steps = job.progress() == null
+                ? List.of()
+                : job.progress().stream()
+                        .map(p -> new Step(text(p.get("at")), text(p.get("stage")), text(p.get("message")))).toList();
         return new JobDetail(job.jobId(), job.status(), statusClass(job.status()), running, job.prompt(),
                 job.name(), job.apiId(), apiName, gatewayUrl, job.version(), live,
                 job.code() == null ? null : CreateHighlighter.javascript(job.code()), job.code(), tests,
