@@ -259,6 +259,20 @@ public class Analytics {
         return new Traffic(view.as().id(), bucket.name().toLowerCase(java.util.Locale.ROOT), from, to, points);
     }
 
+    /**
+     * {@link #traffic(View, Instant, Instant, Granularity)} by the minute, hour or day ({@code MINUTES}, {@code HOURS},
+     * {@code DAYS}), for callers outside metering.
+     */
+    public Traffic traffic(View view, Instant from, Instant to, java.time.temporal.ChronoUnit bucket) {
+        Granularity granularity = switch (bucket) {
+            case MINUTES -> Granularity.MINUTE;
+            case HOURS -> Granularity.HOUR;
+            case DAYS -> Granularity.DAY;
+            default -> throw new IllegalArgumentException("traffic by the minute, hour or day, not " + bucket);
+        };
+        return traffic(view, from, to, granularity);
+    }
+
     /** How many points {@link #traffic} would list. */
     public static long points(Instant from, Instant to, Granularity bucket) {
         long start = bucket.floor(from.toEpochMilli());
