@@ -107,7 +107,8 @@ public class Wallets {
                 .stream().map(line -> {
                     UUID wallet = store.entriesOf(line.transaction().id).stream()
                             .filter(e -> !e.accountId.equals(grants)).map(e -> e.accountId).findFirst().orElse(null);
-                    UUID userId = wallet == null ? null
+                    UUID userId = wallet == null
+                            ? null
                             : store.accounts(List.of(wallet)).stream().map(a -> a.ownerId).findFirst().orElse(null);
                     return new Grant(line.transaction().id, userId, Money.fromMicros(-line.entry().amount),
                             line.entry().currency, line.transaction().description, line.transaction().actorId,

@@ -27,7 +27,8 @@ final class AdminFormats {
             return "—";
         }
         BigDecimal abs = amount.abs();
-        BigDecimal shown = abs.stripTrailingZeros().scale() <= 2 ? abs.setScale(2, RoundingMode.UNNECESSARY)
+        BigDecimal shown = abs.stripTrailingZeros().scale() <= 2
+                ? abs.setScale(2, RoundingMode.UNNECESSARY)
                 : abs.stripTrailingZeros();
         String sign = amount.signum() < 0 ? "-" : "";
         String code = currency == null ? "usd" : currency.toLowerCase(Locale.ROOT);

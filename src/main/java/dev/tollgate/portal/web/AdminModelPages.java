@@ -189,8 +189,10 @@ class AdminModelPages {
         ModelView model = models.get(AdminPages.uuid(id, "model"));
         try {
             models.update(me.id(), model.id(), new ModelDraft(null, null, enabled, null, null, null, null));
-            return pages.redirect("/admin/models", model.name() + (enabled ? " is enabled." : " is disabled: /v1 no "
-                    + "longer offers it."));
+            return pages.redirect("/admin/models", model.name() + (enabled
+                    ? " is enabled."
+                    : " is disabled: /v1 no "
+                            + "longer offers it."));
         } catch (ProblemException e) {
             return pages.html(e.status(), modelPage(model, settingsOf(model), e.detail()).render());
         }

@@ -113,7 +113,8 @@ class AdminPages {
         Overview overview = new Overview(users.list(null, null, 0, 1).total(),
                 users.list(null, Role.PROVIDER, 0, 1).total(), listings, calls, errors,
                 AdminFormats.money(revenueToday, money.currency()), AdminFormats.money(revenueTotal, money.currency()),
-                pending.size(), AdminFormats.money(pendingAmount, money.currency()), feedbackShown, feedbackShown >= 200,
+                pending.size(), AdminFormats.money(pendingAmount, money.currency()), feedbackShown,
+                feedbackShown >= 200,
                 money.balanced());
         return pages.html("admin", "overview", overview);
     }
@@ -191,7 +192,8 @@ class AdminPages {
             if (parsed.isEmpty()) {
                 throw ProblemException.invalid("roles", "choose at least one role");
             }
-            Tier tier = AdminFormats.blank(plan) ? null
+            Tier tier = AdminFormats.blank(plan)
+                    ? null
                     : Tier.parse(plan).orElseThrow(() -> ProblemException.invalid("tier",
                             "must be free, pro or enterprise"));
             UserView changed = users.update(me.id(), userId, new UserDirectory.UserChange(parsed, null, tier));

@@ -209,7 +209,8 @@ class MonitoringPages {
             long depth = number(q.get("depth"));
             Object capacity = q.get("capacity");
             return new QueueRow((String) q.get("name"), depth, capacity == null ? "unbounded" : capacity.toString(),
-                    capacity == null || number(capacity) == 0 ? "—"
+                    capacity == null || number(capacity) == 0
+                            ? "—"
                             : AdminFormats.percent((double) depth / number(capacity)));
         }).toList();
         Object load = cpu.get("system_load_average");
