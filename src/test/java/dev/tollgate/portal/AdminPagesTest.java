@@ -328,7 +328,7 @@ class AdminPagesTest extends WithUpstream {
             Portal admin = Portal.admin();
             String page = admin.get("/monitoring").then().statusCode(200).extract().asString();
             assertThat(page).contains("The whole platform", "This node", "Uptime", "CPU", "Memory (heap)",
-                    "Requests, last minute", "Latency, last hour", "Last updated", "id=\"queues\"", "usage",
+                    "Requests, last minute", "Latency (p95), last hour", "Last updated", "id=\"queues\"", "usage",
                     "hx-get=\"/monitoring/figures\"", "hx-trigger=\"every 30s\"", "hx-swap=\"outerHTML\"",
                     "chart.umd.js");
             for (Response fragment : List.of(admin.get("/monitoring/figures"),

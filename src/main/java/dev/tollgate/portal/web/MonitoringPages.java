@@ -67,8 +67,8 @@ class MonitoringPages {
         this.clock = clock;
     }
 
-    /** Calls, errors and latency (ms) over one window. */
-    record Window(long calls, long errors, String errorRate, long p50, long p95, long p99) {
+    /** Calls, errors and latency ("120 ms", or a dash without calls) over one window. */
+    record Window(long calls, long errors, String errorRate, String p50, String p95, String p99) {
     }
 
     /** One point of a chart, also a row of its data table; percentiles 0 where the source gives only p95. */
@@ -159,8 +159,10 @@ class MonitoringPages {
     }
 
     private static Window window(Analytics.Overview o) {
-        return new Window(o.calls(), o.errors(), AdminFormats.percent(o.calls() == 0 ? null : o.errorRate()),
-                o.latency().p50(), o.latency().p95(), o.latency().p99());
+        boolean none = o.calls() == 0;
+        return new Window(o.calls(), o.errors(), AdminFormats.percent(none ? null : o.errorRate()),
+                none ? "—" : o.latency().p50() + " ms", none ? "—" : o.latency().p95() + " ms",
+                none ? "—" : o.latency().p99() + " ms");
     }
 
     /** A Chart.js line chart: calls and errors, or the latency percentiles. */
