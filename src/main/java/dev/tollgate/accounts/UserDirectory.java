@@ -68,6 +68,15 @@ public class UserDirectory {
         return names;
     }
 
+    /** The user with this username or e-mail address (either case), if any. */
+    public java.util.Optional<UserView> byLogin(String login) {
+        if (login == null || login.isBlank()) {
+            return java.util.Optional.empty();
+        }
+        String key = login.trim().toLowerCase(java.util.Locale.ROOT);
+        return QuarkusTransaction.requiringNew().call(() -> store.userByLogin(key).map(UserEntity::view));
+    }
+
     public UserView get(UUID id) {
         return QuarkusTransaction.requiringNew().call(() -> store.user(id).map(UserEntity::view)
                 .orElseThrow(() -> ProblemException.notFound("No user with id " + id + ".")));

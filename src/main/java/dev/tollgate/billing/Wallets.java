@@ -26,6 +26,11 @@ public class Wallets {
     static final List<String> TYPES = List.of("grant", "topup", "charge", "subscription", "refund", "payout",
             "adjustment");
 
+    /** A grant as admins see it: to whom, how much, why ({@code description}), by whom and when. */
+    public record Grant(UUID transactionId, UUID userId, BigDecimal amount, String currency, String description,
+            UUID grantedBy, Instant createdAt) {
+    }
+
     /** A page of ledger lines with the total count. */
     public record Lines(List<LedgerViews.Line> lines, long total) {
     }
@@ -126,6 +131,22 @@ public class Wallets {
             }
             return new Statement(lines, store.countLines(accounts, null, null, null));
         });
+    }
+
+    /** The newest grants of every admin, newest first. */
+    public List<Grant> recentGrants(int limit) {
+        UUID grants = ledger.accountId(AccountKind.PLATFORM_GRANTS, null);
+        return QuarkusTransaction.requiringNew().call(() -> store.lines(List.of(grants), "grant", null, null, 0, limit)
+                .stream().map(line -> {
+                    UUID wallet = store.entriesOf(line.transaction().id).stream()
+                            .filter(e -> !e.accountId.equals(grants)).map(e -> e.accountId).findFirst().orElse(null);
+                    UUID userId = wallet == null
+                            ? null
+                            : store.accounts(List.of(wallet)).stream().map(a -> a.ownerId).findFirst().orElse(null);
+                    return new Grant(line.transaction().id, userId, Money.fromMicros(-line.entry().amount),
+                            line.entry().currency, line.transaction().description, line.transaction().actorId,
+                            line.transaction().createdAt);
+                }).toList());
     }
 
     /** Lines of all of the user's accounts, newest first. */

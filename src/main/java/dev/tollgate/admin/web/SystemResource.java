@@ -20,10 +20,10 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import dev.tollgate.admin.SystemStats;
 import dev.tollgate.admin.internal.EffectiveConfig;
 import dev.tollgate.admin.internal.RecentLogs;
 import dev.tollgate.admin.internal.ServiceRestart;
-import dev.tollgate.admin.internal.SystemStats;
 import dev.tollgate.platform.ProblemException;
 import dev.tollgate.platform.RequestIds;
 

@@ -1,4 +1,4 @@
-package dev.tollgate.admin.internal;
+package dev.tollgate.admin;
 
 import java.io.File;
 import java.lang.management.ManagementFactory;
@@ -26,7 +26,8 @@ import dev.tollgate.platform.WorkQueue;
 /**
  * This node's vital statistics for {@code GET /api/v1/system/stats}: CPU, memory, heap, disk of the data directory,
  * threads, uptime, versions, responses and error rates of the last minute and hour, and the depth of every
- * {@link WorkQueue}. Read from the JVM's management beans and in-memory counters, never the database.
+ * {@link WorkQueue}; the portal's monitoring page shows the same. Read from the JVM's management beans and in-memory
+ * counters, never the database.
  */
 @Singleton
 public class SystemStats {

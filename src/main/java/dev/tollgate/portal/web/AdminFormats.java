@@ -1,0 +1,93 @@
+package dev.tollgate.portal.web;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+
+/**
+ * How the admin and monitoring pages write figures: money as {@code $1.23} (more decimals only when they matter),
+ * times in UTC, fractions as percentages, sizes in MB. Values are formatted in Java so the templates only print them.
+ */
+final class AdminFormats {
+
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT)
+            .withZone(ZoneOffset.UTC);
+
+    private AdminFormats() {
+    }
+
+    /** {@code $1.23}, {@code $0.0025}, {@code -$4.00}; other currencies as {@code 1.23 EUR}. */
+    static String money(BigDecimal amount, String currency) {
+        if (amount == null) {
+            return "—";
+        }
+        BigDecimal abs = amount.abs();
+        BigDecimal shown = abs.stripTrailingZeros().scale() <= 2
+                ? abs.setScale(2, RoundingMode.UNNECESSARY)
+                : abs.stripTrailingZeros();
+        String sign = amount.signum() < 0 ? "-" : "";
+        String code = currency == null ? "usd" : currency.toLowerCase(Locale.ROOT);
+        return switch (code) {
+            case "usd" -> sign + "$" + shown.toPlainString();
+            case "eur" -> sign + "€" + shown.toPlainString();
+            case "gbp" -> sign + "£" + shown.toPlainString();
+            default -> sign + shown.toPlainString() + " " + code.toUpperCase(Locale.ROOT);
+        };
+    }
+
+    static String time(Instant at) {
+        return at == null ? "—" : TIME.format(at);
+    }
+
+    /** A fraction (0–1) as a percentage with one decimal, or a dash when unknown. */
+    static String percent(Double fraction) {
+        if (fraction == null || fraction.isNaN()) {
+            return "—";
+        }
+        return BigDecimal.valueOf(fraction * 100).setScale(1, RoundingMode.HALF_UP).toPlainString() + " %";
+    }
+
+    static String megabytes(Long bytes) {
+        if (bytes == null) {
+            return "—";
+        }
+        return BigDecimal.valueOf(bytes).divide(BigDecimal.valueOf(1024L * 1024), 0, RoundingMode.HALF_UP)
+                .toPlainString() + " MB";
+    }
+
+    /** {@code 3 d 4 h}, {@code 2 h 5 min}, {@code 40 s}. */
+    static String duration(long seconds) {
+        if (seconds >= 86_400) {
+            return seconds / 86_400 + " d " + seconds % 86_400 / 3600 + " h";
+        }
+        if (seconds >= 3600) {
+            return seconds / 3600 + " h " + seconds % 3600 / 60 + " min";
+        }
+        if (seconds >= 60) {
+            return seconds / 60 + " min " + seconds % 60 + " s";
+        }
+        return seconds + " s";
+    }
+
+    static String query(String value) {
+        return URLEncoder.encode(value == null ? "" : value, StandardCharsets.UTF_8);
+    }
+
+    static boolean blank(String value) {
+        return value == null || value.isBlank();
+    }
+
+    /** A path back into the admin pages (never another site): the form's {@code back} field or the default. */
+    static String back(String back, String fallback) {
+        if (back == null || !back.startsWith("/admin") || back.contains("//") || back.contains("\\")
+                || back.contains("\r") || back.contains("\n")) {
+            return fallback;
+        }
+        return back;
+    }
+}
