@@ -188,7 +188,8 @@ class NotificationPages {
             return pages.html(201, settingsPage(me, null, null, new NewWebhook(created.url(), created.secret()))
                     .render());
         } catch (ProblemException e) {
-            return pages.html(e.status(), settingsPage(me, typed, "The webhook was not added: " + e.detail(), null).render());
+            return pages.html(e.status(),
+                    settingsPage(me, typed, "The webhook was not added: " + e.detail(), null).render());
         }
     }
 

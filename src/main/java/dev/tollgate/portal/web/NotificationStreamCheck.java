@@ -11,10 +11,10 @@ import org.jboss.logging.Logger;
 import dev.tollgate.accounts.CurrentUser;
 import io.quarkus.websockets.next.HttpUpgradeCheck;
 import io.quarkus.websockets.next.UserData;
+import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.HostAndPort;
-import io.smallrye.mutiny.Uni;
 
 /**
  * Admits an upgrade to the portal's notification stream ({@link NotificationStream}) only from a page of this site
