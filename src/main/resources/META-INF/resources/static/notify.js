@@ -54,9 +54,15 @@
   function container() {
     var box = document.getElementById("notify-toasts");
     if (!box) {
+      if (!document.querySelector('link[href="/static/notify.css"]')) {
+        var style = document.createElement("link");
+        style.rel = "stylesheet";
+        style.href = "/static/notify.css";
+        document.head.appendChild(style);
+      }
       box = document.createElement("div");
       box.id = "notify-toasts";
-      box.className = "toasts";
+      box.className = "notify-toasts";
       box.setAttribute("role", "status");
       box.setAttribute("aria-live", "polite");
       document.body.appendChild(box);
@@ -66,7 +72,7 @@
 
   function toast(n) {
     var item = document.createElement("div");
-    item.className = "toast";
+    item.className = "notify-toast";
     var title = document.createElement("strong");
     title.textContent = n.title || "New notification";
     item.appendChild(title);
@@ -81,7 +87,7 @@
     item.appendChild(link);
     var close = document.createElement("button");
     close.type = "button";
-    close.className = "close";
+    close.className = "notify-close";
     close.setAttribute("aria-label", "Dismiss");
     close.textContent = "×";
     close.addEventListener("click", function () { item.remove(); });
