@@ -22,6 +22,7 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.tollgate.notifications.LiveConnection;
 import dev.tollgate.notifications.Notifications;
 import dev.tollgate.notifications.Notifications.NotificationView;
 import dev.tollgate.notifications.NotificationsConfig;
@@ -47,24 +48,8 @@ public class LivePush {
     /** Notifications read per query: 10 per user in the window, far above what people receive in 30 s. */
     private static final int ROWS_PER_QUERY = 5_000;
 
-    /** One open connection, as the stream endpoint sees it: how to send it a text frame. */
-    public interface Connection {
-        String id();
-
-        void send(String text);
-
-        /** Whether its token still speaks for the user (not expired, login not ended, user not suspended). */
-        boolean authorized();
-
-        /** Whether it is still open. */
-        boolean open();
-
-        /** Tells the client why and closes the connection. */
-        void refuse(String detail);
-    }
-
     private static final class Subscriber {
-        final Connection connection;
+        final LiveConnection connection;
         final UUID userId;
         /** The ids of the notifications this connection was sent (the newest {@value #REMEMBERED}). */
         final Set<UUID> sent = Collections.newSetFromMap(Collections.synchronizedMap(new LinkedHashMap<>() {
@@ -74,7 +59,7 @@ public class LivePush {
             }
         }));
 
-        Subscriber(Connection connection, UUID userId) {
+        Subscriber(LiveConnection connection, UUID userId) {
             this.connection = connection;
             this.userId = userId;
         }
@@ -113,7 +98,7 @@ public class LivePush {
      * Adds an authenticated connection and sends it {@code ready} (with the unread count), then what the user got
      * after {@code since} (a reconnecting client's last {@code created_at}), oldest first, at most 200.
      */
-    public void add(Connection connection, UUID userId, Instant since) {
+    public void add(LiveConnection connection, UUID userId, Instant since) {
         Subscriber subscriber = new Subscriber(connection, userId);
         long unread = notifications.unreadCount(userId);
         connection.send(message(Map.of("type", "ready", "user_id", userId, "unread_count", unread)));

@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.tollgate.accounts.Authentication;
 import dev.tollgate.accounts.UserView;
+import dev.tollgate.notifications.LiveConnection;
 import dev.tollgate.notifications.NotificationsConfig;
 import dev.tollgate.notifications.internal.LivePush;
 import io.quarkus.websockets.next.CloseReason;
@@ -176,7 +177,7 @@ public class NotifyStream {
     }
 
     /** A connection as the live push sends to it: without waiting, dropping what a closed one cannot take. */
-    private final class Live implements LivePush.Connection {
+    private final class Live implements LiveConnection {
         private final WebSocketConnection connection;
         private final String token;
 
