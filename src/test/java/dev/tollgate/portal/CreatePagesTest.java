@@ -37,18 +37,19 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @QuarkusTest
 @TestProfile(AssistantProfile.class)
-class CreatePagesTest {
+public class CreatePagesTest {
 
     /** {@link AssistantProfile}'s generator model. */
-    static final String MODEL = "assistant-test-model";
+    public static final String MODEL = "assistant-test-model";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern UUID_TEXT = Pattern
             .compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
-    static final String FACTS = module("\"GET /facts/{id}\": (req) => { const facts = ['Cats sleep 16 hours a day.',"
-            + " 'Cats have 32 muscles in each ear.']; const i = Number(req.params.id); if (!Number.isInteger(i) || i < 0"
-            + " || i >= facts.length) return { status: 404, json: { error: 'no fact ' + req.params.id } }; return {"
-            + " json: { id: i, fact: facts[i] } }; }");
+    public static final String FACTS = module(
+            "\"GET /facts/{id}\": (req) => { const facts = ['Cats sleep 16 hours a day.',"
+                    + " 'Cats have 32 muscles in each ear.']; const i = Number(req.params.id); if (!Number.isInteger(i) || i < 0"
+                    + " || i >= facts.length) return { status: 404, json: { error: 'no fact ' + req.params.id } }; return {"
+                    + " json: { id: i, fact: facts[i] } }; }");
     static final String FACTS_V2 = module("\"GET /facts/{id}\": (req) => { const facts = ['Cats sleep 16 hours a"
             + " day.', 'Cats have 32 muscles in each ear.', 'Cats can rotate their ears 180 degrees.']; const i ="
             + " Number(req.params.id); if (!Number.isInteger(i) || i < 0 || i >= facts.length) return { status: 404,"
@@ -68,7 +69,7 @@ class CreatePagesTest {
         return "export default { routes: {\n  " + String.join(",\n  ", routes) + "\n} };\n";
     }
 
-    static String answer(String code) {
+    public static String answer(String code) {
         return "Here is the API.\n\n```javascript\n" + code + "```\n\n```json\n" + EXAMPLES
                 + "```\n\nIt serves cat facts by index and answers 404 for unknown ones.";
     }
@@ -77,7 +78,7 @@ class CreatePagesTest {
      * A fake vendor behind the profile's model. The assistant's tests (same profile, run before these) may have made
      * the model already, pointing at their vendor, which is gone: then its channel is pointed at this one.
      */
-    private static FakeOpenAi serving(String model) throws IOException {
+    public static FakeOpenAi serving(String model) throws IOException {
         FakeOpenAi fake = new FakeOpenAi("sk-fake-vendor", "gpt-4o-mini");
         Map<String, Object> channel = new HashMap<>(Map.of("provider", "openai", "base_url", fake.v1Url(), "api_key",
                 "sk-fake-vendor", "upstream_model", "gpt-4o-mini", "priority", 0));
