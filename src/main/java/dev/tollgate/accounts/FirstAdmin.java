@@ -53,7 +53,7 @@ class FirstAdmin {
                      Tollgate created the first administrator. This is shown once:
                        username: %s
                        password: %s
-                     Log in and change it: PUT /api/v1/users/me
+                     Change it on /profile (or PUT /api/v1/users/me)
                     ================================================================
                     """.formatted(admin.username, password));
         }
