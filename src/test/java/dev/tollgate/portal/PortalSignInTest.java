@@ -160,6 +160,42 @@ class PortalSignInTest {
         }
 
         @Test
+        void a_return_address_that_is_not_a_valid_path_falls_back_instead_of_failing() {
+            Api.User user = Api.registerConsumer();
+
+            Response signedIn = Portal.anonymous().post("/signin",
+                    Map.of("login", user.username(), "password", user.password(), "next", "/marketplace?q=a b"));
+
+            assertThat(signedIn.statusCode()).isEqualTo(303);
+            assertThat(signedIn.header("Location")).endsWith("/dashboard");
+        }
+
+        @Test
+        void a_page_that_needs_signing_in_comes_back_with_its_query() {
+            Response refused = Portal.anonymous().get("/dashboard/keys?show=all");
+
+            assertThat(refused.statusCode()).isEqualTo(303);
+            assertThat(refused.header("Location")).endsWith("/signin?next=%2Fdashboard%2Fkeys%3Fshow%3Dall");
+        }
+
+        @Test
+        void signing_in_again_ends_the_sign_in_the_browser_had() {
+            Api.User user = Api.registerConsumer();
+            Portal browser = Portal.anonymous();
+            browser.post("/signin", Map.of("login", user.username(), "password", user.password()));
+            Map<String, String> first = browser.cookies();
+            browser.get("/").then().statusCode(200);
+
+            Response again = browser.post("/signin", Map.of("login", user.username(), "password", user.password()));
+
+            assertThat(again.statusCode()).isEqualTo(303);
+            assertThat(browser.cookies().get("tollgate_session")).isNotEqualTo(first.get("tollgate_session"));
+            assertThat(browser.get("/").asString()).contains("Sign out");
+            given().cookies(first).accept("text/html").get("/").then().statusCode(200)
+                    .body(containsString("href=\"/signin\""));
+        }
+
+        @Test
         void says_when_the_password_is_wrong() {
             Api.User user = Api.registerConsumer();
             Portal browser = Portal.anonymous();
@@ -234,6 +270,16 @@ class PortalSignInTest {
             assertThat(page.asString()).contains("404", "Not Found");
             assertThat(problem.statusCode()).isEqualTo(404);
             assertThat(problem.contentType()).startsWith("application/problem+json");
+        }
+
+        @Test
+        void an_absurd_page_number_is_a_page_not_an_error() {
+            Portal consumer = Portal.signUp("consumer");
+            Portal admin = Portal.admin();
+
+            assertThat(consumer.get("/billing?page=100000000").statusCode()).isEqualTo(200);
+            assertThat(admin.get("/admin/users?page=2147483647").statusCode()).isEqualTo(200);
+            assertThat(admin.get("/admin/featured?page=100000000").statusCode()).isEqualTo(200);
         }
 
         @Test

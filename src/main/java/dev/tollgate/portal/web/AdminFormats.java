@@ -84,10 +84,9 @@ final class AdminFormats {
 
     /** A path back into the admin pages (never another site): the form's {@code back} field or the default. */
     static String back(String back, String fallback) {
-        if (back == null || !back.startsWith("/admin") || back.contains("//") || back.contains("\\")
-                || back.contains("\r") || back.contains("\n")) {
+        if (back == null || !back.startsWith("/admin") || back.contains("//")) {
             return fallback;
         }
-        return back;
+        return Pages.sitePath(back, fallback);
     }
 }

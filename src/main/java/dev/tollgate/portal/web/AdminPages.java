@@ -140,7 +140,7 @@ class AdminPages {
     private TemplateInstance usersPage(UserView me, String email, String role, Integer page, String error) {
         Role roleFilter = AdminFormats.blank(role) ? null : Role.parse(role).orElse(null);
         String emailFilter = AdminFormats.blank(email) ? null : email.trim().toLowerCase(java.util.Locale.ROOT);
-        int pageNo = page == null || page < 1 ? 1 : page;
+        int pageNo = Pages.pageNumber(page);
         UserDirectory.Page found = users.list(emailFilter, roleFilter, (pageNo - 1) * USERS_PER_PAGE,
                 USERS_PER_PAGE);
         List<UserRow> rows = found.users().stream()
@@ -333,7 +333,11 @@ class AdminPages {
     }
 
     private TemplateInstance payoutsPage(String error) {
-        List<Payouts.PayoutView> all = payouts.of(null, null, 0, PAYOUTS_SHOWN);
+        // every open payout (however old), then the newest decided ones
+        List<Payouts.PayoutView> all = new ArrayList<>(payouts.of(null, "pending", 0, 1_000));
+        all.addAll(payouts.of(null, "processing", 0, 1_000));
+        payouts.of(null, null, 0, PAYOUTS_SHOWN).stream()
+                .filter(p -> !p.status().equals("pending") && !p.status().equals("processing")).forEach(all::add);
         Map<UUID, String> names = users.usernames(all.stream().map(Payouts.PayoutView::providerId).toList());
         List<PayoutRow> open = new ArrayList<>();
         List<PayoutRow> history = new ArrayList<>();
@@ -440,7 +444,7 @@ class AdminPages {
         if (search != null && search.length() > 200) {
             search = search.substring(0, 200);
         }
-        int pageNo = page == null || page < 1 ? 1 : page;
+        int pageNo = Pages.pageNumber(page);
         Marketplace.Page found = marketplace.browse(new Marketplace.Browse(search, null, List.of(), null, null,
                 search == null ? "newest" : "relevance", (pageNo - 1) * LISTINGS_PER_PAGE, LISTINGS_PER_PAGE));
         String filters = "q=" + AdminFormats.query(search);

@@ -166,7 +166,7 @@ class BillingPages {
     }
 
     private TemplateInstance page(UserView me, int pageNumber, String amount, Errors errors) {
-        int number = Math.max(1, pageNumber);
+        int number = Pages.pageNumber(pageNumber);
         LedgerViews.Credits credits = wallets.credits(me.id());
         Wallets.Statement statement = wallets.statement(me.id(), (number - 1) * PAGE_SIZE, PAGE_SIZE);
         List<LineRow> lines = statement.lines().stream().map(s -> {

@@ -5,12 +5,15 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.NewCookie;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import dev.tollgate.accounts.CurrentUser;
 import dev.tollgate.accounts.Profiles;
@@ -41,10 +44,12 @@ public class Pages {
     private final HttpHeaders headers;
     private final UriInfo uri;
     private final List<NewCookie> cookies = new ArrayList<>();
+    private final Optional<Boolean> secureCookies;
     private UserView user;
 
     Pages(Engine engine, CurrentUser current, Profiles profiles, Notifications notifications, HttpHeaders headers,
-            UriInfo uri) {
+            UriInfo uri, @ConfigProperty(name = "tollgate.portal.secure-cookies") Optional<Boolean> secureCookies) {
+        this.secureCookies = secureCookies;
         this.engine = engine;
         this.current = current;
         this.profiles = profiles;
@@ -115,6 +120,34 @@ public class Pages {
         return response.build();
     }
 
+    /** The page asked for: its path and query. */
+    String pathAndQuery() {
+        String query = uri.getRequestUri().getRawQuery();
+        return uri.getPath() + (query == null ? "" : "?" + query);
+    }
+
+    /** A page number from a query: 1 to 10,000 (an absurd one is the last page there could be, never an error). */
+    static int pageNumber(Integer requested) {
+        return requested == null ? 1 : Math.max(1, Math.min(requested, 10_000));
+    }
+
+    /**
+     * {@code path} if it is a path of this site that a redirect can carry ({@code /…}, never {@code //host}, a
+     * scheme, a backslash or a line break), else {@code fallback}: return addresses never lead to another site.
+     */
+    static String sitePath(String path, String fallback) {
+        if (path == null || !path.startsWith("/") || path.startsWith("//") || path.contains("\\")
+                || path.contains("\r") || path.contains("\n")) {
+            return fallback;
+        }
+        try {
+            URI parsed = new URI(path);
+            return parsed.getScheme() == null && parsed.getRawAuthority() == null ? path : fallback;
+        } catch (java.net.URISyntaxException e) {
+            return fallback;
+        }
+    }
+
     /** {@code 303 See Other} to a portal path, with a notice for the next page (null for none). */
     public Response redirect(String path, String notice) {
         if (notice != null) {
@@ -136,7 +169,7 @@ public class Pages {
     /** An {@code HttpOnly}, {@code SameSite=Lax} cookie for the whole site, {@code Secure} when served over https. */
     NewCookie cookie(String name, String value, int maxAgeSeconds) {
         return new NewCookie.Builder(name).value(value).path("/").maxAge(maxAgeSeconds).httpOnly(true)
-                .secure("https".equalsIgnoreCase(uri.getRequestUri().getScheme()))
+                .secure(secureCookies.orElseGet(() -> "https".equalsIgnoreCase(uri.getRequestUri().getScheme())))
                 .sameSite(NewCookie.SameSite.LAX).build();
     }
 

@@ -17,7 +17,7 @@ import io.quarkus.qute.Engine;
 /**
  * Problems on portal pages, for people: not signed in is a redirect to the sign-in page (back here afterwards);
  * anything else is the error page with the problem's explanation, or for htmx an alert in the page's notice area.
- * Clients that ask for JSON get problem+json as everywhere else.
+ * Anything but a browser (which asks for {@code text/html}) or htmx gets problem+json as everywhere else.
  */
 @ApplicationScoped
 class PortalProblemPages implements ProblemPages {
@@ -34,12 +34,12 @@ class PortalProblemPages implements ProblemPages {
 
     @Override
     public Response page(ProblemException problem, String path, String accept, boolean htmx) {
-        if (!htmx && accept != null && !accept.contains("text/html") && accept.contains("json")) {
-            return null;
+        if (!htmx && (accept == null || !accept.contains("text/html"))) {
+            return null; // a client, not a browser: problem+json as everywhere else
         }
         int status = problem.status();
         if (status == 401) {
-            String signIn = "/signin?next=" + URLEncoder.encode(path, StandardCharsets.UTF_8);
+            String signIn = "/signin?next=" + URLEncoder.encode(askedFor(path), StandardCharsets.UTF_8);
             return htmx
                     ? Response.ok().header("HX-Redirect", signIn).build()
                     : Response.seeOther(URI.create(signIn)).header("Cache-Control", "no-store").build();
@@ -70,5 +70,14 @@ class PortalProblemPages implements ProblemPages {
                 .data("isProvider", false).data("isAdmin", false).render();
         return Response.status(status).entity(body).type("text/html;charset=UTF-8")
                 .header("Cache-Control", "no-store").build();
+    }
+
+    /** The page asked for, with its query, to come back to after signing in. */
+    private String askedFor(String path) {
+        try {
+            return pages.get().pathAndQuery();
+        } catch (RuntimeException e) {
+            return path;
+        }
     }
 }

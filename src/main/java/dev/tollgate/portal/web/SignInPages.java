@@ -59,13 +59,13 @@ class SignInPages {
     @POST
     @Path("signin")
     public Response signIn(@RestForm String login, @RestForm String password, @RestForm String next,
-            @Context HttpServerRequest request) {
+            @Context HttpServerRequest request, @Context HttpHeaders headers) {
         try {
             if (blank(login) || blank(password)) {
                 throw ProblemException.badRequest("Enter your username or e-mail and your password.");
             }
             WebSessions.Started started = sessions.signIn(login, password, request.remoteAddress().hostAddress());
-            return signedIn(started, safeNext(next), "Welcome back, " + started.user().username() + ".");
+            return signedIn(started, headers, safeNext(next), "Welcome back, " + started.user().username() + ".");
         } catch (ProblemException e) {
             return pages.html(e.status(), pages.template("signin").data("next", safeNext(next))
                     .data("login", login).data("error", e.detail()).render());
@@ -86,14 +86,14 @@ class SignInPages {
     @POST
     @Path("signup")
     public Response signUp(@RestForm String email, @RestForm String username, @RestForm String password,
-            @RestForm String role) {
+            @RestForm String role, @Context HttpHeaders headers) {
         SignUp typed = new SignUp(email == null ? "" : email.trim(), username == null ? "" : username.trim(),
                 "provider".equals(role) ? "provider" : "consumer");
         try {
             AccountRules.checkRegistration(typed.email(), typed.username(), password);
             WebSessions.Started started = sessions.signUp(typed.email(), typed.username(), password,
                     "provider".equals(typed.role()) ? Role.PROVIDER : Role.CONSUMER);
-            return signedIn(started, "provider".equals(typed.role()) ? "/provider" : "/marketplace",
+            return signedIn(started, headers, "provider".equals(typed.role()) ? "/provider" : "/marketplace",
                     "Welcome to Tollgate, " + started.user().username() + ".");
         } catch (ProblemException e) {
             return pages.html(e.status(),
@@ -110,7 +110,12 @@ class SignInPages {
         return pages.redirect("/", "You are signed out.");
     }
 
-    private Response signedIn(WebSessions.Started started, String next, String notice) {
+    /** Starts the new sign-in's cookie; a sign-in the browser still had ends (one browser, one sign-in). */
+    private Response signedIn(WebSessions.Started started, HttpHeaders headers, String next, String notice) {
+        jakarta.ws.rs.core.Cookie previous = headers.getCookies().get(CurrentUser.SESSION_COOKIE);
+        if (previous != null) {
+            sessions.signOut(previous.getValue());
+        }
         long seconds = Math.max(1, started.expiresAt().getEpochSecond() - java.time.Instant.now().getEpochSecond());
         pages.addCookie(pages.cookie(CurrentUser.SESSION_COOKIE, started.token(), (int) Math.min(seconds,
                 Integer.MAX_VALUE)));
@@ -119,11 +124,7 @@ class SignInPages {
 
     /** Only a path of this site (never {@code //host} or a scheme): no open redirect. */
     static String safeNext(String next) {
-        if (next == null || !next.startsWith("/") || next.startsWith("//") || next.startsWith("/\\")
-                || next.contains("\r") || next.contains("\n")) {
-            return "/dashboard";
-        }
-        return next;
+        return Pages.sitePath(next, "/dashboard");
     }
 
     private static boolean blank(String value) {
