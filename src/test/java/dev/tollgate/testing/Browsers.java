@@ -31,6 +31,10 @@ public final class Browsers implements AutoCloseable {
             this.width = width;
             this.height = height;
         }
+
+        public int width() {
+            return width;
+        }
     }
 
     public static final Path SCREENSHOTS = Paths.get("target", "screenshots");
