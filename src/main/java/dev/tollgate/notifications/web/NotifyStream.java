@@ -1,7 +1,5 @@
 package dev.tollgate.notifications.web;
 
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
@@ -16,10 +14,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.tollgate.accounts.Authentication;
 import dev.tollgate.accounts.UserView;
-import dev.tollgate.notifications.LiveConnection;
 import dev.tollgate.notifications.NotificationsConfig;
+import dev.tollgate.notifications.WebSocketLive;
 import dev.tollgate.notifications.internal.LivePush;
-import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.OnClose;
 import io.quarkus.websockets.next.OnOpen;
 import io.quarkus.websockets.next.OnTextMessage;
@@ -40,7 +37,6 @@ import io.vertx.core.Vertx;
 public class NotifyStream {
 
     private static final Logger LOG = Logger.getLogger(NotifyStream.class);
-    private static final int POLICY_VIOLATION = 1008;
 
     private final LivePush push;
     private final Authentication authentication;
@@ -66,9 +62,9 @@ public class NotifyStream {
         String header = connection.handshakeRequest().header("Authorization");
         Instant since;
         try {
-            since = since(queryParam(connection.handshakeRequest().query(), "since"));
+            since = since(WebSocketLive.queryParam(connection, "since"));
         } catch (DateTimeParseException e) {
-            refuse(connection, "since must be an ISO-8601 instant such as 2026-12-04T10:00:00Z");
+            WebSocketLive.refuse(connection, "since must be an ISO-8601 instant such as 2026-12-04T10:00:00Z");
             return;
         }
         if (header != null) {
@@ -80,8 +76,9 @@ public class NotifyStream {
         long timer = vertx.setTimer(authTimeoutMillis, id -> {
             timers.remove(connection.id());
             if (!authenticated.contains(connection.id())) {
-                refuse(connection, "No access token within " + authTimeoutMillis / 1000 + " s: send {\"type\": "
-                        + "\"auth\", \"token\": \"<access token>\"} first, or the Authorization header.");
+                WebSocketLive.refuse(connection,
+                        "No access token within " + authTimeoutMillis / 1000 + " s: send {\"type\": "
+                                + "\"auth\", \"token\": \"<access token>\"} first, or the Authorization header.");
             }
         });
         timers.put(connection.id(), timer);
@@ -103,21 +100,20 @@ public class NotifyStream {
         boolean byHeader = connection.handshakeRequest().header("Authorization") != null;
         if (!byHeader && !authenticated.contains(connection.id())) {
             if (!"auth".equals(type) || !message.path("token").isTextual()) {
-                refuse(connection, "The first message must be {\"type\": \"auth\", \"token\": \"<access token>\"}.");
+                WebSocketLive.refuse(connection,
+                        "The first message must be {\"type\": \"auth\", \"token\": \"<access token>\"}.");
                 return;
             }
             try {
                 authenticate(connection, message.path("token").asText(),
                         since(message.path("since").isTextual() ? message.path("since").asText() : null));
             } catch (DateTimeParseException e) {
-                refuse(connection, "since must be an ISO-8601 instant such as 2026-12-04T10:00:00Z");
+                WebSocketLive.refuse(connection, "since must be an ISO-8601 instant such as 2026-12-04T10:00:00Z");
             }
             return;
         }
         if ("ping".equals(type)) {
-            connection.sendText("{\"type\":\"pong\"}").subscribe().with(ok -> {
-            }, failure -> {
-            });
+            WebSocketLive.pong(connection);
         }
     }
 
@@ -134,7 +130,7 @@ public class NotifyStream {
     private void authenticate(WebSocketConnection connection, String token, Instant since) {
         Optional<UserView> user = token.isEmpty() ? Optional.empty() : authentication.userOfAccessToken(token);
         if (user.isEmpty()) {
-            refuse(connection, "The access token is not valid, has expired, or its login has ended.");
+            WebSocketLive.refuse(connection, "The access token is not valid, has expired, or its login has ended.");
             return;
         }
         authenticated.add(connection.id());
@@ -146,73 +142,22 @@ public class NotifyStream {
         LOG.debugf("Live notifications connected for user %s (connection %s)", user.get().id(), connection.id());
     }
 
-    private void refuse(WebSocketConnection connection, String detail) {
-        String error;
-        try {
-            error = json.writeValueAsString(Map.of("type", "error", "detail", detail));
-        } catch (Exception e) {
-            error = "{\"type\":\"error\"}";
-        }
-        connection.sendText(error).chain(() -> connection.close(new CloseReason(POLICY_VIOLATION, "unauthorized")))
-                .subscribe().with(ok -> {
-                }, failure -> {
-                });
-    }
-
     private static Instant since(String value) {
         return value == null || value.isBlank() ? null : Instant.parse(value);
     }
 
-    private static String queryParam(String query, String name) {
-        if (query == null) {
-            return null;
-        }
-        for (String pair : query.split("&")) {
-            int eq = pair.indexOf('=');
-            if (eq > 0 && pair.substring(0, eq).equals(name)) {
-                return URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-            }
-        }
-        return null;
-    }
-
-    /** A connection as the live push sends to it: without waiting, dropping what a closed one cannot take. */
-    private final class Live implements LiveConnection {
-        private final WebSocketConnection connection;
+    /** A connection as the live push sends to it, authorized while its access token holds. */
+    private final class Live extends WebSocketLive {
         private final String token;
 
         Live(WebSocketConnection connection, String token) {
-            this.connection = connection;
+            super(connection);
             this.token = token;
-        }
-
-        @Override
-        public boolean open() {
-            return connection.isOpen();
         }
 
         @Override
         public boolean authorized() {
             return authentication.userOfAccessToken(token).isPresent();
-        }
-
-        @Override
-        public void refuse(String detail) {
-            NotifyStream.this.refuse(connection, detail);
-        }
-
-        @Override
-        public String id() {
-            return connection.id();
-        }
-
-        @Override
-        public void send(String text) {
-            if (connection.isOpen()) {
-                connection.sendText(text).subscribe().with(ok -> {
-                }, failure -> LOG.debugf("A live notification to connection %s was lost: %s", connection.id(),
-                        failure.getMessage()));
-            }
         }
     }
 }

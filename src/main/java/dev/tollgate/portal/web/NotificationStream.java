@@ -1,20 +1,14 @@
 package dev.tollgate.portal.web;
 
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.Map;
 import java.util.UUID;
-
-import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.tollgate.accounts.WebSessions;
-import dev.tollgate.notifications.LiveConnection;
 import dev.tollgate.notifications.LiveNotifications;
-import io.quarkus.websockets.next.CloseReason;
+import dev.tollgate.notifications.WebSocketLive;
 import io.quarkus.websockets.next.OnClose;
 import io.quarkus.websockets.next.OnOpen;
 import io.quarkus.websockets.next.OnTextMessage;
@@ -33,8 +27,6 @@ import io.quarkus.websockets.next.WebSocketConnection;
 class NotificationStream {
 
     static final String ID = "portal-notification-stream";
-    private static final Logger LOG = Logger.getLogger(NotificationStream.class);
-    private static final int POLICY_VIOLATION = 1008;
 
     private final LiveNotifications live;
     private final WebSessions sessions;
@@ -52,13 +44,13 @@ class NotificationStream {
         String token = connection.userData().get(NotificationStreamCheck.SESSION_TOKEN);
         Instant since;
         try {
-            since = since(connection.handshakeRequest().query());
+            since = since(WebSocketLive.queryParam(connection, "since"));
         } catch (DateTimeParseException e) {
-            refuse(connection, "since must be an ISO-8601 instant such as 2026-12-04T10:00:00Z");
+            WebSocketLive.refuse(connection, "since must be an ISO-8601 instant such as 2026-12-04T10:00:00Z");
             return;
         }
         if (userId == null || token == null) { // the upgrade check admits none without both
-            refuse(connection, "Sign in to get live notifications.");
+            WebSocketLive.refuse(connection, "Sign in to get live notifications.");
             return;
         }
         live.connect(new Live(connection, token), UUID.fromString(userId), since);
@@ -77,9 +69,7 @@ class NotificationStream {
             type = "";
         }
         if ("ping".equals(type)) {
-            connection.sendText("{\"type\":\"pong\"}").subscribe().with(ok -> {
-            }, failure -> {
-            });
+            WebSocketLive.pong(connection);
         }
     }
 
@@ -88,53 +78,17 @@ class NotificationStream {
         live.disconnect(connection.id());
     }
 
-    private void refuse(WebSocketConnection connection, String detail) {
-        String error;
-        try {
-            error = json.writeValueAsString(Map.of("type", "error", "detail", detail));
-        } catch (Exception e) {
-            error = "{\"type\":\"error\"}";
-        }
-        connection.sendText(error).chain(() -> connection.close(new CloseReason(POLICY_VIOLATION, "unauthorized")))
-                .subscribe().with(ok -> {
-                }, failure -> {
-                });
+    private static Instant since(String value) {
+        return value == null || value.isBlank() ? null : Instant.parse(value);
     }
 
-    private static Instant since(String query) {
-        if (query == null) {
-            return null;
-        }
-        for (String pair : query.split("&")) {
-            if (pair.startsWith("since=") && pair.length() > 6) {
-                return Instant.parse(URLDecoder.decode(pair.substring(6), StandardCharsets.UTF_8));
-            }
-        }
-        return null;
-    }
-
-    /** A browser's connection: sends without waiting; lasts as long as its portal sign-in. */
-    private final class Live implements LiveConnection {
-        private final WebSocketConnection connection;
+    /** A browser's connection, authorized while its portal sign-in lasts. */
+    private final class Live extends WebSocketLive {
         private final String sessionToken;
 
         Live(WebSocketConnection connection, String sessionToken) {
-            this.connection = connection;
+            super(connection);
             this.sessionToken = sessionToken;
-        }
-
-        @Override
-        public String id() {
-            return connection.id();
-        }
-
-        @Override
-        public void send(String text) {
-            if (connection.isOpen()) {
-                connection.sendText(text).subscribe().with(ok -> {
-                }, failure -> LOG.debugf("A live notification to portal connection %s was lost: %s",
-                        connection.id(), failure.getMessage()));
-            }
         }
 
         @Override
@@ -143,13 +97,8 @@ class NotificationStream {
         }
 
         @Override
-        public boolean open() {
-            return connection.isOpen();
-        }
-
-        @Override
         public void refuse(String detail) {
-            NotificationStream.this.refuse(connection, "Your sign-in has ended; sign in again.");
+            super.refuse("Your sign-in has ended; sign in again.");
         }
     }
 }
