@@ -10,7 +10,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 
 /**
- * How the admin and monitoring pages write figures: money as {@code $1.23} (more decimals only when they matter),
+ * How the admin and monitoring pages write figures (money: {@link PortalFormat}):
  * times in UTC, fractions as percentages, sizes in MB. Values are formatted in Java so the templates only print them.
  */
 final class AdminFormats {
@@ -19,25 +19,6 @@ final class AdminFormats {
             .withZone(ZoneOffset.UTC);
 
     private AdminFormats() {
-    }
-
-    /** {@code $1.23}, {@code $0.0025}, {@code -$4.00}; other currencies as {@code 1.23 EUR}. */
-    static String money(BigDecimal amount, String currency) {
-        if (amount == null) {
-            return "—";
-        }
-        BigDecimal abs = amount.abs();
-        BigDecimal shown = abs.stripTrailingZeros().scale() <= 2
-                ? abs.setScale(2, RoundingMode.UNNECESSARY)
-                : abs.stripTrailingZeros();
-        String sign = amount.signum() < 0 ? "-" : "";
-        String code = currency == null ? "usd" : currency.toLowerCase(Locale.ROOT);
-        return switch (code) {
-            case "usd" -> sign + "$" + shown.toPlainString();
-            case "eur" -> sign + "€" + shown.toPlainString();
-            case "gbp" -> sign + "£" + shown.toPlainString();
-            default -> sign + shown.toPlainString() + " " + code.toUpperCase(Locale.ROOT);
-        };
     }
 
     static String time(Instant at) {

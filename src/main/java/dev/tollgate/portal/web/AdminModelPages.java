@@ -74,8 +74,8 @@ class AdminModelPages {
         AiModels.Page page = models.list(0, MODELS_SHOWN);
         String currency = ledger.currency();
         List<ModelRow> rows = page.models().stream().map(m -> new ModelRow(m,
-                AdminFormats.money(m.pricing().inputPerMillion(), currency),
-                AdminFormats.money(m.pricing().outputPerMillion(), currency), m.channels().size())).toList();
+                PortalFormat.money(m.pricing().inputPerMillion(), currency),
+                PortalFormat.money(m.pricing().outputPerMillion(), currency), m.channels().size())).toList();
         return pages.template("admin-models").data("models", rows).data("total", page.total()).data("form", form)
                 .data("vendors", VENDORS).data("error", error);
     }

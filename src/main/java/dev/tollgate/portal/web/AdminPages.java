@@ -112,8 +112,8 @@ class AdminPages {
                 .total();
         Overview overview = new Overview(users.list(null, null, 0, 1).total(),
                 users.list(null, Role.PROVIDER, 0, 1).total(), listings, calls, errors,
-                AdminFormats.money(revenueToday, money.currency()), AdminFormats.money(revenueTotal, money.currency()),
-                pending.size(), AdminFormats.money(pendingAmount, money.currency()), feedbackShown,
+                PortalFormat.money(revenueToday, money.currency()), PortalFormat.money(revenueTotal, money.currency()),
+                pending.size(), PortalFormat.money(pendingAmount, money.currency()), feedbackShown,
                 feedbackShown >= 200,
                 money.balanced());
         return pages.html("admin", "overview", overview);
@@ -173,7 +173,7 @@ class AdminPages {
         UserView user = users.get(id);
         LedgerViews.Credits credits = wallets.credits(id);
         return pages.template("admin-user").data("detail", new UserDetail(user, AdminFormats.time(user.createdAt()),
-                user.id().equals(me.id()), AdminFormats.money(credits.balance(), credits.currency()),
+                user.id().equals(me.id()), PortalFormat.money(credits.balance(), credits.currency()),
                 user.hasRole(Role.CONSUMER), user.hasRole(Role.PROVIDER), user.hasRole(Role.ADMIN)))
                 .data("error", error);
     }
@@ -265,7 +265,7 @@ class AdminPages {
         Map<UUID, String> names = users.usernames(ids);
         List<GrantRow> rows = grants.stream().map(g -> new GrantRow(
                 g.userId() == null ? "—" : names.getOrDefault(g.userId(), g.userId().toString()), g.userId(),
-                AdminFormats.money(g.amount(), g.currency()),
+                PortalFormat.money(g.amount(), g.currency()),
                 g.description().startsWith("Grant: ") ? g.description().substring(7) : g.description(),
                 g.grantedBy() == null ? "—" : names.getOrDefault(g.grantedBy(), g.grantedBy().toString()),
                 AdminFormats.time(g.createdAt()))).toList();
@@ -292,7 +292,7 @@ class AdminPages {
                 throw ProblemException.invalid("amount", "must be a number such as 25 or 12.50");
             }
             Ledger.Posted posted = wallets.grant(me.id(), to.id(), parsed, typed.reason(), "portal:" + typed.key());
-            String given = AdminFormats.money(parsed, ledger.currency());
+            String given = PortalFormat.money(parsed, ledger.currency());
             return pages.redirect("/admin/credits", posted.replayed()
                     ? "That grant was already made (" + given + " to " + to.username() + ")."
                     : "Granted " + given + " to " + to.username() + ".");
@@ -343,7 +343,7 @@ class AdminPages {
         List<PayoutRow> history = new ArrayList<>();
         for (Payouts.PayoutView p : all) {
             PayoutRow row = new PayoutRow(p, names.getOrDefault(p.providerId(), p.providerId().toString()),
-                    AdminFormats.money(p.amount(), p.currency()), AdminFormats.time(p.createdAt()),
+                    PortalFormat.money(p.amount(), p.currency()), AdminFormats.time(p.createdAt()),
                     AdminFormats.time(p.decidedAt()), p.status().equals("pending"));
             if (p.status().equals("pending") || p.status().equals("processing")) {
                 open.add(row);
@@ -362,7 +362,7 @@ class AdminPages {
         try {
             Payouts.PayoutView paid = payouts.approve(me.id(), payoutId,
                     AdminFormats.blank(reference) ? null : reference.trim());
-            return pages.redirect("/admin/payouts", "Payout of " + AdminFormats.money(paid.amount(), paid.currency())
+            return pages.redirect("/admin/payouts", "Payout of " + PortalFormat.money(paid.amount(), paid.currency())
                     + " paid (reference " + paid.reference() + ").");
         } catch (ProblemException e) {
             if (e.status() == 404) {
@@ -380,7 +380,7 @@ class AdminPages {
         try {
             Payouts.PayoutView rejected = payouts.reject(me.id(), payoutId, AdminFormats.blank(note) ? null : note);
             return pages.redirect("/admin/payouts", "Payout of "
-                    + AdminFormats.money(rejected.amount(), rejected.currency())
+                    + PortalFormat.money(rejected.amount(), rejected.currency())
                     + " rejected; the amount is back in the provider's earnings.");
         } catch (ProblemException e) {
             if (e.status() == 404) {

@@ -172,8 +172,8 @@ class BillingPages {
         List<LineRow> lines = statement.lines().stream().map(s -> {
             LedgerViews.Line l = s.line();
             return new LineRow(ConsumerFormat.dateTime(l.createdAt()), l.type(), l.description(),
-                    l.account().replace('_', ' '), ConsumerFormat.money(l.amount(), l.currency()),
-                    l.amount().signum() > 0, ConsumerFormat.money(s.balanceAfter(), l.currency()));
+                    l.account().replace('_', ' '), PortalFormat.money(l.amount(), l.currency()),
+                    l.amount().signum() > 0, PortalFormat.money(s.balanceAfter(), l.currency()));
         }).toList();
         long pageCount = Math.max(1, (statement.total() + PAGE_SIZE - 1) / PAGE_SIZE);
 
@@ -187,14 +187,14 @@ class BillingPages {
                             : ConsumerFormat.date(s.currentPeriodStart()) + " – "
                                     + ConsumerFormat.date(s.currentPeriodEnd()),
                     ConsumerFormat.date(s.currentPeriodEnd()), s.cancelAtPeriodEnd(), live,
-                    ConsumerFormat.money(s.price(), s.currency()));
+                    PortalFormat.money(s.price(), s.currency()));
         } catch (ProblemException e) {
             if (e.status() != 404) {
                 throw e;
             }
         }
         List<TierOffer> offers = tiers.prices().entrySet().stream()
-                .map(e -> new TierOffer(e.getKey().id(), ConsumerFormat.money(e.getValue(), credits.currency()),
+                .map(e -> new TierOffer(e.getKey().id(), PortalFormat.money(e.getValue(), credits.currency()),
                         e.getKey().id().equals(me.plan())))
                 .toList();
 
@@ -203,8 +203,8 @@ class BillingPages {
         try {
             invoices = tiers.invoices(me.id(), 10).stream()
                     .map(i -> new InvoiceRow(i.id(), ConsumerFormat.date(i.created()),
-                            ConsumerFormat.money(i.amountDue(), i.currency()),
-                            ConsumerFormat.money(i.amountPaid(), i.currency()), i.status(), i.hostedInvoiceUrl(),
+                            PortalFormat.money(i.amountDue(), i.currency()),
+                            PortalFormat.money(i.amountPaid(), i.currency()), i.status(), i.hostedInvoiceUrl(),
                             i.invoicePdf()))
                     .toList();
         } catch (ProblemException e) {

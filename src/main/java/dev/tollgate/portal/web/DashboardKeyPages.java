@@ -192,7 +192,7 @@ class DashboardKeyPages {
                 ? "All AI models"
                 : String.join(", ", k.modelIds());
         return new KeyRow(k.id(), k.name(), k.prefix(), scope, models,
-                k.monthlySpendCap() == null ? null : ConsumerFormat.money(k.monthlySpendCap(), null),
+                k.monthlySpendCap() == null ? null : PortalFormat.money(k.monthlySpendCap(), null),
                 ConsumerFormat.date(k.createdAt()), ConsumerFormat.dateTime(k.lastUsedAt()),
                 ConsumerFormat.dateTime(k.expiresAt()), status, statusClass, "active".equals(status));
     }

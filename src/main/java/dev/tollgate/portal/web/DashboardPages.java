@@ -54,9 +54,9 @@ class DashboardPages {
     record Credits(String balance, String held, String available, boolean empty) {
 
         static Credits of(LedgerViews.Credits credits) {
-            return new Credits(ConsumerFormat.money(credits.balance(), credits.currency()),
-                    ConsumerFormat.money(credits.reserved(), credits.currency()),
-                    ConsumerFormat.money(credits.available(), credits.currency()), credits.balance().signum() == 0);
+            return new Credits(PortalFormat.money(credits.balance(), credits.currency()),
+                    PortalFormat.money(credits.reserved(), credits.currency()),
+                    PortalFormat.money(credits.available(), credits.currency()), credits.balance().signum() == 0);
         }
     }
 
@@ -92,7 +92,7 @@ class DashboardPages {
                 new Analytics.View(Analytics.Perspective.CONSUMER, null, me.id()), monthStart, now);
         Month thisMonth = new Month(month.getMonth().getDisplayName(java.time.format.TextStyle.FULL,
                 java.util.Locale.ENGLISH) + " " + month.getYear(), overview.calls(), overview.errors(),
-                ConsumerFormat.money(overview.spend().total(), overview.spend().currency()));
+                PortalFormat.money(overview.spend().total(), overview.spend().currency()));
         List<SubscriptionRow> rows = subscriptions.mine(me.id(), false).stream().map(SubscriptionRow::of).toList();
         return pages.html("dashboard", "credits", Credits.of(wallets.credits(me.id())), "month", thisMonth,
                 "subscriptions", rows, "keyCount", keys.mine(me.id(), false).size(), "provider",

@@ -95,7 +95,7 @@ class DashboardUsagePages {
         }).toList();
         List<ModelRow> models = usage.consumerModelUsage(me.id(), from).stream()
                 .map(m -> new ModelRow(m.model(), m.calls(), m.errors(), m.inputTokens(), m.outputTokens(),
-                        ConsumerFormat.money(Money.fromMicros(m.costMicros()), null)))
+                        PortalFormat.money(Money.fromMicros(m.costMicros()), null)))
                 .toList();
         long calls = apiRows.stream().mapToLong(ApiRow::calls).sum() + models.stream().mapToLong(ModelRow::calls).sum();
         long errors = apiRows.stream().mapToLong(ApiRow::errors).sum()

@@ -20,14 +20,7 @@ final class MarketplaceText {
 
     /** {@code $1.23}; small prices keep their digits ({@code $0.0005}); null for null. */
     static String money(BigDecimal amount) {
-        if (amount == null) {
-            return null;
-        }
-        BigDecimal plain = amount.stripTrailingZeros();
-        if (plain.scale() < 2) {
-            plain = plain.setScale(2);
-        }
-        return "$" + plain.toPlainString();
+        return amount == null ? null : PortalFormat.money(amount, null);
     }
 
     /** The label of a pricing type ({@code pay_per_call} is "Pay per call"). */

@@ -30,22 +30,8 @@ final class ProviderFormat {
     private ProviderFormat() {
     }
 
-    /** {@code $1.23} for dollars (more decimals when a price has them, e.g. {@code $0.002}), else {@code 1.23 EUR}. */
-    static String money(BigDecimal amount, String currency) {
-        if (amount == null) {
-            return "—";
-        }
-        BigDecimal shown = amount.setScale(Math.max(2, amount.stripTrailingZeros().scale()),
-                java.math.RoundingMode.UNNECESSARY);
-        String sign = shown.signum() < 0 ? "-" : "";
-        String digits = shown.abs().toPlainString();
-        return "usd".equalsIgnoreCase(currency)
-                ? sign + "$" + digits
-                : sign + digits + " " + currency.toUpperCase(Locale.ROOT);
-    }
-
     static String micros(long micros, String currency) {
-        return money(micros < 0 ? Money.fromMicros(-micros).negate() : Money.fromMicros(micros), currency);
+        return PortalFormat.money(units(micros), currency);
     }
 
     /** Micros as currency units, for charts. */

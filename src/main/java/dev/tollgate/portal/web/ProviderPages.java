@@ -428,11 +428,11 @@ class ProviderPages {
     private static String price(PlanView p, String currency) {
         return switch (p.type()) {
             case "free" -> "Free";
-            case "pay_per_call" -> ProviderFormat.money(p.pricePerCall(), currency) + " per call";
-            case "subscription" -> ProviderFormat.money(p.monthlyPrice(), currency) + " per month"
+            case "pay_per_call" -> PortalFormat.money(p.pricePerCall(), currency) + " per call";
+            case "subscription" -> PortalFormat.money(p.monthlyPrice(), currency) + " per month"
                     + (p.includedCalls() > 0 ? ", " + p.includedCalls() + " calls included" : "")
                     + (p.pricePerCall() != null && p.pricePerCall().signum() > 0
-                            ? ", then " + ProviderFormat.money(p.pricePerCall(), currency) + " per call"
+                            ? ", then " + PortalFormat.money(p.pricePerCall(), currency) + " per call"
                             : "");
             default -> p.type();
         };
@@ -579,7 +579,7 @@ class ProviderPages {
         try {
             Payouts.PayoutView payout = payouts.request(me.id(), decimal("amount", trim(amount)));
             return pages.redirect("/provider/revenue", "Payout of "
-                    + ProviderFormat.money(payout.amount(), payout.currency())
+                    + PortalFormat.money(payout.amount(), payout.currency())
                     + " requested; an admin approves it.");
         } catch (ProblemException e) {
             return revenuePage(e.status(), trim(amount), e.detail());
@@ -621,7 +621,7 @@ class ProviderPages {
         chart.put("Platform fee", byDay.values().stream().map(s -> ProviderFormat.units(s[2])).toList());
         chart.put("Net (yours)", byDay.values().stream().map(s -> ProviderFormat.units(s[3])).toList());
         List<PayoutRow> history = payouts.of(me.id(), null, 0, PAYOUTS_SHOWN).stream()
-                .map(p -> new PayoutRow(ProviderFormat.time(p.createdAt()), ProviderFormat.money(p.amount(),
+                .map(p -> new PayoutRow(ProviderFormat.time(p.createdAt()), PortalFormat.money(p.amount(),
                         p.currency()), p.status(), switch (p.status()) {
                             case "paid" -> "ok";
                             case "rejected" -> "error";
@@ -629,13 +629,13 @@ class ProviderPages {
                         }, p.reference(), p.note(), ProviderFormat.time(p.decidedAt())))
                 .toList();
         List<MoneyRow> months = overview.byMonth().stream()
-                .map(m -> new MoneyRow(m.month(), 0, "", "", ProviderFormat.money(m.earned(), currency))).toList();
+                .map(m -> new MoneyRow(m.month(), 0, "", "", PortalFormat.money(m.earned(), currency))).toList();
         return pages.html(status, pages.template("provider-revenue")
-                .data("available", ProviderFormat.money(overview.available(), currency))
-                .data("pending", ProviderFormat.money(overview.pending(), currency))
-                .data("paidOut", ProviderFormat.money(overview.paidOut(), currency))
+                .data("available", PortalFormat.money(overview.available(), currency))
+                .data("pending", PortalFormat.money(overview.pending(), currency))
+                .data("paidOut", PortalFormat.money(overview.paidOut(), currency))
                 .data("feePercent", overview.platformFeePercent().stripTrailingZeros().toPlainString())
-                .data("minPayout", ProviderFormat.money(billing.minPayout(), currency))
+                .data("minPayout", PortalFormat.money(billing.minPayout(), currency))
                 .data("total", money("Last 30 days", total, currency))
                 .data("days", dayRows).data("byApi", apiRows).data("months", months).data("payouts", history)
                 .data("chart", ProviderFormat.bar(json, byDay.keySet().stream().map(LocalDate::toString).toList(),
