@@ -18,7 +18,6 @@ import jakarta.ws.rs.core.Response;
 
 import org.jboss.resteasy.reactive.RestQuery;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.tollgate.accounts.UserView;
@@ -107,37 +106,16 @@ class DashboardUsagePages {
     }
 
     private String trafficChart(List<Point> points) {
-        return chart("line", points.stream().map(Point::label).toList(),
-                List.of(dataset("Calls", points.stream().map(Point::calls).toList(), "#3b5bdb"),
-                        dataset("Errors", points.stream().map(Point::errors).toList(), "#c92a2a")));
+        Map<String, List<? extends Number>> series = new LinkedHashMap<>();
+        series.put("Calls", points.stream().map(Point::calls).toList());
+        series.put("Errors", points.stream().map(Point::errors).toList());
+        return PortalCharts.line(json, points.stream().map(Point::label).toList(), series, "calls");
     }
 
     private String apiChart(List<ApiRow> rows) {
-        return chart("bar", rows.stream().map(ApiRow::name).toList(),
-                List.of(dataset("Calls", rows.stream().map(ApiRow::calls).toList(), "#3b5bdb"),
-                        dataset("Errors", rows.stream().map(ApiRow::errors).toList(), "#c92a2a")));
-    }
-
-    private static Map<String, Object> dataset(String label, List<Long> data, String colour) {
-        Map<String, Object> set = new LinkedHashMap<>();
-        set.put("label", label);
-        set.put("data", data);
-        set.put("borderColor", colour);
-        set.put("backgroundColor", colour);
-        return set;
-    }
-
-    /** A Chart.js configuration; maps, not records, so that the mapper's naming strategy leaves the keys alone. */
-    private String chart(String type, List<String> labels, List<Map<String, Object>> datasets) {
-        Map<String, Object> config = new LinkedHashMap<>();
-        config.put("type", type);
-        config.put("data", Map.of("labels", labels, "datasets", datasets));
-        config.put("options", Map.of("scales", Map.of("y", Map.of("beginAtZero", true, "ticks",
-                Map.of("precision", 0))), "interaction", Map.of("mode", "index", "intersect", false)));
-        try {
-            return json.writeValueAsString(config);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        Map<String, List<? extends Number>> series = new LinkedHashMap<>();
+        series.put("Calls", rows.stream().map(ApiRow::calls).toList());
+        series.put("Errors", rows.stream().map(ApiRow::errors).toList());
+        return PortalCharts.bar(json, rows.stream().map(ApiRow::name).toList(), series, false, false, "calls");
     }
 }

@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -19,7 +18,6 @@ import jakarta.ws.rs.core.Response;
 
 import org.jboss.resteasy.reactive.RestQuery;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.tollgate.accounts.Role;
@@ -165,33 +163,18 @@ class MonitoringPages {
                 none ? "—" : o.latency().p99() + " ms");
     }
 
-    /** A Chart.js line chart: calls and errors, or the latency percentiles. */
+    /** A line chart: calls and errors, or the latency percentiles. */
     private String chart(List<Point> points, String calls, String errors, boolean latency) {
-        List<String> labels = points.stream().map(Point::time).toList();
-        List<Map<String, Object>> datasets = new ArrayList<>();
+        Map<String, List<? extends Number>> series = new LinkedHashMap<>();
         if (latency) {
-            datasets.add(dataset("p50 (ms)", points.stream().map(Point::p50).toList(), "#2f9e44"));
-            datasets.add(dataset("p95 (ms)", points.stream().map(Point::p95).toList(), "#f08c00"));
-            datasets.add(dataset("p99 (ms)", points.stream().map(Point::p99).toList(), "#e03131"));
+            series.put("p50 (ms)", points.stream().map(Point::p50).toList());
+            series.put("p95 (ms)", points.stream().map(Point::p95).toList());
+            series.put("p99 (ms)", points.stream().map(Point::p99).toList());
         } else {
-            datasets.add(dataset(calls, points.stream().map(Point::calls).toList(), "#3b5bdb"));
-            datasets.add(dataset(errors, points.stream().map(Point::errors).toList(), "#e03131"));
+            series.put(calls, points.stream().map(Point::calls).toList());
+            series.put(errors, points.stream().map(Point::errors).toList());
         }
-        Map<String, Object> config = new LinkedHashMap<>();
-        config.put("type", "line");
-        config.put("data", Map.of("labels", labels, "datasets", datasets));
-        config.put("options", Map.of("scales", Map.of("y", Map.of("beginAtZero", true)), "plugins",
-                Map.of("legend", Map.of("position", "bottom"))));
-        try {
-            return json.writeValueAsString(config);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static Map<String, Object> dataset(String label, List<Long> data, String colour) {
-        return Map.of("label", label, "data", data, "borderColor", colour, "backgroundColor", colour, "pointRadius",
-                0, "borderWidth", 2, "tension", 0.2);
+        return PortalCharts.line(json, points.stream().map(Point::time).toList(), series, latency ? "ms" : "calls");
     }
 
     @SuppressWarnings("unchecked")

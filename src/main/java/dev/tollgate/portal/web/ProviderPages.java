@@ -500,10 +500,10 @@ class ProviderPages {
                 .data("calls", overview.calls()).data("errorCount", overview.errors())
                 .data("errorRate", String.format(java.util.Locale.ROOT, "%.2f%%", overview.errorRate() * 100))
                 .data("latency", overview.latency())
-                .data("trafficChart", ProviderFormat.line(json, x, traffic, "calls"))
-                .data("latencyChart", ProviderFormat.line(json, x, latency, "ms"))
-                .data("errorsChart", ProviderFormat.bar(json, x, errors, true, false, "errors"))
-                .data("consumersChart", ProviderFormat.bar(json,
+                .data("trafficChart", PortalCharts.line(json, x, traffic, "calls"))
+                .data("latencyChart", PortalCharts.line(json, x, latency, "ms"))
+                .data("errorsChart", PortalCharts.bar(json, x, errors, true, false, "errors"))
+                .data("consumersChart", PortalCharts.bar(json,
                         consumers.stream().map(ConsumerRow::name).toList(), top, false, true, "calls")));
     }
 
@@ -638,7 +638,7 @@ class ProviderPages {
                 .data("minPayout", PortalFormat.money(billing.minPayout(), currency))
                 .data("total", money("Last 30 days", total, currency))
                 .data("days", dayRows).data("byApi", apiRows).data("months", months).data("payouts", history)
-                .data("chart", ProviderFormat.bar(json, byDay.keySet().stream().map(LocalDate::toString).toList(),
+                .data("chart", PortalCharts.bar(json, byDay.keySet().stream().map(LocalDate::toString).toList(),
                         chart, false, false, currency.toUpperCase(java.util.Locale.ROOT)))
                 .data("amount", amount).data("error", error)
                 .render());
